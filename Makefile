@@ -1,0 +1,24 @@
+# The two quickstart commands: `make dataset` and `make test`. Both create .venv/ on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: dataset test bench lock
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet -r requirements.lock
+	touch $@
+
+dataset: $(VENV)/.installed
+	$(PY) -m pipeline build --input seeds --out data
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) -m pipeline.bench ../shared/corpora/reuters21578-txt
+
+# Regenerate requirements.lock after changing pyproject.toml (needs uv: pip install uv==0.13.8).
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

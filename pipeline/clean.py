@@ -1,0 +1,76 @@
+"""Clean: decoded documents become articles and the boilerplate spans removed from them."""
+
+from collections import Counter
+
+import polars as pl
+
+from pipeline.boilerplate import cleaned
+from pipeline.ids import stable_id
+from pipeline.ingest import REJECT_SCHEMA
+
+ARTICLE_SCHEMA = {
+    "article_id": pl.Utf8,
+    "source_file": pl.Utf8,
+    "title": pl.Utf8,
+    "published_date": pl.Date,
+    "source_name": pl.Utf8,
+    "text": pl.Utf8,
+    "raw_sha256": pl.Utf8,
+    "n_chars_raw": pl.Int64,
+    "n_chars_clean": pl.Int64,
+    "encoding": pl.Utf8,
+    "warnings": pl.List(pl.Utf8),
+}
+BOILERPLATE_SCHEMA = {
+    "boilerplate_id": pl.Utf8,
+    "article_id": pl.Utf8,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "text": pl.Utf8,
+    "reason": pl.Utf8,
+}
+
+
+def article_id(raw_sha256: str) -> str:
+    return raw_sha256[:16]
+
+
+def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(articles, boilerplate, rejects): rejects are documents with nothing left after cleaning."""
+    kept, removed, rejects = [], [], []
+    for doc in documents.iter_rows(named=True):
+        result = cleaned(doc["raw_text"], template_keys)
+        aid = article_id(doc["raw_sha256"])
+        raw = doc["raw_text"]
+        spans = [
+            {"boilerplate_id": stable_id(aid, r.start, r.end), "article_id": aid, "start": r.start, "end": r.end, "text": raw[r.start : r.end], "reason": r.reason}
+            for r in result.removals
+        ]
+        if not result.text.strip():
+            reasons = Counter(r.reason for r in result.removals)
+            detail = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+            rejects.append(
+                {"source_file": doc["source_file"], "reason": "no_content", "detail": f"nothing left after removing boilerplate ({detail})", "raw_sha256": doc["raw_sha256"], "n_bytes": doc["n_bytes"]}
+            )
+            continue
+        removed.extend(spans)
+        kept.append(
+            {
+                "article_id": aid,
+                "source_file": doc["source_file"],
+                "title": result.title or doc["html_title"],
+                "published_date": result.published_date or doc["html_date"],
+                "source_name": result.source_name or doc["html_site"],
+                "text": result.text,
+                "raw_sha256": doc["raw_sha256"],
+                "n_chars_raw": len(raw),
+                "n_chars_clean": len(result.text),
+                "encoding": doc["encoding"],
+                "warnings": doc["warnings"],
+            }
+        )
+    return (
+        pl.DataFrame(kept, schema=ARTICLE_SCHEMA),
+        pl.DataFrame(removed, schema=BOILERPLATE_SCHEMA),
+        pl.DataFrame(rejects, schema=REJECT_SCHEMA),
+    )

@@ -1,0 +1,126 @@
+"""Ingest: the bytes of input files become decoded documents, or rejects with a reason.
+
+Pure functions: `pipeline.io` reads the files; this module never touches the file system.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.decode import NotText, decoded, normalised
+
+# Larger files are not news articles; they are rejected before being read (see README, Limits).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|h[1-6]|script|style|meta|table|td|tr|img)\b[^>]{0,500}>", re.I)
+
+DOCUMENT_SCHEMA = {
+    "source_file": pl.Utf8,
+    "raw_sha256": pl.Utf8,
+    "text_sha256": pl.Utf8,
+    "n_bytes": pl.Int64,
+    "raw_text": pl.Utf8,
+    "encoding": pl.Utf8,
+    "warnings": pl.List(pl.Utf8),
+    "html_title": pl.Utf8,
+    "html_date": pl.Date,
+    "html_site": pl.Utf8,
+}
+REJECT_SCHEMA = {
+    "source_file": pl.Utf8,
+    "reason": pl.Utf8,
+    "detail": pl.Utf8,
+    "raw_sha256": pl.Utf8,
+    "n_bytes": pl.Int64,
+}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input as read by `pipeline.io`: its bytes, or why they could not be read."""
+
+    source_file: str
+    data: bytes | None
+    n_bytes: int | None
+    error_reason: str | None = None  # a rejects reason: "unreadable" or "too_large"
+    error_detail: str | None = None
+
+
+def looks_like_html(source_file: str, text: str) -> bool:
+    """HTML by name, by its first tag, or by a page of tags saved as .txt."""
+    if source_file.lower().endswith(_HTML_SUFFIXES) or _HTML_START.match(text[:4096]):
+        return True
+    head = text[:8192]
+    return len(_HTML_TAG.findall(head)) >= 8 and head.count("<") > 0.01 * len(head)
+
+
+def _html_document(html: str) -> tuple[str, str | None, str | None, str | None]:
+    # trafilatura is imported lazily: it costs ~0.5 s and most inputs are plain text.
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    if doc is None or not (doc.text or "").strip():
+        return "", None, None, None
+    return doc.text, doc.title, doc.date, doc.sitename
+
+
+def _document(item: InputFile) -> dict:
+    """A document row, or a reject row (with key "reason")."""
+    base = {"source_file": item.source_file, "n_bytes": item.n_bytes, "raw_sha256": None}
+    if item.error_reason:
+        return base | {"reason": item.error_reason, "detail": item.error_detail}
+    data = item.data or b""
+    base["raw_sha256"] = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        return base | {"reason": "empty", "detail": "the file is empty or holds only white space"}
+    try:
+        dec = decoded(data)
+    except NotText as err:
+        return base | {"reason": "binary", "detail": f"not a text file: {err}"}
+    text, encoding, title, date, site = dec.text, dec.encoding, None, None, None
+    if looks_like_html(item.source_file, text):
+        text, title, date, site = _html_document(text)
+        text, encoding = normalised(text), "html"
+        if not text.strip():
+            return base | {"reason": "no_content", "detail": "HTML page with no extractable article text"}
+    if not text.strip():
+        return base | {"reason": "empty", "detail": f"only white space or invisible characters after decoding as {dec.encoding}"}
+    return base | {
+        "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "raw_text": text,
+        "encoding": encoding,
+        "warnings": list(dec.warnings),
+        "html_title": title,
+        "html_date": date,
+        "html_site": site,
+    }
+
+
+def documents(inputs: list[InputFile]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(documents, rejects) for a shard of inputs; one bad file never stops the others."""
+    docs, rejects = [], []
+    for item in inputs:
+        row = _document(item)
+        (rejects if "reason" in row else docs).append(row)
+    doc_frame = pl.DataFrame(docs, schema={k: (pl.Utf8 if k == "html_date" else v) for k, v in DOCUMENT_SCHEMA.items()})
+    doc_frame = doc_frame.with_columns(pl.col("html_date").str.to_date("%Y-%m-%d", strict=False))
+    return doc_frame, pl.DataFrame(rejects, schema=REJECT_SCHEMA)
+
+
+def unique_documents(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep the first file (by path) of each decoded text; the others become `duplicate` rejects."""
+    docs = docs.sort("source_file")
+    first = docs.group_by("text_sha256", maintain_order=True).agg(pl.col("source_file").first().alias("original"))
+    marked = docs.join(first, on="text_sha256", how="left")
+    dupes = marked.filter(pl.col("source_file") != pl.col("original")).select(
+        "source_file",
+        pl.lit("duplicate").alias("reason"),
+        pl.format("exact duplicate of {} (same text after decoding)", "original").alias("detail"),
+        "raw_sha256",
+        "n_bytes",
+    )
+    return marked.filter(pl.col("source_file") == pl.col("original")).drop("original"), dupes
