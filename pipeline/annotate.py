@@ -8,7 +8,11 @@ import datetime as dt
 
 import polars as pl
 
-from pipeline import sentences as sentence_stage
+from pipeline import build
+from pipeline.claims import claim_records
+from pipeline.dates import date_records
+from pipeline.entities import mention_records
+from pipeline.quantities import quantity_records
 
 
 def annotation_articles(records: list[dict]) -> pl.DataFrame:
@@ -35,8 +39,18 @@ def _by_article(frame: pl.DataFrame, fields: list[str]) -> dict[str, list[dict]]
     return grouped
 
 
-def annotations(records: list[dict]) -> list[dict]:
+def annotations(records: list[dict], options: build.BuildOptions = build.BuildOptions()) -> list[dict]:
     """One output record per input record, in input order."""
     articles = annotation_articles(records)
-    sents = _by_article(sentence_stage.sentences(articles), ["start", "end", "text"])
-    return [{"id": aid, "sentences": sents.get(aid, [])} for aid in articles["article_id"].to_list()]
+    if articles["article_id"].is_duplicated().any():
+        raise ValueError("annotate input ids must be unique")
+    found = build.annotated(articles, options)
+    linked = build.linked(articles, found["sentences"], found["candidates"], found["quantities"], found["dates"], options)
+    fields = {
+        "sentences": _by_article(found["sentences"], ["start", "end", "text"]),
+        "mentions": mention_records(linked["mentions"], linked["entities"]),
+        "quantities": quantity_records(found["quantities"]),
+        "dates": date_records(found["dates"]),
+        "claims": claim_records(linked["claims"]),
+    }
+    return [{"id": aid} | {name: per.get(aid, []) for name, per in fields.items()} for aid in articles["article_id"].to_list()]

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline import clean, ingest, sentences as sentence_stage
+from pipeline import claims as claim_stage
+from pipeline import clean, dedup, entities, ingest
+from pipeline import dates as date_stage
+from pipeline import quantities as quantity_stage
+from pipeline import sentences as sentence_stage
 from pipeline.boilerplate import template_line_keys
 from pipeline.ingest import InputFile
 
@@ -78,12 +82,45 @@ def analysed(docs: pl.DataFrame, templates: frozenset[str], options: BuildOption
     articles, boilerplate, rejects = clean.articles(docs, templates)
     removed = Counter(boilerplate["reason"].to_list())
     removed.update(rejects["reason"].to_list())
-    sents = sentence_stage.sentences(articles)
+    tables = {"articles": articles, "boilerplate": boilerplate, "rejects": rejects}
+    tables.update(annotated(articles, options))
     reports = [
         StageReport("clean", docs.height, articles.height, removed),
-        StageReport("sentences", articles.height, sents.height),
+        StageReport("sentences", articles.height, tables["sentences"].height),
+        StageReport("mention_candidates", tables["sentences"].height, tables["candidates"].height),
+        StageReport("quantities", tables["sentences"].height, tables["quantities"].height),
+        StageReport("dates", tables["sentences"].height, tables["dates"].height),
     ]
-    return ShardResult({"articles": articles, "boilerplate": boilerplate, "sentences": sents, "rejects": rejects}, reports)
+    return ShardResult(tables, reports)
+
+
+def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions()) -> dict[str, pl.DataFrame]:
+    """Per-article annotations of clean text: sentences, entity candidates, quantities, dates.
+
+    Shared by the build and the annotate command, which feeds it text without boilerplate removal.
+    """
+    sents = sentence_stage.sentences(articles)
+    return {
+        "sentences": sents,
+        "candidates": entities.mention_candidates(articles, sents, entities.load_gazetteer(options.gazetteer), options.ner),
+        "quantities": quantity_stage.quantities(articles, sents),
+        "dates": date_stage.dates(articles, sents),
+    }
+
+
+def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, options: BuildOptions = BuildOptions()) -> dict[str, pl.DataFrame]:
+    """Cross-article results: entities resolved, claims extracted and grouped, stories, duplicates."""
+    mentions, ents = entities.resolved_entities(candidates, entities.load_gazetteer(options.gazetteer))
+    claims = claim_stage.grouped_claims(claim_stage.claims(articles, sents, mentions, ents, quantities, dates))
+    stories = dedup.story_ids(articles, mentions)
+    duplicates = dedup.duplicate_sentences(sents)
+    return {
+        "articles": articles.join(stories, on="article_id", how="left"),
+        "sentences": sents.join(duplicates, on="sentence_id", how="left"),
+        "entities": ents,
+        "mentions": mentions,
+        "claims": claims,
+    }
 
 
 def concatenated(results: list[ShardResult], name: str) -> pl.DataFrame:
@@ -96,11 +133,27 @@ def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: Bui
 
     Row order is stable and does not depend on sharding.
     """
-    all_rejects = pl.concat([*rejects, concatenated(shards, "rejects")], how="vertical")
+    articles = concatenated(shards, "articles").sort("article_id")
+    sents = concatenated(shards, "sentences").sort("article_id", "position")
+    candidates = concatenated(shards, "candidates")
+    quantities = concatenated(shards, "quantities").sort("article_id", "start", "end")
+    dates = concatenated(shards, "dates").sort("article_id", "start", "end")
+    found = linked(articles, sents, candidates, quantities, dates, options)
     tables = {
-        "articles": concatenated(shards, "articles").sort("article_id"),
+        "articles": found["articles"],
         "boilerplate": concatenated(shards, "boilerplate").sort("article_id", "start"),
-        "sentences": concatenated(shards, "sentences").sort("article_id", "position"),
-        "rejects": all_rejects.sort("source_file"),
+        "sentences": found["sentences"],
+        "entities": found["entities"],
+        "mentions": found["mentions"],
+        "quantities": quantities,
+        "dates": dates,
+        "claims": found["claims"],
+        "rejects": pl.concat([*rejects, concatenated(shards, "rejects")], how="vertical").sort("source_file"),
     }
-    return tables, []
+    reports = [
+        StageReport("entities", candidates.height, found["entities"].height),
+        StageReport("claims", sents.height, found["claims"].height),
+        StageReport("stories", articles.height, found["articles"]["story_id"].n_unique()),
+        StageReport("duplicate_sentences", sents.height, found["sentences"]["duplicate_of"].is_not_null().sum()),
+    ]
+    return tables, reports

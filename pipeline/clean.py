@@ -1,6 +1,8 @@
 """Clean: decoded documents become articles and the boilerplate spans removed from them."""
 
+import re
 from collections import Counter
+from itertools import islice
 
 import polars as pl
 
@@ -31,12 +33,26 @@ BOILERPLATE_SCHEMA = {
 }
 
 
+# What boilerplate removal leaves of a page of menus and labels ("Home | World | Sport") is not an
+# article: one needs a sentence (a word then terminal punctuation) or this many words of running text.
+MIN_WORDS_WITHOUT_SENTENCE = 12
+_SENTENCE_END = re.compile(r"\w[\"'”’»)\]]*[.!?…](?:\s|$)|[。！？؟۔।።]")
+_WORD = re.compile(r"\w+")
+
+
 def article_id(raw_sha256: str) -> str:
     return raw_sha256[:16]
 
 
+def has_prose(text: str) -> bool:
+    """True when the text holds a sentence or enough words to be running text."""
+    if _SENTENCE_END.search(text):
+        return True
+    return len(list(islice(_WORD.finditer(text), MIN_WORDS_WITHOUT_SENTENCE))) == MIN_WORDS_WITHOUT_SENTENCE
+
+
 def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(articles, boilerplate, rejects): rejects are documents with nothing left after cleaning."""
+    """(articles, boilerplate, rejects): rejects are documents with no prose left after cleaning."""
     kept, removed, rejects = [], [], []
     for doc in documents.iter_rows(named=True):
         result = cleaned(doc["raw_text"], template_keys)
@@ -46,11 +62,18 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
             {"boilerplate_id": stable_id(aid, r.start, r.end), "article_id": aid, "start": r.start, "end": r.end, "text": raw[r.start : r.end], "reason": r.reason}
             for r in result.removals
         ]
-        if not result.text.strip():
+        if not has_prose(result.text):
             reasons = Counter(r.reason for r in result.removals)
-            detail = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+            counts = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "nothing removed"
+            left = f"only {result.text.strip()[:80]!r} is left" if result.text.strip() else "nothing is left"
             rejects.append(
-                {"source_file": doc["source_file"], "reason": "no_content", "detail": f"nothing left after removing boilerplate ({detail})", "raw_sha256": doc["raw_sha256"], "n_bytes": doc["n_bytes"]}
+                {
+                    "source_file": doc["source_file"],
+                    "reason": "no_content",
+                    "detail": f"no article text: {left} after removing boilerplate ({counts})",
+                    "raw_sha256": doc["raw_sha256"],
+                    "n_bytes": doc["n_bytes"],
+                }
             )
             continue
         removed.extend(spans)

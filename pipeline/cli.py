@@ -10,6 +10,8 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+# The temporary API server can take longer than its default 20 s to start on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _summary_lines(summary: dict) -> list[str]:
@@ -27,12 +29,42 @@ def _summary_lines(summary: dict) -> list[str]:
     ]
 
 
-def _build(args: argparse.Namespace) -> int:
-    from pipeline.flows import build_dataset
+def _run_options(args: argparse.Namespace) -> dict:
+    return {"executor": args.executor, "address": args.address, "workers": args.workers, "state": args.state, "keep_removed": args.keep_removed}
 
-    summary = build_dataset(input=args.input, out=args.out, shard_size=args.shard_size)
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline.flows import run_build
+
+    summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, **_run_options(args))
+    if summary["nothing_to_do"]:
+        print(f"Nothing to do: {args.out} is up to date with {summary['input_files']} input file(s) ({summary['seconds']:.1f} s)")
+        return 0
     print("\n".join(_summary_lines(summary)))
+    done = summary["incremental"]
+    print(f"  incremental   read {done['files_read']} file(s), decoded {done['files_decoded']}, analysed {done['documents_analysed']} document(s); {done['removed']} removed input(s), {done['kept']} kept")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.serve import serve
+    from pipeline.state import default_state_dir
+
+    state = Path(args.state) if args.state else default_state_dir(args.out)
+    params = {"input": args.input, "out": args.out, "shard_size": args.shard_size, "publish": args.publish, "releases": args.releases} | _run_options(args)
+    serve(args.cron, params, state, name=args.name, port=args.port)
+    return 0
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", default="seeds", help="directory, glob or fsspec URL (s3://, gs://, file://) of .txt/.html files (default: seeds)")
+    p.add_argument("--out", default="data", help="output directory or fsspec URL (default: data)")
+    p.add_argument("--shard-size", type=int, default=1000, help="articles per Prefect task (default: 1000)")
+    p.add_argument("--state", help="cache of incremental builds (default: .<out>.state beside the output)")
+    p.add_argument("--keep-removed", action="store_true", help="keep the articles of input files that have disappeared")
+    p.add_argument("--executor", choices=("local", "dask"), default="local", help="run shards in this process or on Dask (default: local)")
+    p.add_argument("--address", help="Dask scheduler, tcp://HOST:PORT (default: a local cluster of --workers processes)")
+    p.add_argument("--workers", type=int, help="processes of the local Dask cluster (default: 2)")
 
 
 def _annotate(args: argparse.Namespace) -> int:
@@ -51,18 +83,60 @@ def _annotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from pipeline.publish import PublishError, release
+
+    try:
+        made = release(Path(args.data), Path(args.out), args.version, license=args.license, url=args.url)
+    except (PublishError, ValueError) as err:
+        raise SystemExit(f"publish: {err}") from err
+    if made.created:
+        print(f"Released {made.version} in {made.path}: {len(made.files)} files; check with `cd {made.path} && sha256sum -c SHA256SUMS`")
+    else:
+        print(f"{made.path} already holds this build as release {made.version}; nothing written")
+    return 0
+
+
+def _download(args: argparse.Namespace) -> int:
+    from pipeline.download import DownloadError, download
+
+    try:
+        download(args.source, Path(args.to), say=lambda line: print(line, flush=True))
+    except DownloadError as err:
+        raise SystemExit(f"download: {err}") from err
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Build and inspect the newsclean dataset.")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the dataset from input text files")
-    b.add_argument("--input", default="seeds", help="directory or glob of .txt/.html files (default: seeds)")
-    b.add_argument("--out", default="data", help="output directory (default: data)")
-    b.add_argument("--shard-size", type=int, default=1000, help="articles per Prefect task (default: 1000)")
+    b = sub.add_parser("build", help="build the dataset from input text files, or bring it up to date")
+    _add_run_options(b)
+    b.add_argument("--full", action="store_true", help="discard the cache of incremental builds and rebuild everything")
     b.set_defaults(func=_build)
+    srv = sub.add_parser("serve", help="run the build on a cron schedule as a Prefect deployment")
+    srv.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
+    _add_run_options(srv)
+    srv.add_argument("--publish", action="store_true", help="after a run that changed the dataset, publish a release")
+    srv.add_argument("--releases", help="directory of releases for --publish (default: releases)")
+    srv.add_argument("--name", default="newsclean", help="deployment name (default: newsclean)")
+    srv.add_argument("--port", type=int, help="port of the local Prefect server when PREFECT_API_URL is unset (default: a free one)")
+    srv.set_defaults(func=_serve)
     a = sub.add_parser("annotate", help="annotate JSONL lines of clean text")
     a.add_argument("--input", required=True, help='JSONL with {"id", "text", "published_date"?} per line')
     a.add_argument("--output", required=True, help="JSONL to write")
     a.set_defaults(func=_annotate)
+    pub = sub.add_parser("publish", help="make a versioned, immutable release from a validated build")
+    pub.add_argument("--data", default="data", help="the build to publish (default: data)")
+    pub.add_argument("--out", default="releases", help="directory of releases (default: releases)")
+    pub.add_argument("--version", help="X.Y.Z (default: 0.1.0 first, then the next one after the latest release)")
+    pub.add_argument("--license", default="other", help="license id for the dataset card and metadata (default: other)")
+    pub.add_argument("--url", help="where the release will be published, for the metadata and citation")
+    pub.set_defaults(func=_publish)
+    dl = sub.add_parser("download", help="download a release, verifying every sha256 (resumes, skips what is current)")
+    dl.add_argument("source", metavar="SOURCE", help="release URL (http/https), local path or fsspec URL")
+    dl.add_argument("--to", required=True, help="directory to download into")
+    dl.set_defaults(func=_download)
     return p
 
 

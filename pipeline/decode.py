@@ -5,8 +5,9 @@ Decoding order, first match wins:
 2. UTF-16 without a BOM, recognised by NUL bytes on one side of most byte pairs;
 3. a known binary signature (PDF, images, archives, executables...), or many NUL/control bytes: not text;
 4. strict UTF-8;
-5. UTF-8 with a few invalid bytes: each bad byte is repaired as cp1252 when that gives a printable
-   character (mixed-encoding files), else replaced by U+FFFD, with a warning;
+5. UTF-8 with a few invalid bytes: surrogates encoded as UTF-8 (CESU-8) become the character a
+   pair stands for, or U+FFFD when alone; each other bad byte is repaired as cp1252 when cp1252
+   defines it (mixed-encoding files), else replaced by U+FFFD; with a warning;
 6. cp1252 when the bytes hold no valid UTF-8 multibyte sequence worth keeping.
 Then NFC, `\n` line endings, tabs to spaces, and control and zero-width/bidi format characters dropped.
 """
@@ -35,6 +36,11 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PAR1", "Parquet file"),
 )
 
+# These magic numbers are also ordinary text ("MZ Bank said...", "RIFF"): they count only when
+# bytes that never occur in text follow.
+_WORDLIKE_SIGNATURES = frozenset((b"MZ", b"BZh", b"RIFF", b"PAR1", b"GIF87a", b"GIF89a"))
+_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
 # C0/C1 controls except \n, plus format characters: soft hyphen, bidi marks and embeddings,
 # zero-width characters, word joiners, BOM, interlinear annotation and tag characters.
 _INVISIBLE = re.compile(
@@ -43,6 +49,11 @@ _INVISIBLE = re.compile(
 )
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+# Surrogate code points written as 3-byte UTF-8 (CESU-8, or UTF-16 converted unit by unit): a
+# high-low pair is one real character; a lone one has no meaning. Never valid UTF-8.
+_CESU_PAIR = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\xbf]")
+_CESU_LONE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BINARY_SAMPLE = 8192
 
 
@@ -60,10 +71,10 @@ class NotText(ValueError):
 def _cp1252_repair(err: UnicodeDecodeError) -> tuple[str, int]:
     bad = err.object[err.start : err.end]
     try:
-        repaired = bad.decode("cp1252")
+        # Every byte cp1252 defines is a graphic or format character (NBSP, soft hyphen included).
+        return bad.decode("cp1252"), err.end
     except UnicodeDecodeError:
         return "\ufffd" * len(bad), err.end
-    return "".join(c if c.isprintable() else "\ufffd" for c in repaired), err.end
 
 
 codecs.register_error("newsclean_cp1252_repair", _cp1252_repair)
@@ -86,7 +97,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _binary_kind(data: bytes) -> str | None:
     for magic, kind in _SIGNATURES:
-        if data.startswith(magic):
+        if data.startswith(magic) and (magic not in _WORDLIKE_SIGNATURES or _BINARY_BYTE.search(data, 0, 512)):
             return kind
     sample = data[:_BINARY_SAMPLE]
     controls = sum(sample.count(b) for b in range(32) if b not in (9, 10, 12, 13))
@@ -95,18 +106,40 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def _utf8_or_cp1252(data: bytes) -> Decoded:
+def _cesu_char(match: re.Match) -> bytes:
+    return match[0].decode("utf-8", "surrogatepass").encode("utf-16-le", "surrogatepass").decode("utf-16-le").encode("utf-8")
+
+
+def _without_surrogates(data: bytes) -> tuple[bytes, int]:
+    """UTF-8 bytes with encoded surrogates made valid, and how many there were."""
+    if b"\xed" not in data:
+        return data, 0
+    data, n_pairs = _CESU_PAIR.subn(_cesu_char, data)
+    data, n_lone = _CESU_LONE.subn("\ufffd".encode(), data)
+    return data, n_pairs + n_lone
+
+
+def _repaired_utf8(data: bytes, encoding: str = "utf-8") -> Decoded | None:
+    """Text of UTF-8 bytes with their invalid sequences repaired; None when they look like cp1252."""
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(data.decode("utf-8"), encoding)
     except UnicodeDecodeError:
         pass
+    data, n_surrogates = _without_surrogates(data)
     replaced = data.decode("utf-8", errors="replace")
-    n_bad = replaced.count("\ufffd") - data.count("\xef\xbf\xbd".encode("latin-1"))
-    n_multibyte = _NON_ASCII.subn("", replaced)[1]
-    if n_multibyte >= n_bad:
-        text = data.decode("utf-8", errors="newsclean_cp1252_repair")
-        return Decoded(text, "utf-8", (f"{n_bad} invalid UTF-8 byte sequence(s) repaired or replaced",))
-    return Decoded(data.decode("cp1252", errors="newsclean_cp1252_repair"), "cp1252")
+    n_bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    if encoding == "utf-8" and _NON_ASCII.subn("", replaced)[1] < n_bad:
+        return None
+    text = data.decode("utf-8", errors="newsclean_cp1252_repair")
+    return Decoded(text, encoding, (f"{n_bad + n_surrogates} invalid UTF-8 byte sequence(s) repaired or replaced",))
+
+
+def _utf16(data: bytes, encoding: str) -> Decoded:
+    # surrogatepass keeps lone surrogates as code points so they can be counted and replaced.
+    odd = len(data) % 2
+    text, n_lone = _SURROGATE.subn("\ufffd", data[: len(data) - odd].decode(encoding, errors="surrogatepass"))
+    n_bad = n_lone + odd
+    return Decoded(text, encoding, (f"{n_bad} invalid UTF-16 code unit(s) replaced",) if n_bad else ())
 
 
 def normalised(text: str) -> str:
@@ -121,14 +154,14 @@ def normalised(text: str) -> str:
 def decoded(data: bytes) -> Decoded:
     """Decode and normalise a file's bytes; raise NotText for binary content."""
     if data.startswith(codecs.BOM_UTF8):
-        raw = Decoded(data[3:].decode("utf-8", errors="newsclean_cp1252_repair"), "utf-8-sig")
+        # The mark says UTF-8: bad bytes are repaired, never a reason to switch to cp1252.
+        raw = _repaired_utf8(data[3:], "utf-8-sig")
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        encoding = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
-        raw = Decoded(data[2:].decode(encoding, errors="replace"), encoding)
+        raw = _utf16(data[2:], "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be")
     elif encoding := _utf16_without_bom(data):
-        raw = Decoded(data.decode(encoding, errors="replace"), encoding)
+        raw = _utf16(data, encoding)
     elif kind := _binary_kind(data):
         raise NotText(kind)
     else:
-        raw = _utf8_or_cp1252(data)
+        raw = _repaired_utf8(data) or Decoded(data.decode("cp1252", errors="newsclean_cp1252_repair"), "cp1252")
     return Decoded(normalised(raw.text), raw.encoding, raw.warnings)

@@ -1,51 +1,101 @@
-"""The Prefect layer: wires the pure stages of `pipeline.build` into tasks, one per shard."""
+"""The Prefect layer: wires the pure stages of `pipeline.build` into tasks, one per shard.
 
+Builds are incremental: the results of each input file (ingest) and each unique document
+(analysis) are cached in a state folder under keys that cover everything they depend on (see
+`pipeline.incremental`), so a build reads and computes only what is new or changed, and the
+steps across articles rerun over all of it. Each finished shard is saved as it completes, so a
+crashed run resumes without redoing it.
+"""
+
+import hashlib
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFutureList
+from prefect.context import TaskRunContext
+from prefect.futures import PrefectFuture, as_completed
 
 import schemas
-from pipeline import __version__, build, io
-from pipeline.build import ShardResult
+from pipeline import __version__, build, incremental, io
+from pipeline import state as state_store
+from pipeline.build import BuildOptions, ShardResult
+from pipeline.incremental import Batch, cache_key, ingest_key
+from pipeline.ingest import InputFile
 
 DEFAULT_SHARD_SIZE = 1000
+READ_RETRIES = 3
+READ_RETRY_DELAYS = [1, 4, 16]  # seconds before each retry of a shard whose reads failed transiently
 
 
 class OutputBusy(RuntimeError):
     """Another build holds the output's lock."""
 
 
-@task(name="ingest-shard", cache_policy=NO_CACHE)
-def ingest_shard(root: str, files: list[str]) -> ShardResult:
-    return build.ingested([io.read_input(Path(root), f) for f in files])
+@dataclass
+class IngestedShard:
+    """What a shard's files gave: decoded results to cache, unreadable ones, and every file's hash."""
+
+    fresh: Batch
+    unread: Batch  # not cached: an unreadable or too large file is tried again next build
+    hashes: dict[str, str]
+
+
+def _read_all(root: str, files: list[str]) -> list[InputFile]:
+    """Read a shard's files; a transient error fails the attempt (Prefect retries it), except on the last one."""
+    ctx = TaskRunContext.get()
+    last_attempt = ctx is None or ctx.task_run.run_count > (ctx.task.retries or 0)
+    return [io.read_any(root, f, raise_transient=not last_attempt) for f in files]
+
+
+@task(name="ingest-shard", cache_policy=NO_CACHE, retries=READ_RETRIES, retry_delay_seconds=READ_RETRY_DELAYS)
+def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str) -> IngestedShard:
+    """Read the files; decode each one whose bytes are not the `known` (already cached) ones."""
+    fresh, unread, hashes = [], [], {}
+    for item in _read_all(root, files):
+        if item.data is None:
+            unread.append((cache_key("unread", item.source_file), build.ingested([item])))
+            continue
+        sha = hashlib.sha256(item.data).hexdigest()
+        hashes[item.source_file] = sha
+        if known.get(item.source_file) != sha:
+            result = build.ingested([item])
+            result.tables["lines"] = incremental.document_lines(result.tables["documents"])
+            fresh.append((ingest_key(item.source_file, sha, code), result))
+    return IngestedShard(incremental.batch(fresh), incremental.batch(unread), hashes)
 
 
 @task(name="analyse-shard", cache_policy=NO_CACHE)
-def analyse_shard(documents: pl.DataFrame, templates: frozenset[str]) -> ShardResult:
-    return build.analysed(documents, templates)
+def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset[str], options: BuildOptions) -> Batch:
+    """Analyse documents one at a time, so each one's rows and reports can be cached on their own."""
+    return incremental.batch([(key, build.analysed(documents.slice(i, 1), templates, options)) for i, key in enumerate(keys)])
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _frame_chunks(frame: pl.DataFrame, size: int) -> list[pl.DataFrame]:
-    return [frame.slice(i, size) for i in range(0, frame.height, size)] or [frame]
+def _completed(futures: list[PrefectFuture], what: str):
+    """Results as shards finish (not in submission order), logging progress.
 
-
-def _results(futures: PrefectFutureList, what: str) -> list[ShardResult]:
-    """Wait for every shard in order, logging progress as they finish."""
+    A failed shard does not stop the others: they are all yielded (and so cached) before the
+    first failure is raised, and the next run redoes only the failed shards.
+    """
     logger = get_run_logger()
-    results = []
-    for i, future in enumerate(futures, 1):
-        results.append(future.result())
+    failure = None
+    for i, future in enumerate(as_completed(futures), 1):
+        try:
+            result = future.result()
+        except Exception as err:
+            failure = failure or err
+            continue
+        yield result
         if len(futures) > 1:
             logger.info("%s: shard %d/%d done", what, i, len(futures))
-    return results
+    if failure is not None:
+        raise failure
 
 
 def _manifest(inputs: pl.DataFrame, reports: list[build.StageReport], tables: dict[str, pl.DataFrame]) -> dict:
@@ -59,32 +109,9 @@ def _manifest(inputs: pl.DataFrame, reports: list[build.StageReport], tables: di
     }
 
 
-@flow(name="build-dataset")
-def build_dataset(input: str = "seeds", out: str = "data", shard_size: int = DEFAULT_SHARD_SIZE, wait: bool = True) -> dict:
-    """Build the dataset from the input files into `out`; returns a summary of the run."""
-    started = time.perf_counter()
-    logger = get_run_logger()
-    with io.dataset_lock(Path(out), wait=wait) as locked:
-        if not locked:
-            raise OutputBusy(f"another build is writing {out}; not starting a second one")
-        root, files = io.input_files(input)
-        logger.info("%d input file(s) under %s, %d shard(s)", len(files), root, len(_chunks(files, shard_size)))
-        ingested = _results(ingest_shard.map(unmapped(str(root)), _chunks(files, shard_size)), "ingest")
-        documents = build.concatenated(ingested, "documents")
-        unique, duplicates, dedupe_report = build.unique_documents(documents)
-        templates = build.template_keys(unique)
-        analysed = _results(analyse_shard.map(_frame_chunks(unique, shard_size), unmapped(templates)), "analyse")
-
-        ingest_rejects = build.concatenated(ingested, "rejects")
-        tables, global_reports = build.dataset(analysed, [ingest_rejects, duplicates])
-        schemas.validated(tables, schemas.TABLES)
-        reports = build.merged_reports([r.reports for r in ingested] + [[dedupe_report]] + [r.reports for r in analysed] + [global_reports])
-        inputs = pl.concat(
-            [f.select(pl.col("source_file").alias("path"), pl.col("raw_sha256").alias("sha256"), pl.col("n_bytes").alias("bytes")) for f in (documents, ingest_rejects)]
-        )
-        io.write_dataset(tables, Path(out), _manifest(inputs, reports, tables))
+def _summary(tables: dict[str, pl.DataFrame], n_inputs: int, out: str) -> dict:
     return {
-        "input_files": len(files),
+        "input_files": n_inputs,
         "articles": tables["articles"].height,
         "rejected": tables["rejects"].height,
         "rejects_by_reason": dict(sorted(tables["rejects"]["reason"].value_counts().iter_rows())),
@@ -92,5 +119,178 @@ def build_dataset(input: str = "seeds", out: str = "data", shard_size: int = DEF
         "sentences": tables["sentences"].height,
         "tables": {name: frame.height for name, frame in tables.items()},
         "out": str(out),
-        "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _record(hashes: dict[str, str | None], fingerprints: dict[str, str | None]) -> dict[str, dict]:
+    return {p: {"sha256": sha, "fingerprint": fingerprints.get(p)} for p, sha in hashes.items()}
+
+
+def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_store.ResultStore, code: str, shard_size: int, state: Path, index: dict) -> tuple[dict[str, str | None], list[Batch], int]:
+    """Read and decode the files the plan names, caching each shard as it finishes.
+
+    After each shard the files' hashes are recorded (with no output, so the next run cannot
+    take the dataset as current): a crashed run's next attempt neither reads nor decodes them again.
+    Returns the sha256 of every input (None when unreadable), the unread rejects, and how many files were decoded.
+    """
+    shards = _chunks(plan.to_read, shard_size)
+    futures = ingest_shard.with_options(retry_delay_seconds=READ_RETRY_DELAYS).map(
+        unmapped(listing.root), shards, [{f: plan.known[f] for f in s if f in plan.known} for s in shards], unmapped(code)
+    ) if shards else []
+    hashes: dict[str, str | None] = dict(plan.unchanged) | plan.kept | {f: None for f in plan.to_read}
+    unread, decoded = [], 0
+    for shard in _completed(futures, "ingest"):
+        store.put(shard.fresh)
+        unread.append(shard.unread)
+        hashes.update(shard.hashes)
+        decoded += len(shard.fresh.keys)
+        progress = index["inputs"] | _record(shard.hashes, listing.fingerprints)
+        index = index | {"inputs": progress, "output": None}
+        state_store.save_index(state, index)
+    return hashes, unread, decoded
+
+
+def _analysed(unique: pl.DataFrame, keys: list[str], templates: frozenset[str], options: BuildOptions, store: state_store.ResultStore, shard_size: int) -> int:
+    """Analyse the documents whose key is not cached, caching each shard as it finishes; returns how many."""
+    cached = store.keys()
+    todo = [i for i, k in enumerate(keys) if k not in cached]
+    shards = _chunks(todo, shard_size)
+    futures = analyse_shard.map([unique[s] for s in shards], [[keys[i] for i in s] for s in shards], unmapped(templates), unmapped(options)) if shards else []
+    for batch in _completed(futures, "analyse"):
+        store.put(batch)
+    return len(todo)
+
+
+def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: bool, full: bool, options: BuildOptions) -> dict:
+    logger = get_run_logger()
+    code = state_store.code_version()
+    setting = cache_key(options.ner, state_store.file_digest(options.gazetteer))
+    if full:
+        state_store.clear(state)
+    index = state_store.load_index(state)
+    ingest_store, analysis_store = state_store.ResultStore(state / "ingest"), state_store.ResultStore(state / "analysis")
+    listing = io.input_listing(input)
+    plan = incremental.plan(listing.files, listing.fingerprints, index["inputs"], ingest_store.keys(), code, keep_removed)
+    logger.info(
+        "%d input file(s) under %s: %d to read, %d unchanged, %d removed%s",
+        len(listing.files), listing.root, len(plan.to_read), len(plan.unchanged), len(plan.removed),
+        f" ({len(plan.kept)} kept)" if keep_removed else "",
+    )
+    before = {p: e.get("sha256") for p, e in index["inputs"].items()}
+    hashes, unread, decoded = _ingested(listing, plan, ingest_store, code, shard_size, state, index)
+    record = _record(hashes, listing.fingerprints)
+    for p in plan.kept:
+        record[p]["kept"] = True
+    if not full and hashes == before and (index.get("code"), index.get("setting")) == (code, setting) and index.get("output") and index["output"] == io.manifest_digest(out):
+        logger.info("nothing to do: the %d input file(s), options and code are those of the last build of %s", len(hashes), out)
+        state_store.save_index(state, index | {"inputs": record})
+        return index["summary"] | {"nothing_to_do": True, "incremental": {"files_read": len(plan.to_read), "files_decoded": 0, "documents_analysed": 0, "removed": len(plan.removed), "kept": len(plan.kept)}}
+
+    ordered = sorted([(p, ingest_key(p, sha, code)) for p, sha in hashes.items() if sha] + [(k, k) for b in unread for k in b.keys])
+    ingest_items = incremental.concatenated([ingest_store.get(k for _, k in ordered), *unread])
+    ingested, ingest_reports = incremental.results(ingest_items, [k for _, k in ordered])
+    unique, duplicates, dedupe_report = build.unique_documents(ingested["documents"])
+    templates = build.template_keys(unique)
+    keys = incremental.analysis_keys(unique, ingested["lines"], templates, setting, code)
+    analysed_now = _analysed(unique, keys, templates, options, analysis_store, shard_size)
+    per_doc, analysis_reports = incremental.results(analysis_store.get(keys), keys)
+
+    tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options)
+    schemas.validated(tables, schemas.TABLES)
+    reports = build.merged_reports([ingest_reports, [dedupe_report], analysis_reports, global_reports])
+    inputs = pl.concat(
+        [f.select(pl.col("source_file").alias("path"), pl.col("raw_sha256").alias("sha256"), pl.col("n_bytes").alias("bytes")) for f in (ingested["documents"], ingested["rejects"])]
+    )
+    io.write_dataset_to(tables, out, _manifest(inputs, reports, tables))
+    summary = _summary(tables, len(hashes), out)
+    state_store.save_index(state, {"code": code, "setting": setting, "inputs": record, "output": io.manifest_digest(out), "summary": summary})
+    ingest_store.retain(k for _, k in ordered)
+    analysis_store.retain(keys)
+    stats = {"files_read": len(plan.to_read), "files_decoded": decoded, "documents_analysed": analysed_now, "removed": len(plan.removed), "kept": len(plan.kept)}
+    logger.info("read %d file(s), decoded %d, analysed %d of %d document(s)", len(plan.to_read), decoded, analysed_now, len(keys))
+    return summary | {"nothing_to_do": False, "incremental": stats}
+
+
+@flow(name="build-dataset")
+def build_dataset(
+    input: str = "seeds",
+    out: str = "data",
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    wait: bool = True,
+    state: str | None = None,
+    keep_removed: bool = False,
+    full: bool = False,
+    skip_if_busy: bool = False,
+    ner: str = "rules",
+    gazetteer: str | None = None,
+) -> dict:
+    """Build (or bring up to date) the dataset from the input files into `out`; returns a summary of the run.
+
+    `state` is the cache folder (default `.<out>.state` beside `out`); `keep_removed` keeps the
+    articles of input files that disappeared; `full` discards the cache first. When the output
+    is busy: wait, or with `wait=False` raise `OutputBusy`, or with `skip_if_busy` log and return.
+    """
+    started = time.perf_counter()
+    state_dir = Path(state) if state else state_store.default_state_dir(out)
+    with io.dataset_lock(io.local_path(out) if not io.is_url(out) else state_dir / "output", wait=wait and not skip_if_busy) as locked:
+        if not locked:
+            if skip_if_busy:
+                get_run_logger().warning("skipped: another build is still writing %s", out)
+                return {"skipped": True, "out": str(out), "seconds": round(time.perf_counter() - started, 2)}
+            raise OutputBusy(f"another build is writing {out}; not starting a second one")
+        summary = _build(input, out, state_dir, shard_size, keep_removed, full, BuildOptions(ner, gazetteer))
+    return summary | {"seconds": round(time.perf_counter() - started, 2)}
+
+
+def task_runner(executor: str = "local", address: str | None = None, workers: int | None = None, scratch: Path | None = None):
+    """The task runner for an executor: None (Prefect's threads in this process) or Dask.
+
+    Dask connects to the scheduler at `address`, or starts a local cluster of `workers` processes
+    (one thread each, bound to 127.0.0.1, no dashboard, spill files under `scratch`).
+    """
+    if executor == "local":
+        return None
+    if executor != "dask":
+        raise ValueError(f"unknown executor {executor!r}: use 'local' or 'dask'")
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    cluster = {"n_workers": workers or 2, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1", "dashboard_address": None}
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+        cluster["local_directory"] = str(scratch)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster)
+
+
+def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
+    """`build_dataset(**params)` on the executor's task runner."""
+    state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
+    runner = task_runner(executor, address, workers, state / "dask")
+    return (build_dataset if runner is None else build_dataset.with_options(task_runner=runner))(**params)
+
+
+@flow(name="scheduled-build")
+def scheduled_build(
+    input: str = "seeds",
+    out: str = "data",
+    state: str | None = None,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    keep_removed: bool = False,
+    executor: str = "local",
+    address: str | None = None,
+    workers: int | None = None,
+    publish: bool = False,
+    releases: str | None = None,
+) -> dict:
+    """One scheduled run: bring the dataset up to date, skipping (with a log line) while another build writes it.
+
+    With `publish`, a run that changed the dataset then runs `python -m pipeline publish`.
+    """
+    summary = run_build(executor, address, workers, input=input, out=out, state=state, shard_size=shard_size, keep_removed=keep_removed, wait=False, skip_if_busy=True)
+    if publish and not summary.get("skipped") and not summary.get("nothing_to_do"):
+        from pipeline.cli import main
+
+        if main(["publish", "--data", out, *(["--out", releases] if releases else [])]) != 0:
+            raise RuntimeError(f"publishing {out} failed")
+    return summary

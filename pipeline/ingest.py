@@ -62,15 +62,24 @@ def _html_document(html: str) -> tuple[str, str | None, str | None, str | None]:
     # trafilatura is imported lazily: it costs ~0.5 s and most inputs are plain text.
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    # No extensive date search: it turns a footer's "Copyright 2024" into a made-up 2024-01-01.
+    dates = {"extensive_search": False, "original_date": True}
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates)
     if doc is None or not (doc.text or "").strip():
         return "", None, None, None
     return doc.text, doc.title, doc.date, doc.sitename
 
 
+def printable_path(source_file: str) -> str:
+    """The path as valid UTF-8: name bytes the OS could not decode (kept as surrogates) as `\\xNN`."""
+    if source_file.isascii():
+        return source_file
+    return source_file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _document(item: InputFile) -> dict:
     """A document row, or a reject row (with key "reason")."""
-    base = {"source_file": item.source_file, "n_bytes": item.n_bytes, "raw_sha256": None}
+    base = {"source_file": printable_path(item.source_file), "n_bytes": item.n_bytes, "raw_sha256": None}
     if item.error_reason:
         return base | {"reason": item.error_reason, "detail": item.error_detail}
     data = item.data or b""

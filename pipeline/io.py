@@ -15,7 +15,10 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
+import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +30,11 @@ INPUT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# Read errors worth retrying: the file or the remote store may answer on the next attempt.
+TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EIO, errno.EINTR, errno.ETIMEDOUT, errno.EBUSY, errno.ESTALE, errno.ECONNRESET, errno.ENOLCK})
+# A file changed within this many seconds of being listed may change again within the same
+# mtime tick; its size+mtime fingerprint is not trusted to mean "unchanged" next time.
+RACY_SECONDS = 2.0
 
 
 class OutputError(RuntimeError):
@@ -66,8 +74,18 @@ def input_files(spec: str | Path) -> tuple[Path, list[str]]:
     return root, sorted(found)
 
 
-def read_input(root: Path, source_file: str) -> InputFile:
-    """The file's bytes, or an `unreadable`/`too_large` marker: reading never raises."""
+def is_transient(err: BaseException) -> bool:
+    """A read error that may go away on retry (I/O hiccup, busy file, timeout, dropped connection)."""
+    if isinstance(err, (TimeoutError, ConnectionError)):
+        return True
+    return isinstance(err, OSError) and err.errno in TRANSIENT_ERRNOS
+
+
+def read_input(root: Path, source_file: str, raise_transient: bool = False) -> InputFile:
+    """The file's bytes, or an `unreadable`/`too_large` marker.
+
+    Reading never raises, except a transient error when `raise_transient` (so a caller can retry).
+    """
     path = root / source_file
     try:
         size = path.stat().st_size
@@ -76,8 +94,105 @@ def read_input(root: Path, source_file: str) -> InputFile:
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as err:
+        if raise_transient and is_transient(err):
+            raise
         reason = os.strerror(err.errno) if err.errno else str(err)
         return InputFile(source_file, None, None, "unreadable", f"cannot read the file: {reason}")
+    if len(data) > MAX_FILE_BYTES:
+        return InputFile(source_file, None, len(data), "too_large", f"over the {MAX_FILE_BYTES}-byte limit per file")
+    return InputFile(source_file, data, len(data))
+
+
+# --- fsspec URLs (s3://, gs://, file://, memory://...) ------------------------------------
+
+
+def is_url(spec: str | Path) -> bool:
+    """A remote fsspec URL; `file://` URLs are local paths (see `local_path`)."""
+    return "://" in str(spec) and not str(spec).startswith("file://")
+
+
+def local_path(spec: str | Path) -> Path:
+    return Path(str(spec).removeprefix("file://"))
+
+
+def _fs(url: str):
+    # fsspec is imported lazily: only URL inputs and outputs need it. Credentials come from the
+    # environment (AWS_*, GOOGLE_APPLICATION_CREDENTIALS...) through the backend's own lookup.
+    import fsspec
+
+    return fsspec.core.url_to_fs(url)
+
+
+@dataclass(frozen=True)
+class InputListing:
+    """The input files: `root` (a path or URL), sorted relative paths, and a fingerprint per file.
+
+    A fingerprint (size and modification time, or the store's ETag) that is unchanged since the
+    last build lets an incremental build skip reading the file; None means "read it to know".
+    """
+
+    root: str
+    files: list[str]
+    fingerprints: dict[str, str | None]
+
+
+def _remote_listing(spec: str) -> InputListing:
+    fs, path = _fs(spec)
+    if _is_glob(path):
+        base = path.split("*")[0].split("?")[0].split("[")[0].rstrip("/")
+        base = base if fs.isdir(base) else base.rsplit("/", 1)[0]
+        infos = {p: fs.info(p) for p in fs.glob(path)}
+    elif fs.isfile(path):
+        base, infos = path.rsplit("/", 1)[0], {path: fs.info(path)}
+    elif fs.isdir(path):
+        base = path.rstrip("/")
+        infos = {p: i for p, i in fs.find(path, detail=True).items() if p.lower().endswith(INPUT_SUFFIXES)}
+    else:
+        raise FileNotFoundError(f"input {spec!r} is neither a directory, a file nor a glob that matches")
+    protocol = spec.split("://", 1)[0]
+    prints: dict[str, str | None] = {}
+    for p, info in infos.items():
+        if info.get("type") == "directory":
+            continue
+        rel = p[len(base) :].lstrip("/") if p.startswith(base) else p
+        version = info.get("ETag") or info.get("etag") or info.get("md5Hash") or info.get("mtime") or info.get("LastModified") or info.get("updated")
+        prints[rel] = f"{info.get('size')}:{version}" if version is not None else None
+    return InputListing(f"{protocol}://{base}", sorted(prints), prints)
+
+
+def input_listing(spec: str | Path) -> InputListing:
+    """The input files of a directory, glob or fsspec URL, with their fingerprints."""
+    if is_url(spec):
+        return _remote_listing(str(spec))
+    root, files = input_files(local_path(spec))
+    now = time.time()
+    prints: dict[str, str | None] = {}
+    for rel in files:
+        try:
+            st = (root / rel).stat()
+        except OSError:
+            prints[rel] = None
+            continue
+        prints[rel] = f"{st.st_size}:{st.st_mtime_ns}" if now - st.st_mtime > RACY_SECONDS else None
+    return InputListing(str(root), files, prints)
+
+
+def read_any(root: str, source_file: str, raise_transient: bool = False) -> InputFile:
+    """`read_input` for a local root or an fsspec URL root."""
+    if not is_url(root):
+        return read_input(local_path(root), source_file, raise_transient)
+    url = f"{root.rstrip('/')}/{source_file}"
+    try:
+        fs, path = _fs(url)
+        size = fs.size(path)
+        if size is not None and size > MAX_FILE_BYTES:
+            return InputFile(source_file, None, size, "too_large", f"{size} bytes is over the {MAX_FILE_BYTES}-byte limit per file")
+        with fs.open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except (OSError, TimeoutError, ConnectionError) as err:
+        if raise_transient and is_transient(err):
+            raise
+        return InputFile(source_file, None, None, "unreadable", f"cannot read the file: {err}")
     if len(data) > MAX_FILE_BYTES:
         return InputFile(source_file, None, len(data), "too_large", f"over the {MAX_FILE_BYTES}-byte limit per file")
     return InputFile(source_file, data, len(data))
@@ -204,3 +319,35 @@ def read_dataset(directory: Path, names: list[str]) -> dict[str, pl.DataFrame]:
     """The Parquet tables of a written dataset (those present)."""
     directory = Path(directory)
     return {n: pl.read_parquet(directory / f"{n}.parquet") for n in names if (directory / f"{n}.parquet").exists()}
+
+
+def write_dataset_to(tables: Mapping[str, pl.DataFrame], out: str | Path, manifest: dict) -> dict:
+    """`write_dataset` for a local path or an fsspec URL; returns the manifest written.
+
+    Object stores have no atomic rename: the tables are written locally, then uploaded one by one
+    with manifest.json last, whose hashes tell a reader whether it caught a mix of two versions.
+    """
+    if not is_url(out):
+        return write_dataset(tables, local_path(out), manifest)
+    with tempfile.TemporaryDirectory(prefix="newsclean-upload-") as tmp:
+        written = write_dataset(tables, Path(tmp) / "data", manifest)
+        try:
+            fs, path = _fs(str(out))
+            fs.makedirs(path, exist_ok=True)
+            for name in [f["path"] for f in written["files"]] + ["manifest.json"]:
+                fs.put_file(str(Path(tmp) / "data" / name), f"{path.rstrip('/')}/{name}")
+        except (OSError, TimeoutError, ConnectionError) as err:
+            raise OutputError(f"could not upload the dataset to {out}: {err}") from err
+    return written
+
+
+def manifest_digest(out: str | Path) -> str | None:
+    """SHA-256 of the output's manifest.json, None when there is none (no dataset yet)."""
+    try:
+        if is_url(out):
+            fs, path = _fs(str(out))
+            with fs.open(f"{path.rstrip('/')}/manifest.json", "rb") as fh:
+                return hashlib.sha256(fh.read()).hexdigest()
+        return file_sha256(local_path(out) / "manifest.json")
+    except (FileNotFoundError, NotADirectoryError):
+        return None

@@ -5,6 +5,11 @@
 
 from schemas.articles import Articles
 from schemas.boilerplate import Boilerplate
+from schemas.claims import Claims
+from schemas.dates import Dates
+from schemas.entities import Entities
+from schemas.mentions import Mentions
+from schemas.quantities import Quantities
 from schemas.rejects import Rejects
 from schemas.sentences import Sentences
 from schemas.validate import DatasetInvalid, validated
@@ -15,6 +20,11 @@ TABLES = {
     "articles": Articles,
     "boilerplate": Boilerplate,
     "sentences": Sentences,
+    "entities": Entities,
+    "mentions": Mentions,
+    "quantities": Quantities,
+    "dates": Dates,
+    "claims": Claims,
     "rejects": Rejects,
 }
 

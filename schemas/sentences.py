@@ -13,12 +13,13 @@ class Sentences(SpanChecks):
     text: str = pa.Field(str_length={"min_value": 1}, description="Sentence text, equal to articles.text[start:end].")
     start: pl.Int32 = pa.Field(ge=0, description="Start offset into articles.text (code points).")
     end: pl.Int32 = pa.Field(ge=1, description="End offset (exclusive) into articles.text.")
+    duplicate_of: str = pa.Field(nullable=True, description="Earliest near-duplicate sentence (by article_id, position), in this or another article; null when none.")
 
     class Config:
         strict = True
         metadata = {
             "description": "Sentences: the clean text split into sentences with exact offsets.",
             "primary_key": ["sentence_id"],
-            "foreign_keys": [foreign_key("article_id", "articles")],
+            "foreign_keys": [foreign_key("article_id", "articles"), foreign_key("duplicate_of", "sentences", "sentence_id")],
             "span_of": {"table": "articles", "key": "article_id", "text": "text"},
         }

@@ -1,0 +1,992 @@
+"""Boilerplate removal: raw page text -> clean article body plus the removed spans.
+
+The main body is found at document level (the best-scoring run of prose lines, so
+navigation, teaser lists and footers around it go); inside it, lines are removed by
+pattern (read-more links, calls to action, ads, captions...) and by a topical test for
+headlines of unrelated stories injected by related-story widgets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import accumulate, compress, count, repeat
+from operator import add, itemgetter
+from typing import Iterable, Sequence
+
+REASONS: tuple[str, ...] = (
+    "title",
+    "metadata",
+    "related_link",
+    "call_to_action",
+    "comments",
+    "footer",
+    "advertisement",
+    "injected_headline",
+    "template",
+    "whitespace",
+    "navigation",
+    "caption",
+)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A removed span of the raw text; `text` is raw[start:end], kept so the raw can be rebuilt."""
+
+    start: int
+    end: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    title: str | None
+    published_date: datetime.date | None
+    source_name: str | None
+    removals: tuple[Removal, ...]
+
+
+# --- line patterns -----------------------------------------------------------------
+# Patterns are matched at the start of one stripped line (only lines starting like one of
+# them are tried) and every repeat is bounded ({0,n}, no nested quantifiers), so a 5 MB
+# single line costs one bounded attempt, never catastrophic backtracking.
+
+_LEAD = r"[ \t\u00a0*+•·>»|#\-–—]*"
+_REST = r"[^\n]{0,250}$"
+_SEP_REST = r"(?:[ \t]*[:\-–—|»›>](?:[ \t]" + _REST + r"|$)|[ \t.]*$)"
+_BARE_END = r"[^\w\n]{0,20}$"
+
+
+# Whole line is one of these words (bullets, counts and punctuation allowed around it).
+_BARE = {
+    "advertisement": r"""
+        advertisement
+        advertising
+        advert
+        ads?
+        adchoices
+        sponsored(?: content| post| links?| stories)?
+        anzeige
+        werbung
+        publicidad
+        publicit[ée]
+        pubblicit[àa]
+        publicidade
+        iklan
+        реклама
+        广告
+        광고
+        continue reading(?: the main story| below)?
+        story continues below(?: advertisement)?
+        article continues below(?: advertisement)?
+        scroll to continue with content""",
+    "comments": r"""
+        comments?(?: \(\d+\))?
+        \d+ comments?
+        \d+ (?:responses?|replies|reactions)
+        no comments(?: yet)?
+        comments are closed
+        post a comment
+        leave a (?:reply|comment)
+        add (?:a |your )?comment
+        view (?:all )?(?:\d+ )?comments
+        show (?:all )?(?:\d+ )?comments
+        load (?:all )?(?:\d+ )?comments
+        read (?:all )?(?:\d+ )?comments
+        see (?:all )?(?:\d+ )?comments
+        join the (?:discussion|conversation)
+        reply
+        report(?: abuse| comment)?
+        commentaires?
+        kommentare?
+        comentarios?
+        coment[áa]rios?
+        komentar
+        commenti""",
+    "call_to_action": r"""
+        print(?: this)?(?: article| story| page)?
+        e-mail(?: this)?(?: article| story)?
+        email(?: this)?(?: article| story)?
+        tweet
+        share(?: this)?(?: article| story| post| page| entry)?
+        \d+ shares?
+        shares
+        pin(?: it)?
+        whatsapp
+        facebook
+        twitter
+        linkedin
+        reddit
+        pinterest
+        flipboard
+        pocket
+        mix
+        tumblr
+        google\+?
+        instagram
+        youtube
+        telegram
+        messenger
+        copy link
+        copied
+        subscribe(?: now| today)?
+        contribute
+        donate
+        save
+        get short url
+        log ?in
+        sign ?in
+        sign ?up
+        register""",
+    "navigation": r"""
+        home
+        menu
+        search
+        sections?
+        close
+        more
+        next
+        previous
+        prev
+        top
+        back
+        back to (?:top|gallery)
+        quick links
+        useful links
+        show more
+        load more
+        view all
+        see all
+        categories
+        tags
+        topics
+        newsletters?
+        video
+        photos?
+        gallery
+        \d+ (?:of|/) \d+""",
+}
+
+# Line starts with one of these, then a separator (":", "-", "|"...) or the line ends.
+_SEPARATED = {
+    "related_link": r"""
+        read (?:more|also|next|this)
+        read (?:this|these) next
+        what to read next
+        more stories
+        more news
+        editor'?s picks
+        popular (?:now|stories|posts|articles)
+        latest (?:news|stories|posts|articles)
+        in case you missed it
+        around the web
+        from the web
+        promoted stories
+        also read
+        read
+        related(?: articles?| stories| posts?| content| coverage| news| links?| topics| reading)?
+        see also
+        see more
+        more
+        more (?:from|in|on) [^\n:.]{1,40}
+        you (?:may|might) (?:also )?(?:like|enjoy|be interested in)
+        recommended(?: for you| stories| articles| reading)?
+        most (?:read|popular|viewed|shared)(?: (?:in|on) [^\n:.]{1,30})?
+        trending(?: now| stories)?
+        top stories
+        don'?t miss
+        further reading
+        up next
+        next up(?: in [^\n:.]{1,30})?
+        next (?:article|post|story)
+        previous (?:article|post|story)
+        prev (?:article|post|story)
+        lire (?:aussi|également|la suite)
+        à lire (?:aussi|également)
+        voir aussi
+        lesen sie (?:auch|mehr)
+        mehr zum thema
+        auch interessant
+        leer más
+        lea también
+        lee también
+        ver también
+        leia (?:também|mais)
+        veja (?:também|mais)
+        leggi anche
+        baca juga
+        art[ií]culos relacionados
+        artigos relacionados
+        articoli correlati
+        ähnliche artikel
+        関連記事
+        관련기사""",
+    "metadata": r"""
+        tags?
+        topics?
+        filed under
+        categor(?:y|ies)
+        source
+        posted(?: on| in| by)?
+        published(?: on| at)?
+        updated(?: on| at)?
+        last updated
+        first published(?: on)?
+        written by
+        reading time
+        image credit
+        photo credit
+        min(?:ute)?s? read
+        \d+ ?[hmd] ago
+        \d+ (?:minutes?|hours?|days?|weeks?) ago
+        medically reviewed by
+        reviewed by
+        edited by
+        researched by
+        sources?
+        \d+ min(?:ute)?s? read""",
+}
+
+# Line starts with one of these; anything may follow.
+_PREFIX = {
+    "call_to_action": r"""
+        stay tuned (?:to|with|for)
+        stay (?:up to date|informed|connected|in touch) with
+        follow us
+        follow [^\n]{1,60}? on (?:twitter|facebook|instagram|linkedin|youtube|telegram|google)
+        like us on
+        subscribe (?:to|for|now|today)
+        sign up (?:for|to|now|here)
+        click here
+        tap here
+        share (?:this|on|via)
+        sharing is caring
+        like this (?:story|article)
+        download (?:the|our) app
+        get (?:the|our) (?:app|newsletter)
+        join (?:us|our) (?:on|newsletter|mailing)
+        please (?:like|share|subscribe|follow)
+        support independent journalism
+        skip to (?:content|main content|navigation)
+        get breaking news
+        receive the latest
+        want more [^\n]{1,40}\?
+        don'?t forget to (?:like|share|subscribe|follow)""",
+    "footer": r"""
+        originally published (?:at|on|in|by)
+        copyright\b
+        do you know what i have posted
+        for more visit our
+        terms of (?:use|service)
+        privacy (?:policy|notice)
+        cookie (?:policy|settings)
+        powered by
+        site index
+        site ?map
+        about us
+        contact us
+        go to home page
+        this (?:website|site) uses cookies
+        we use cookies
+        privacy overview
+        necessary cookies
+        cookies? (?:policy|settings|preferences)""",
+    "caption": r"""
+        image caption
+        photo caption
+        media caption
+        images? ?(?:credit|copyright|:)
+        photos? ?(?:credit|copyright|:)
+        pictures? ?(?:credit|copyright|:)
+        photograph:
+        credit:
+        file photo""",
+    "comments": r"""
+        please enable javascript to view the comments
+        comments powered by
+        blog comments powered by
+        as you comment
+        we welcome (?:your )?comments
+        you must be logged in to (?:post a )?comment""",
+}
+
+def _literal_prefix(alt: str) -> str:
+    """The letters every match of a regex alternative starts with (up to its first operator)."""
+    i = 0
+    while i < len(alt) and alt[i] not in "\\()[]?*+{|.":
+        i += 1
+    if i < len(alt) and alt[i] in "?*{":
+        i -= 1  # the last letter is optional
+    return alt[:i]
+
+
+def _trie(items: list[tuple[str, str]]) -> str:
+    """Alternation of `prefix + tail` items, in precedence order, with shared literal prefixes
+    merged, so the engine reads each character once instead of trying every alternative (a flat
+    alternation of 200 patterns costs microseconds a line). Prefixes are matched without case;
+    their characters are case-sensitive classes ("[rR]") because the engine skips a branch whose
+    first class fails without entering it, but not a case-folded literal; tails get (?i:...)."""
+    order: list[str] = []  # "" for an item ending here, else the first character of a branch
+    ends: list[str] = []
+    branches: dict[str, list[tuple[str, str]]] = {}
+    for prefix, tail in items:
+        if not prefix:
+            order.append("")
+            ends.append(f"(?i:{tail})" if tail else "")
+        else:
+            if prefix[0] not in branches:
+                branches[prefix[0]] = []
+                order.append(prefix[0])
+            branches[prefix[0]].append((prefix[1:], tail))
+    ends.reverse()
+    out = []
+    for key in order:
+        if not key:
+            out.append(ends.pop())
+            continue
+        head = f"[{key}{key.upper()}]" if len(key.upper()) == 1 and key.upper() != key else re.escape(key)
+        sub = branches[key]
+        out.append(head + ("(?:" + _trie(sub) + ")" if len(sub) > 1 else _trie(sub)))
+    return "|".join(out)
+
+
+def _line_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One multiline regex for every line pattern; `reasons[m.lastgroup]` names the match."""
+    items: list[tuple[str, str]] = []
+    reasons: dict[str, str] = {}
+    for table, suffix in ((_BARE, _BARE_END), (_SEPARATED, _SEP_REST), (_PREFIX, _REST)):
+        for reason, alternatives in table.items():
+            for alt in alternatives.strip().split("\n"):
+                alt = alt.strip()
+                prefix = _literal_prefix(alt)
+                group = f"p{len(items)}"
+                items.append((prefix.lower(), f"{alt[len(prefix):]}{suffix}(?P<{group}>)"))
+                reasons[group] = reason
+    return re.compile(rf"{_LEAD}(?:{_trie(items)})"), reasons
+
+
+_LINE_RE, _LINE_REASONS = _line_regex()
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january", "janvier", "januar", "enero", "janeiro", "gennaio", "januari"),
+            ("feb", "february", "février", "fevrier", "februar", "febrero", "fevereiro", "febbraio", "februari"),
+            ("mar", "march", "mars", "märz", "marzo", "março", "maret"),
+            ("apr", "april", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maio", "maggio", "mei"),
+            ("jun", "june", "juin", "juni", "junio", "junho", "giugno"),
+            ("jul", "july", "juillet", "juli", "julio", "julho", "luglio"),
+            ("aug", "august", "août", "aout", "agosto", "agustus"),
+            ("sep", "sept", "september", "septembre", "septiembre", "setembro", "settembre"),
+            ("oct", "october", "octobre", "oktober", "octubre", "outubro", "ottobre"),
+            ("nov", "november", "novembre", "noviembre", "novembro", "nopember"),
+            ("dec", "december", "décembre", "decembre", "dezember", "diciembre", "dezembro", "dicembre", "desember"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_ALT = "(?:" + _trie([(m, "") for m in sorted(_MONTHS, key=len, reverse=True)]) + ")"
+_DATE_RE = re.compile(
+    r"(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?!\d)"
+    rf"|(?P<am>{_MONTH_ALT})\.? (?P<ad>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<ay>\d{{4}})"
+    rf"|(?<!\d)(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?\.? (?:de )?(?P<bm>{_MONTH_ALT})\.?,? (?:de )?(?P<by>\d{{4}})",
+    re.IGNORECASE,
+)
+_LEADING_META_RE = re.compile(
+    r"^\s*(?:date|dated|published|posted|updated|datum|fecha|data|date de publication)\b(?:\s*(?:on|at)\b)?[\s:]*", re.IGNORECASE
+)
+
+_SOURCE_RES = (
+    re.compile(r"(?:©|ⓒ|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<name>[^\n|.,;]{2,60}?)"
+               r"(?:\s*\d{4})?\s*(?:\.(?:\s|$)|\||,|;|\ball rights\b|$)", re.IGNORECASE),
+    re.compile(r"stay tuned (?:to|with) (?P<name>[^\n]{2,60}?) (?:for|to get)\b", re.IGNORECASE),
+    re.compile(r"originally published (?:at|on|in|by) (?P<name>[^\n|,;]{2,60}?)\s*(?:\.(?:\s|$)|\||,|;|$)",
+               re.IGNORECASE),
+    re.compile(r"follow (?P<name>(?!us\b)[^\n]{2,40}?) on (?:twitter|facebook|instagram)", re.IGNORECASE),
+)
+
+_TERMINAL = frozenset(".!?…。！？")
+_CLOSERS = "\"'”’»)]*"
+_LAST_CHAR = itemgetter(slice(-1, None))
+_WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_STOP = frozenset(
+    """the and for are but not you all any can had her was one our out has him his how its may new now
+    old see two way who did get let put say she too use with that this from they will have been were
+    what when your into more than them then also some such only over after about would could should
+    their there these those which while where being other said says just like very most made make""".split()
+)
+_STOP_STEMS = frozenset(w[:5] for w in _STOP)
+
+_PROSE_UNITS = 10
+_END_SHARE = 0.3  # a section header ends the body when the prose after it is under this share of the prose before
+_INJECTED_SHARED = 0.35  # an injected headline shares fewer of its words with the body than this
+_TOPIC_GAP = 3  # this many non-prose lines in a row separate two blocks of the body
+_TOPIC_SHARED = 0.25  # a block sharing fewer of its content words with the article is another story
+_TOPIC_MIN_WORDS = 8  # fewer content words are too few to judge a block's topic
+_CORE_SHARE = 0.5  # a plain block this good against a card-like best block is the article
+_CARD_SHARE = 0.5  # a block is laid out as teaser cards when this share of its prose lines sit under a headline
+
+
+def line_key(line: str) -> str:
+    """Normalised line for counting repeats: casefold, digits -> 0, no punctuation, single spaces."""
+    s = _DIGIT_RE.sub("0", line.casefold())
+    return " ".join(_PUNCT_RE.sub(" ", s).split())
+
+
+_DIGIT_RE = re.compile(r"\d")
+_PUNCT_RE = re.compile(r"[^\w\s]|_")
+
+
+def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: float = 0.002) -> frozenset[str]:
+    """Keys of lines recurring in at least max(min_docs, min_share * n_docs) distinct documents.
+
+    Documents that share their two longest lines (copies of one story, syndication) count once,
+    so a story's own sentences never become template just because it was republished.
+    The absolute floor keeps small corpora safe (a short common sentence has to recur in five
+    unrelated articles); the relative floor keeps chance repeats of short real sentences out
+    of large corpora while a site with 0.2 % of the documents still has its template found.
+    """
+    docs_by_key: dict[str, set[tuple[str, ...]]] = {}
+    n_docs = 0
+    for raw in raw_texts:
+        n_docs += 1
+        keys = {line_key(s) for s in raw.split("\n") if s.strip()}
+        keys.discard("")
+        signature = tuple(sorted(keys, key=lambda k: (-len(k), k))[:2])
+        for k in keys:
+            docs_by_key.setdefault(k, set()).add(signature)
+    threshold = max(min_docs, math.ceil(min_share * n_docs))
+    return frozenset(k for k, sigs in docs_by_key.items() if len(sigs) >= threshold)
+
+
+# --- line features ---------------------------------------------------------------
+# Lines are held as parallel lists built with C-level map/compress calls: per-line Python
+# objects and calls were most of the cost on pages of short lines.
+
+
+class _Lines:
+    """The non-blank lines of a raw text."""
+
+    __slots__ = ("raw", "row", "begin", "start", "end", "text", "units", "terminal", "wrapped", "reason")
+
+    def __init__(self, raw: str) -> None:
+        pieces = raw.split("\n")
+        stripped = list(map(str.strip, pieces))
+        offsets = list(map(add, accumulate(map(len, pieces), initial=0), count()))
+        self.raw = raw
+        self.row = list(compress(range(len(pieces)), stripped))  # index of the line in raw.split("\n")
+        self.text = text = list(compress(stripped, stripped))
+        self.begin = list(compress(offsets, stripped))  # offset of the line in raw
+        self.start = list(map(add, self.begin, map(str.index, compress(pieces, stripped), text)))  # first non-space
+        self.end = list(map(add, self.start, map(len, text)))  # after the last non-space
+        # words; CJK text counts about one unit per two characters
+        self.units = units = list(map(add, map(str.count, text, repeat(" ")), repeat(1)))
+        if not raw.isascii():
+            for i in [i for i, (s, u) in enumerate(zip(text, units)) if len(s) > 12 * u and not s.isascii()]:
+                units[i] = max(units[i], len(_WIDE_RE.findall(text[i])) // 2)
+        # ends with sentence punctuation (closing quotes/brackets ignored)
+        self.terminal = list(map(_TERMINAL.__contains__, map(_LAST_CHAR, map(str.rstrip, text, repeat(_CLOSERS)))))
+        self.wrapped = self._wrapped()  # continues on the next line (hard-wrapped paragraph)
+        self.reason: list[str | None] = [None] * len(text)
+
+    def _wrapped(self) -> list[bool]:
+        """Hard-wrapped text (wire copy at ~70 columns): most lines end near one width."""
+        n = len(self.text)
+        if n < 4:
+            return [False] * n
+        lengths = list(map(len, self.text))
+        width = sorted(lengths)[n * 9 // 10]
+        if not 30 <= width <= 100:
+            return [False] * n
+        least = 0.7 * width
+        full = [ln >= least and not t for ln, t in zip(lengths, self.terminal)]
+        if sum(full) < 0.3 * n:
+            return [False] * n
+        row = self.row
+        return [f and r2 - r1 == 1 for f, r1, r2 in zip(full, row, row[1:])] + [False]
+
+    def gap(self, i: int) -> int:
+        """Newlines between line i and line i + 1."""
+        return self.row[i + 1] - self.row[i]
+
+
+def _lines_containing(low: str, lines: _Lines, literals: tuple[str, ...]) -> list[int]:
+    """Lines whose lowercased text contains any of the literals (each line at most once per literal)."""
+    found = []
+    begin, end = lines.begin, lines.end
+    for lit in literals:
+        i = low.find(lit)
+        while i != -1:
+            k = bisect.bisect_right(begin, i) - 1
+            found.append(k)
+            i = low.find(lit, max(end[k], i + 1))
+    return found
+
+
+_COPYRIGHT_LITERALS = ("©", "ⓒ", "all rights reserved", "(c) 1", "(c) 2", "(c)1", "(c)2")
+_CAPTION_LITERALS = (
+    "(image", "(photo", "(picture", "(credit", "getty images", "(ap photo", "credit:", "credit...",
+    "photo by ", "shutterstock", "submitted photo", "photo: ", "disqus",
+)
+_BYLINE_WORDS = frozenset(("by", "von", "par", "por", "di", "oleh", "door"))
+_YEAR_RE = re.compile(r"\d{4}")
+
+
+def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
+    raw, reason, units, terminal, wrapped = lines.raw, lines.reason, lines.units, lines.terminal, lines.wrapped
+    # the rest of a hard-wrapped paragraph, or a long paragraph, is no boilerplate line
+    skip = [u > 45 or w for u, w in zip(units, [False] + wrapped)]
+    begin = lines.begin
+    text = lines.text
+    for i, m in enumerate(map(_LINE_RE.match, text)):
+        if m and not skip[i]:
+            reason[i] = _LINE_REASONS[m.lastgroup]
+    for i in [i for i, (r, t, u, s, w) in enumerate(zip(reason, terminal, units, skip, wrapped))
+              if r is None and u <= 10 and not (t or s or w)]:
+        s = text[i]
+        if units[i] <= 8 and s.split(" ", 1)[0].lower() in _BYLINE_WORDS:
+            reason[i] = "metadata"
+        elif _YEAR_RE.search(s) and _DATE_RE.search(s):
+            reason[i] = "metadata"
+    low = raw.lower()
+    if len(low) == len(raw):  # lowercasing can lengthen a few characters; then offsets would drift
+        for tag, literals, max_units in (("footer", _COPYRIGHT_LITERALS, 30), ("caption", _CAPTION_LITERALS, 60)):
+            for i in _lines_containing(low, lines, literals):
+                if reason[i] is None and units[i] <= max_units and not wrapped[i]:
+                    reason[i] = "comments" if "disqus" in text[i].lower() else tag
+    if template_keys:
+        for i, s in enumerate(text):
+            if reason[i] is None and line_key(s) in template_keys:
+                reason[i] = "template"
+
+
+def _is_bullet(s: str) -> bool:
+    return s[0] in "*+•·" and (len(s) == 1 or s[1] == " ")
+
+
+# How strongly a tagged line argues against being inside the article body.
+_PENALTY = {
+    "comments": -40.0,
+    "footer": -25.0,
+    "related_link": -10.0,
+    "call_to_action": -6.0,
+    "template": -6.0,
+    "navigation": -4.0,
+    "metadata": -3.0,
+    "caption": -2.0,
+    "advertisement": -1.0,
+    "title": -1.0,
+    "short": -3.0,  # untagged line too short to be prose (chosen by 5-fold CV on the dev set)
+    "bullet": -4.0,  # untagged list item
+}
+
+
+def _scores(lines: _Lines) -> list[float]:
+    """How much each line argues for being article body (prose) or against it."""
+    penalty = _PENALTY
+    short, bullet = penalty["short"], penalty["bullet"]
+    out = []
+    for r, u, t, s in zip(lines.reason, lines.units, lines.terminal, lines.text):
+        if r is not None:
+            out.append(penalty[r])
+        elif u >= _PROSE_UNITS and t:
+            out.append(float(u))
+        elif u >= 2 * _PROSE_UNITS:
+            out.append(u / 2)
+        elif t and u >= 5:
+            out.append(0.5)
+        else:
+            out.append(bullet if _is_bullet(s) else short)
+    return out
+
+
+def _gains(lines: _Lines, scores: list[float]) -> list[float]:
+    """Scores where pieces of a hard-wrapped paragraph count as prose whatever their own ending."""
+    out = []
+    in_paragraph = False
+    for sc, w, r, u in zip(scores, lines.wrapped, lines.reason, lines.units):
+        out.append(u if (in_paragraph or w) and r is None else sc)
+        in_paragraph = w
+    return out
+
+
+def _body_range(gains: list[float]) -> tuple[int, int]:
+    """Indices [a, b) of the best-scoring run of lines (maximum subarray)."""
+    best, best_a, best_b = 0.0, 0, 0
+    run, run_a = 0.0, 0
+    for i, g in enumerate(gains):
+        if run <= 0:
+            run, run_a = 0.0, i
+        run += g
+        if run > best:
+            best, best_a, best_b = run, run_a, i + 1
+    if best <= 0:
+        return 0, len(gains)
+    return best_a, best_b
+
+
+def _blocks(gains: list[float], a: int, b: int) -> list[tuple[int, int, float]]:
+    """(start, end, prose gain) of the runs of lines in [a, b) that _TOPIC_GAP non-prose lines
+    in a row separate."""
+    out = []
+    start = last = -1
+    total = 0.0
+    for i in range(a, b):
+        if gains[i] <= 0:
+            continue
+        if start < 0 or i - last > _TOPIC_GAP:
+            if start >= 0:
+                out.append((start, last + 1, total))
+            start, total = i, 0.0
+        total += gains[i]
+        last = i
+    if start >= 0:
+        out.append((start, last + 1, total))
+    return out
+
+
+def _topical_range(lines: _Lines, gains: list[float], a: int, b: int, title: str | None) -> tuple[int, int]:
+    """Trim teaser lists at the ends of the body (other stories' headlines, each over a summary
+    that is real prose): going out from the article's core block, the body stops before the
+    first block from which the rest of the page is laid out as cards and is about other things
+    (its content words mostly missing from the title and the core)."""
+    if True in lines.wrapped:
+        return a, b  # hard-wrapped wire copy: no web page, and its tables split it into blocks
+    blocks = _blocks(gains, a, b)
+    if len(blocks) < 2:
+        return a, b
+    text, terminal = lines.text, lines.terminal
+    # per block: prose lines, prose lines under a headline-like line (short, no final
+    # punctuation), content words
+    stats = []
+    for start, end, _ in blocks:
+        prose = [i for i in range(start, end) if gains[i] > 0]
+        under = sum(1 for i in prose if gains[i - 1] <= 0 and not terminal[i - 1])
+        stats.append((len(prose), under, _stems("\n".join(text[start:end]))))
+
+    def card_like(ks: range) -> bool:
+        prose = sum(stats[k][0] for k in ks)
+        return prose >= 2 and sum(stats[k][1] for k in ks) >= _CARD_SHARE * prose
+
+    # the core is the best block, or a plain one nearly as good when the best is laid out as cards
+    core = max(range(len(blocks)), key=lambda k: blocks[k][2])
+    plain = max((k for k in range(len(blocks)) if not card_like(range(k, k + 1))),
+                key=lambda k: blocks[k][2], default=core)
+    if blocks[plain][2] >= _CORE_SHARE * blocks[core][2]:
+        core = plain
+    topic = set(_stems(title or "")) | set(stats[core][2])
+    # by occurrences, not distinct words: a block about the article's story repeats its key
+    # names; a teaser list spreads over many stories, each word said once or twice
+    shared = [(len(words), sum(1 for w in words if w in topic)) for _, _, words in stats]
+
+    def other_stories(ks: range) -> bool:
+        n_words = sum(shared[k][0] for k in ks)
+        return (n_words >= _TOPIC_MIN_WORDS and sum(shared[k][1] for k in ks) < _TOPIC_SHARED * n_words
+                and card_like(ks))
+
+    for k in range(core + 1, len(blocks)):
+        if other_stories(range(k, len(blocks))):
+            b = blocks[k - 1][1]
+            break
+    for k in range(core - 1, -1, -1):
+        if other_stories(range(0, k + 1)):
+            a = blocks[k + 1][0]
+            break
+    return a, b
+
+
+_END_MARKERS = frozenset(("related_link", "comments", "footer", "call_to_action"))
+
+
+def _body_end(lines: _Lines, scores: list[float], a: int, b: int) -> int:
+    """Cut the body at a section header ("Related", "Comments", "Share this") when little
+    prose follows it: what comes after such a header is teasers or comments, not the article."""
+    reason, units = lines.reason, lines.units
+    markers = {i for i in range(a, b) if reason[i] in _END_MARKERS and units[i] <= 3}
+    if not markers:
+        return b
+    gains = [max(sc, 0.0) for sc in scores[a:b]]
+    total = sum(gains)
+    before = 0.0
+    for i, g in zip(range(a, b), gains):
+        if i in markers and before > 0 and total - before < _END_SHARE * before:
+            return i
+        before += g
+    return b
+
+
+_WORD_RE = re.compile(r"[^\W\d_]\w{2,}")
+
+
+def _stems(text: str) -> list[str]:
+    """Five-letter prefixes of the content words: a cheap stemmer ("fighters" ~ "fighting")."""
+    return [w[:5] for w in _WORD_RE.findall(text.lower()) if w[:5] not in _STOP_STEMS]
+
+
+_QUOTES = "\"'“‘«„"
+
+
+def _tag_injected(lines: _Lines, a: int, b: int) -> None:
+    """Headlines of other stories dropped between paragraphs: a short unpunctuated line,
+    set apart like a paragraph, between kept lines, whose words the rest of the body lacks."""
+    reason, text, row = lines.reason, lines.text, lines.row
+    body = [i for i in range(a, b) if reason[i] is None]
+    shaped = [i for i in body[1:-1] if _headline_shaped(lines, i)]
+    if not shaped:
+        return
+    one_per_line = "\n\n" not in lines.raw
+    wrapped = lines.wrapped
+    position = {i: k for k, i in enumerate(body)}
+    candidates = []
+    for i in shaped:
+        prev, nxt = body[position[i] - 1], body[position[i] + 1]
+        if wrapped[prev] or text[i][0].islower() or text[nxt][0].islower():
+            continue  # a sentence broken over a paragraph break, not a headline
+        # a paragraph of its own: blank lines around it unless the text puts one paragraph a line
+        if one_per_line or min(row[i] - row[prev], row[nxt] - row[i]) >= 2:
+            candidates.append(i)
+    if not candidates:
+        return
+    totals = Counter(_stems("\n".join(text[i] for i in body)))
+    for i in candidates:
+        own = Counter(_stems(text[i]))
+        if len(own) < 3:
+            continue
+        shared = sum(1 for st, c in own.items() if totals[st] > c)
+        if shared < _INJECTED_SHARED * len(own):
+            reason[i] = "related_link" if _is_bullet(text[i]) else "injected_headline"
+
+
+def _headline_shaped(lines: _Lines, i: int) -> bool:
+    return (not lines.terminal[i] and not lines.wrapped[i] and 4 <= lines.units[i] <= 25
+            and lines.text[i][0] not in _QUOTES)
+
+
+def _tag_related_runs(lines: _Lines, a: int, b: int) -> None:
+    """A related-links header takes the short lines listed under it."""
+    reason, terminal, units = lines.reason, lines.terminal, lines.units
+    i = a
+    while i < b:
+        if reason[i] == "related_link":
+            j = i + 1
+            while j < b and reason[j] in (None, "related_link") and not (terminal[j] and units[j] >= _PROSE_UNITS):
+                reason[j] = "related_link"
+                j += 1
+            i = j
+        else:
+            i += 1
+
+
+# --- title, date, source -------------------------------------------------------------
+
+
+def _date(text: str, pos: int = 0, anchored: bool = False) -> datetime.date | None:
+    m = _DATE_RE.match(text, pos) if anchored else _DATE_RE.search(text, pos)
+    if m is None:
+        return None
+    try:
+        if m["iy"]:
+            return datetime.date(int(m["iy"]), int(m["im"]), int(m["id"]))
+        if m["ay"]:
+            return datetime.date(int(m["ay"]), _MONTHS[m["am"].lower()], int(m["ad"]))
+        return datetime.date(int(m["by"]), _MONTHS[m["bm"].lower()], int(m["bd"]))
+    except ValueError:
+        return None
+
+
+def _leading_metadata_date(text: str) -> datetime.date | None:
+    m = _LEADING_META_RE.match(text)
+    return _date(text, m.end() if m else 0, anchored=True)
+
+
+def _looks_like_title(lines: _Lines, i: int) -> bool:
+    text, units, terminal = lines.text, lines.units, lines.terminal
+    if lines.reason[i] is not None or not 2 <= units[i] <= 25 or _is_bullet(text[i]) or i + 1 >= len(text):
+        return False
+    gap = lines.gap(i)
+    if gap < 2 and not (terminal[i + 1] and units[i + 1] >= _PROSE_UNITS):
+        return False
+    if not terminal[i] or text[i].rstrip(_CLOSERS)[-1] in "?!":
+        return True
+    # A one-sentence first line ending in "." is a headline when set apart by a wider gap
+    # than the paragraphs below it.
+    if units[i] > 20 or ". " in text[i] or i + 2 >= len(text):
+        return False
+    return gap > lines.gap(i + 1)
+
+
+def _source_name(lines: _Lines) -> str | None:
+    tagged = [s for s, r in zip(lines.text, lines.reason) if r == "footer" or r == "call_to_action"]
+    for pattern in _SOURCE_RES:
+        for text in tagged:
+            m = pattern.search(text)
+            if m:
+                name = m["name"].strip(" -–—:|·•©")
+                if name and len(name.split()) <= 8 and any(ch.isalpha() for ch in name):
+                    return name
+    return None
+
+
+# --- spans -----------------------------------------------------------------------
+
+
+def _kept_pieces(lines: _Lines) -> list[tuple[int, int]]:
+    """[start, end) pieces of raw that stay: kept lines, each with one newline after it and a
+    second one when a blank or removed line separated it from the next kept line."""
+    raw, begin, end, row, reason = lines.raw, lines.begin, lines.end, lines.row, lines.reason
+    kept = [i for i, r in enumerate(reason) if r is None]
+    if not kept:
+        return []
+    pieces = []
+    piece_start = lines.start[kept[0]]
+    for i, j in zip(kept, kept[1:]):
+        if j == i + 1 and begin[j] - end[i] == row[j] - row[i] <= 2:
+            continue  # the gap is "\n" or "\n\n": nothing to remove
+        p1 = raw.index("\n", end[i])
+        pieces += [(piece_start, end[i]), (p1, p1 + 1)]
+        if row[j] - row[i] >= 2:
+            # keep the blank line's newline, or the one just before the next kept line when
+            # a removed line follows this one
+            p2 = begin[j] - 1 if j > i + 1 and row[i + 1] == row[i] + 1 else raw.index("\n", p1 + 1)
+            pieces.append((p2, p2 + 1))
+        piece_start = begin[j]
+    pieces.append((piece_start, end[kept[-1]]))
+    return pieces
+
+
+def _removals(lines: _Lines) -> tuple[Removal, ...]:
+    raw, begin = lines.raw, lines.begin
+    labels = [r or "whitespace" for r in lines.reason]
+    out: list[Removal] = []
+    pos = 0
+    for ks, ke in _kept_pieces(lines) + [(len(raw), len(raw))]:
+        if ks > pos:
+            _split_removed(raw, pos, ks, begin, labels, out)
+        pos = ke
+    return tuple(out)
+
+
+def _split_removed(raw: str, x: int, y: int, begin: list[int], labels: list[str], out: list[Removal]) -> None:
+    """Removals covering raw[x:y], each piece labelled by the line it starts in."""
+    i = bisect.bisect_right(begin, x) - 1
+    cur_start = x
+    cur_reason = labels[i] if i >= 0 and raw.find("\n", begin[i], x) == -1 else "whitespace"
+    i += 1
+    while i < len(begin) and begin[i] < y:
+        if labels[i] != cur_reason:
+            if begin[i] > cur_start:
+                out.append(Removal(cur_start, begin[i], cur_reason, raw[cur_start:begin[i]]))
+            cur_start, cur_reason = begin[i], labels[i]
+        i += 1
+    out.append(Removal(cur_start, y, cur_reason, raw[cur_start:y]))
+
+
+# --- public API -------------------------------------------------------------------
+
+
+def cleaned(raw: str, template_keys: frozenset[str] = frozenset()) -> Cleaned:
+    """The article body of `raw` with every removed span and the reason for it."""
+    lines = _Lines(raw)
+    n = len(lines.text)
+    if not n:
+        removals = (Removal(0, len(raw), "whitespace", raw),) if raw else ()
+        return Cleaned("", None, None, None, removals)
+    _tag_patterns(lines, template_keys)
+    reason = lines.reason
+
+    published: datetime.date | None = None
+    first = 0
+    lead_date = _leading_metadata_date(lines.text[0]) if lines.units[0] <= 12 else None
+    if lead_date is not None or reason[0] == "metadata":
+        reason[0], published, first = "metadata", lead_date, 1
+    title = None
+    if first < n and _looks_like_title(lines, first):
+        reason[first], title = "title", lines.text[first]
+
+    a = first  # where the body starts; with nothing tagged it is every line after the title
+    rest = first + (title is not None)
+    if reason.count(None) < n - rest or any(map(_headline_shaped, repeat(lines), range(rest, n))):
+        a = _tag_body(lines, first, title)
+    if published is None:
+        for i in range(a - 1, -1, -1):
+            if reason[i] == "metadata" and (published := _date(lines.text[i])) is not None:
+                break
+    removals = _removals(lines)
+    return Cleaned(
+        text=rebuilt_clean(raw, removals),
+        title=title,
+        published_date=published,
+        source_name=_source_name(lines),
+        removals=removals,
+    )
+
+
+def _tag_body(lines: _Lines, first: int, title: str | None) -> int:
+    """Find the article body among the lines, tag the lines around it and the ones inside it
+    that are not article; return the index of its first line."""
+    reason = lines.reason
+    n = len(reason)
+    scores = _scores(lines)
+    gains = _gains(lines, scores)
+    a, b = _body_range(gains)
+    a, b = max(a, first), max(b, first)
+    b = _body_end(lines, scores, a, b)
+    a2, b2 = _topical_range(lines, gains, a, b, title)
+    for i in [*range(a, a2), *range(b2, b)]:
+        if reason[i] is None:
+            reason[i] = "related_link"
+    a, b = a2, b2
+    _tag_related_runs(lines, a, b)
+    _tag_injected(lines, a, b)
+    # An untagged tail after the last prose (a list closing a plain article) stays unless
+    # boilerplate shows up there, the sign of a page's footer zone.
+    if reason[b:].count(None) == n - b:
+        b = n
+    if all(r in (None, "title", "metadata") for r in reason[:a]):
+        a = first
+    for i in range(a):
+        if reason[i] is None:
+            reason[i] = "navigation"
+    for i in range(b, n):
+        if reason[i] is None:
+            reason[i] = "footer"
+    return a
+
+
+def rebuilt_clean(raw: str, removals: Sequence[Removal]) -> str:
+    """Raw text with the removed spans deleted."""
+    parts: list[str] = []
+    pos = 0
+    for r in removals:
+        parts.append(raw[pos:r.start])
+        pos = r.end
+    parts.append(raw[pos:])
+    return "".join(parts)
+
+
+def rebuilt_raw(text: str, removals: Sequence[Removal]) -> str:
+    """Inverse of cleaning: the raw text from the clean text and the removals (with their text)."""
+    parts: list[str] = []
+    raw_pos = 0
+    text_pos = 0
+    for r in sorted(removals, key=lambda r: r.start):
+        if r.start < raw_pos or len(r.text) != r.end - r.start:
+            raise ValueError(f"removal {r.start}-{r.end} overlaps or does not match its text")
+        kept = r.start - raw_pos
+        parts.append(text[text_pos:text_pos + kept])
+        parts.append(r.text)
+        text_pos += kept
+        raw_pos = r.end
+    parts.append(text[text_pos:])
+    return "".join(parts)

@@ -1,0 +1,986 @@
+"""Time expressions in clean article text, resolved to ISO dates with a granularity.
+
+Conventions (copied to the README):
+- `value` is the first day of the period named: a day for `day`, the Monday for `week`, the 1st
+  for `month`, the first day of the quarter for `quarter`, 1 January for `year`, of the decade's
+  first year ("the 1990s" -> 1990-01-01) for `decade`, of the century's year 00 ("the 19th
+  century" -> 1800-01-01) for `century`. `end_value` is set only for `range` and is its last day,
+  inclusive ("2001-2009" -> 2001-01-01 .. 2009-12-31).
+- Relative expressions resolve against the article's `published_date`; without one they keep
+  their text and span with a null `value` (absolute ones such as "May 2020" still resolve).
+- Weekdays: "Monday", "on Monday", "this Monday" -> the most recent Monday on or before the
+  published date; "last Monday" -> the most recent one strictly before; "next/coming/following
+  Monday" and "previous Monday" -> the Monday of the week after / before the published date's week
+  (weeks start on Monday); "Monday of last week", "next week on Monday" likewise.
+- A weekday with a day of the month ("Tuesday the 13th") -> the nearest such date.
+- Day and month without a year ("October 10", "22/04") and a month alone ("in April") -> the
+  nearest occurrence to the published date (a tie goes to the past); "last April" -> the most
+  recent April before the published month, "next April" the first one after, "this April" the
+  published year's.
+- "this/last/next week|month|year|decade" -> that calendar period; "the past/last/next N units"
+  -> a range from/to the published date; "earlier this year" -> range from the period's start to
+  the published date; "later this year" -> from the published date to the period's end.
+- "the end of X" -> X's last day, "the beginning/start of X" -> X's first day (granularity day).
+  "early/mid/late X" -> a range over the first/middle/last third of X (months: days 1-10,
+  11-20, 21-end; years: Jan-Apr, May-Aug, Sep-Dec; decades: years 0-3, 4-6, 7-9).
+- Offsets: "18 years ago", "in three months", "3 days from today" -> the published date moved by
+  that much, with the unit's granularity (days, weeks, hours -> day). "in N units" after
+  "first/last/time/...est" ("the first time in 18 years") is a duration, not a date.
+- Numeric dates: "5/3/18" and "10-1-2018" are month first unless the first part exceeds 12;
+  dotted "10.07.2020" is day first; "2018-7-6" is year-month-day. A two-digit year is 20yy when yy
+  is at most the published year's last two digits plus 10 (below 50 without a published date),
+  else 19yy.
+- A four-digit number 1900-2099 is a year unless it reads as a count: after a currency sign or a
+  qualifier ("about 2000"), before "%", a scale word, or before a plural noun with no determiner
+  or preposition in front ("sent 2000 troops"). Years 1000-1899 need a preposition before them.
+- "May"/"March" lower-case, and month names not next to a day or year, count only after a
+  preposition or a modifier ("in May", "since late March"), so the modal "may", "to march" and
+  "June Carter" are not dates. Ordinals such as "a second" are dates only beside a month.
+- A time of day joined to a day ("Monday at 2.30", "8am this morning") stays inside the span;
+  the granularity stays `day`. Times alone, durations and "now" are not dates.
+"""
+
+import calendar
+import re
+from datetime import date, timedelta
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import NamedTuple
+
+import polars as pl
+
+from pipeline.ids import stable_id
+from pipeline.numwords import NUMBER_WORDS, ORDINAL_WORD, ordinal_value, small_number
+
+GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
+
+
+class DateSpan(NamedTuple):
+    start: int
+    end: int
+    text: str
+    value: date | None
+    end_value: date | None
+    granularity: str
+
+
+class _Res(NamedTuple):
+    value: date | None
+    end_value: date | None
+    granularity: str
+
+
+_I = re.IGNORECASE
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+}
+_MONTH_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_MONTH = rf"(?:{_MONTH_FULL}|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"
+_WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WEEKDAY = rf"(?:{_WEEKDAY_FULL}|(?:mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\b\.?)"
+_DAYNUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = rf"(?:{_DAYNUM}|{ORDINAL_WORD})"
+_YEAR = r"(?:1[0-9]{3}|20[0-9]{2}|21[0-9]{2})"
+_NUM = rf"(?:\d+(?:\.\d+)?|{NUMBER_WORDS}|an?)"
+_UNIT = r"(?:minute|min|hour|hr|day|week|fortnight|month|year|yr|decade|century|centurie)s?"
+_TIME = (
+    r"(?:\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:[ap]\.m\.|[ap]m\b|[ap]\b)"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:[ap]m\b|[ap]\.m\.|o'?clock)"
+    r"|noon|midnight)"
+)
+_PERIOD_OF_DAY = r"(?:(?:early|late)\s+)?(?:morning|afternoon|evening|night)"
+# Words after which a bare month name ("in April") or "the 18th" is a date.
+_MONTH_CUE = (
+    r"(?:in|since|by|until|till|from|to|through|during|before|after|of|on|early|late|mid|mid-"
+    r"|last|next|this|past|coming|end of|beginning of|start of|middle of|between)"
+)
+_LOWER_MONTH_CUE = {"in", "since", "until", "till", "of", "early", "late", "mid", "mid-", "last", "next", "during"}
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _I)
+
+
+def trigger_hits(text: str, lowered: str, words: tuple[str, ...]) -> list[int]:
+    """Start offsets of `words` in `lowered` (digit runs for "0"), sorted; a word that starts
+    with a letter counts only at the start of a word."""
+    hits = []
+    for word in words:
+        if word == "0":
+            hits.extend(m.start() for m in _DIGIT_RUN.finditer(text))
+            continue
+        at = lowered.find(word)
+        needs_start = word[0].isalpha()
+        while at != -1:
+            if not needs_start or at == 0 or not lowered[at - 1].isalpha():
+                hits.append(at)
+            at = lowered.find(word, at + 1)
+    hits.sort()
+    return hits
+
+
+def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 40, ahead: int = 100) -> list[re.Match]:
+    """Matches of `pattern` in the union of windows around `hits`: a full scan's matches that
+    contain a hit, at a fraction of the cost. A match reaching a window's end is searched again
+    with room, so the window never cuts it short."""
+    out: list[re.Match] = []
+    i, n = 0, len(hits)
+    while i < n:
+        lo, hi = max(0, hits[i] - back), hits[i] + ahead
+        i += 1
+        while i < n and hits[i] - back <= hi:
+            hi = hits[i] + ahead
+            i += 1
+        hi = min(hi, len(text))
+        pos = lo
+        while pos < hi:
+            m = pattern.search(text, pos, hi)
+            if m is None:
+                break
+            if m.end() >= hi - 1 and hi < len(text):
+                m = pattern.match(text, m.start(), min(len(text), m.start() + 400)) or m
+            out.append(m)
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+    return out
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
+        return date(year, month, day)
+    return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _shift(d: date, amount: float, unit: str) -> tuple[date, str] | None:
+    """`d` moved by `amount` units, with the unit's granularity; None when out of the calendar."""
+    try:
+        return _shift_unchecked(d, amount, unit)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _shift_unchecked(d: date, amount: float, unit: str) -> tuple[date, str]:
+    unit = unit.lower().rstrip("s").replace("centurie", "century")
+    if unit in ("minute", "min", "hour", "hr"):
+        return d + timedelta(hours=amount if unit in ("hour", "hr") else amount / 60), "day"
+    if unit in ("day", "week", "fortnight"):
+        days = {"day": 1, "week": 7, "fortnight": 14}[unit]
+        return d + timedelta(days=round(amount * days)), "day"
+    months = {"month": 1, "year": 12, "yr": 12, "decade": 120, "century": 1200}[unit]
+    granularity = {"month": "month", "year": "year", "yr": "year", "decade": "decade", "century": "century"}[unit]
+    return _add_months(d, round(amount * months)), granularity
+
+
+def _unit_granularity(unit: str) -> str:
+    unit = unit.lower().rstrip("s")
+    return {"month": "month", "year": "year", "yr": "year", "decade": "decade", "century": "century", "centurie": "century"}.get(unit, "day")
+
+
+def _year2(yy: int, published: date | None) -> int:
+    pivot = published.year % 100 + 10 if published else 49
+    return 2000 + yy if yy <= pivot else 1900 + yy
+
+
+def _month_of(word: str) -> int:
+    return _MONTHS[word.lower().rstrip(".")]
+
+
+def _day_of(word: str) -> int | None:
+    word = word.lower()
+    digits = re.match(r"\d+", word)
+    return int(digits.group()) if digits else ordinal_value(word)
+
+
+def _nearest(candidates: list[date], published: date) -> date | None:
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs((d - published).days), d > published))
+
+
+def _nearest_month_day(month: int, day: int, published: date | None) -> date | None:
+    if published is None:
+        return None
+    years = range(published.year - 4, published.year + 5) if (month, day) == (2, 29) else range(published.year - 1, published.year + 2)
+    return _nearest([d for y in years if (d := _valid(y, month, day))], published)
+
+
+def _day_exists(month: int, day: int) -> bool:
+    return _valid(2000, month, day) is not None
+
+
+def _week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _weekday_date(weekday: int, mode: str, published: date | None) -> date | None:
+    if published is None:
+        return None
+    back = (published.weekday() - weekday) % 7
+    if mode == "last":
+        return published - timedelta(days=back or 7)
+    if mode in ("next", "following", "coming", "next week"):
+        return _week_start(published) + timedelta(days=7 + weekday)
+    if mode in ("previous", "last week"):
+        return _week_start(published) + timedelta(days=weekday - 7)
+    if mode == "this week":
+        return _week_start(published) + timedelta(days=weekday)
+    return published - timedelta(days=back)
+
+
+def _period(unit: str, published: date, offset: int) -> tuple[date, date, str]:
+    """First and last day of the week/month/year/decade `offset` periods from the published one."""
+    unit = unit.lower()
+    if unit in ("week", "weekend"):
+        start = _week_start(published) + timedelta(days=7 * offset)
+        if unit == "weekend":
+            return start + timedelta(days=5), start + timedelta(days=6), "range"
+        return start, start + timedelta(days=6), "week"
+    if unit == "month":
+        start = _add_months(published.replace(day=1), offset)
+        return start, _month_end(start.year, start.month), "month"
+    if unit == "decade":
+        first = published.year // 10 * 10 + 10 * offset
+        return date(first, 1, 1), date(first + 9, 12, 31), "decade"
+    if unit == "century":
+        first = published.year // 100 * 100 + 100 * offset
+        return date(first, 1, 1), date(first + 99, 12, 31), "century"
+    year = published.year + offset
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+def _third(start: date, end: date, which: str, granularity: str) -> _Res:
+    """Early/mid/late part of a period, as a range."""
+    if granularity == "month":
+        bounds = {"early": (1, 10), "mid": (11, 20), "late": (21, end.day)}[which]
+        return _Res(start.replace(day=bounds[0]), start.replace(day=bounds[1]), "range")
+    if granularity in ("year", "range") and start.month == 1 and end.month == 12 and start.year == end.year:
+        months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[which]
+        return _Res(date(start.year, months[0], 1), _month_end(start.year, months[1]), "range")
+    span_years = end.year - start.year + 1
+    offsets = {"early": (0, span_years * 3 // 10), "mid": (span_years * 4 // 10, span_years * 6 // 10), "late": (span_years * 7 // 10, span_years - 1)}[which]
+    return _Res(date(start.year + offsets[0], 1, 1), date(start.year + offsets[1], 12, 31), "range")
+
+
+def _full(res: _Res) -> tuple[date, date] | None:
+    """First and last day covered by a resolution."""
+    if res.value is None:
+        return None
+    if res.end_value is not None:
+        return res.value, res.end_value
+    v = res.value
+    last = {
+        "day": v,
+        "week": v + timedelta(days=6),
+        "month": _month_end(v.year, v.month),
+        "quarter": _month_end(v.year, v.month + 2) if v.month <= 10 else v,
+        "year": date(v.year, 12, 31),
+        "decade": date(v.year + 9, 12, 31),
+        "century": date(v.year + 99, 12, 31),
+    }[res.granularity]
+    return v, last
+
+
+# ---------------------------------------------------------------- pattern handlers
+# Each handler gets the match, the text and the published date and returns a resolution, or
+# None to reject the candidate (e.g. "February 30", or a month name that is a verb).
+
+
+def _mdy(m: re.Match, text: str, published: date | None) -> _Res | None:
+    month = _month_of(m["mon"])
+    day = _day_of(m["day"])
+    if day is None or not _day_exists(month, day) or _modal(m, "mon", text, has_number=True):
+        return None
+    if m["year"]:
+        d = _valid(int(m["year"]), month, day)
+        return _Res(d, None, "day") if d else None
+    if m["yy"]:
+        d = _valid(_year2(int(m["yy"]), published), month, day)
+        return _Res(d, None, "day") if d else None
+    return _Res(_nearest_month_day(month, day, published), None, "day")
+
+
+def _modal(m: re.Match, group: str, text: str, has_number: bool) -> bool:
+    """True when a month word is really the verb "may"/"march" or a name."""
+    word = m[group]
+    if word.lower() not in ("may", "march"):
+        return False
+    if word[0].isupper() and has_number:
+        return False
+    before = text[max(0, m.start(group) - 12):m.start(group)].lower().split()
+    return not has_number or not before or before[-1] not in _LOWER_MONTH_CUE
+
+
+def _dmy(m: re.Match, text: str, published: date | None) -> _Res | None:
+    month = _month_of(m["mon"])
+    day = _day_of(m["day"])
+    if day is None or not _day_exists(month, day):
+        return None
+    word = m["mon"]
+    if word.lower() in ("may", "march") and not (word[0].isupper() or m["year"] or m["yy"] or m["of"]):
+        return None
+    if m["day"].isalpha() and not m["of"] and not m["the"]:
+        return None
+    year = int(m["year"]) if m["year"] else _year2(int(m["yy"]), published) if m["yy"] else None
+    if year is None:
+        return _Res(_nearest_month_day(month, day, published), None, "day")
+    d = _valid(year, month, day)
+    return _Res(d, None, "day") if d else None
+
+
+def _numeric_ymd(m: re.Match, text: str, published: date | None) -> _Res | None:
+    d = _valid(int(m["y"]), int(m["a"]), int(m["b"]))
+    return _Res(d, None, "day") if d else None
+
+
+def _numeric_mdy(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not _left_clear(text, m.start(), "/.-"):
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    year = int(m["y"]) if len(m["y"]) == 4 else _year2(int(m["y"]), published)
+    month, day = (b, a) if m["sep"] == "." or a > 12 else (a, b)
+    d = _valid(year, month, day)
+    return _Res(d, None, "day") if d else None
+
+
+def _numeric_md(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not _left_clear(text, m.start(), "/.-"):
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    month, day = (b, a) if a > 12 else (a, b)
+    if not _day_exists(month, day):
+        return None
+    before = text[max(0, m.start() - 12):m.start()]
+    cue = re.search(r"(?:\b(?:on|by|until|till|since|before|after|from|through|to|and|or)|[,?:;]|^)\s*$", before, _I)
+    if not cue or before.endswith(("-", "/")):
+        return None
+    return _Res(_nearest_month_day(month, day, published), None, "day")
+
+
+def _month_year(m: re.Match, text: str, published: date | None) -> _Res | None:
+    month = _month_of(m["mon"])
+    year = int(m["year"]) if m["year"] else _year2(int(m["yy"]), published)
+    if m["mon"].lower() in ("may", "march") and m["mon"][0].islower() and not m["of"]:
+        return None
+    return _Res(date(year, month, 1), None, "month")
+
+
+def _month_alone(m: re.Match, text: str, published: date | None) -> _Res | None:
+    word = m["mon"]
+    cue = (m["cue"] or "").lower()
+    before = text[max(0, m.start() - 15):m.start()]
+    prev = re.search(rf"\b({_MONTH_CUE})\s*$", before, _I)
+    if not cue and not prev:
+        return None
+    if word[0].islower() and word.lower() in ("may", "march"):
+        lowered = cue or prev.group(1).lower()
+        if lowered not in _LOWER_MONTH_CUE:
+            return None
+    if word.lower() in ("may", "march") and re.match(r"\s+(?:be|have|not|also|well|I|we|you|he|she|they|it)\b", text[m.end():]):
+        return None
+    month = _month_of(word)
+    if published is None:
+        return _Res(None, None, "month")
+    if cue == "last":
+        year = published.year if month < published.month else published.year - 1
+    elif cue == "next":
+        year = published.year if month > published.month else published.year + 1
+    elif cue == "this":
+        year = published.year
+    else:
+        year = _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+    return _Res(date(year, month, 1), None, "month")
+
+
+def _weekday(m: re.Match, text: str, published: date | None) -> _Res | None:
+    word = m["wd"]
+    if len(word.rstrip(".")) <= 4 and word.lower().rstrip(".") not in ("tues", "thur") and (
+        not word[0].isupper() and not m["mode"] and not m["day"]
+    ):
+        return None
+    if len(word.rstrip(".")) <= 4 and re.search(r"\bthe\s+$", text[max(0, m.start() - 5):m.start()], _I):
+        return None
+    weekday = _WEEKDAYS[word.lower().rstrip(".")]
+    if m["day"]:
+        day = _day_of(m["day"])
+        if day is None or not 1 <= day <= 31:
+            return None
+        if published is None:
+            return _Res(None, None, "day")
+        months = [_add_months(published.replace(day=1), k) for k in range(-12, 13)]
+        candidates = [d for first in months if (d := _valid(first.year, first.month, day)) and d.weekday() == weekday]
+        return _Res(_nearest(candidates, published), None, "day")
+    mode = " ".join((m["mode"] or "").lower().split())
+    week = " ".join((m["week"] or m["week2"] or "").lower().split())
+    if week.startswith("of "):
+        week = week[3:]
+    if week:
+        mode = {"last week": "last week", "previous week": "last week", "next week": "next week", "this week": "this week", "the following week": "next week"}.get(week.replace(" on", ""), mode)
+    return _Res(_weekday_date(weekday, mode, published), None, "day")
+
+
+def _weekday_md(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """A weekday followed by a numeric month/day ("Friday 7/6", "friday 5/12"): the date wins."""
+    a, b = int(m["a"]), int(m["b"])
+    month, day = (b, a) if a > 12 else (a, b)
+    if not _day_exists(month, day):
+        return None
+    if m["y"]:
+        d = _valid(int(m["y"]), month, day)
+        return _Res(d, None, "day") if d else None
+    return _Res(_nearest_month_day(month, day, published), None, "day")
+
+
+def _the_nth(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not re.search(r"\b(?:on|by|until|till|since|from|before|after|for)\s+$", text[max(0, m.start() - 8):m.start()], _I):
+        return None
+    day = _day_of(m["day"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    if published is None:
+        return _Res(None, None, "day")
+    months = [_add_months(published.replace(day=1), k) for k in (-1, 0, 1)]
+    return _Res(_nearest([d for f in months if (d := _valid(f.year, f.month, day))], published), None, "day")
+
+
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+
+
+def _day_word(m: re.Match, text: str, published: date | None) -> _Res | None:
+    word = m["w"].lower()
+    if "before yesterday" in word:
+        offset = -2
+    elif "after tomorrow" in word:
+        offset = 2
+    else:
+        offset = _DAY_WORDS.get(word.split()[0], 0)
+    return _Res(published + timedelta(days=offset) if published else None, None, "day")
+
+
+_OFFSETS = {"this": 0, "current": 0, "last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1, "following": 1, "the": 0}
+
+
+def _relative_period(m: re.Match, text: str, published: date | None) -> _Res | None:
+    unit = m["unit"].lower()
+    which = m["which"].lower()
+    edge = (m["edge"] or "").lower()
+    part = (m["part"] or "").lower().replace("-", "")
+    if which == "the" and not (edge or part):
+        return None
+    if published is None:
+        return _Res(None, None, "range" if part or edge in ("earlier", "later") or unit == "weekend" else "day" if edge else unit)
+    if m["the"] and which == "past" and not edge and not part:
+        return _Res(_shift(published, -1, unit)[0], published, "range")
+    start, end, granularity = _period(unit, published, _OFFSETS[which])
+    return _edge(edge, part, start, end, granularity, published)
+
+
+def _edge(edge: str, part: str, start: date, end: date, granularity: str, published: date | None) -> _Res:
+    if edge == "end":
+        return _Res(end, None, "day")
+    if edge in ("beginning", "start"):
+        return _Res(start, None, "day")
+    if edge == "earlier" and published:
+        return _Res(start, min(published, end), "range")
+    if edge == "later" and published:
+        return _Res(max(published, start), end, "range")
+    if edge == "middle" or part in ("early", "mid", "late"):
+        return _third(start, end, part or "mid", granularity)
+    if granularity == "range":
+        return _Res(start, end, "range")
+    return _Res(start, None, granularity)
+
+
+def _edge_of_absolute(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"the end of 2021", "late March", "mid-2020", "early 1990s", "the end of May 2020"."""
+    edge = (m["edge"] or "").lower()
+    part = (m["part"] or "").lower().replace("-", "")
+    if m["decade"]:
+        first = int(m["decade"])
+        start, end, granularity = date(first, 1, 1), date(first + 9, 12, 31), "decade"
+    elif m["mon"]:
+        month = _month_of(m["mon"])
+        if m["year"]:
+            year = int(m["year"])
+        elif published is None:
+            return _Res(None, None, "day" if edge else "range")
+        else:
+            year = _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+        start, end, granularity = date(year, month, 1), _month_end(year, month), "month"
+    else:
+        year = int(m["year"])
+        start, end, granularity = date(year, 1, 1), date(year, 12, 31), "year"
+    return _edge(edge, part, start, end, granularity, published)
+
+
+def _edge_of_day(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"the end of today/tomorrow/this Sunday": the day itself."""
+    word = m["w"].lower()
+    if word in _DAY_WORDS:
+        return _Res(published + timedelta(days=_DAY_WORDS[word]) if published else None, None, "day")
+    mode = (m["mode"] or "").lower()
+    return _Res(_weekday_date(_WEEKDAYS[word.rstrip(".")], mode if mode != "the" else "", published), None, "day")
+
+
+def _ago(m: re.Match, text: str, published: date | None) -> _Res | None:
+    amount = small_number(m["n"])
+    if amount is None:
+        return None
+    if published is None:
+        return _Res(None, None, _unit_granularity(m["unit"]))
+    shifted = _shift(published, -amount, m["unit"])
+    return _Res(_truncate(*shifted), None, shifted[1]) if shifted else None
+
+
+def _truncate(d: date, granularity: str) -> date:
+    if granularity == "month":
+        return d.replace(day=1)
+    if granularity == "year":
+        return date(d.year, 1, 1)
+    if granularity == "decade":
+        return date(d.year // 10 * 10, 1, 1)
+    if granularity == "century":
+        return date(d.year // 100 * 100, 1, 1)
+    return d
+
+
+def _in_future(m: re.Match, text: str, published: date | None) -> _Res | None:
+    amount = small_number(m["n"])
+    if amount is None:
+        return None
+    if m["lead"] and m["lead"].lower().startswith("in"):
+        before = text[max(0, m.start() - 40):m.start()].lower()
+        if re.search(r"(?:first|last|time|ever|only|\w+est)\b[\w\s]*$", before):
+            return None
+    if published is None:
+        return _Res(None, None, _unit_granularity(m["unit"]))
+    sign = -1 if "before" in (m["tail"] or "").lower() else 1
+    shifted = _shift(published, sign * amount, m["unit"])
+    return _Res(shifted[0], None, shifted[1]) if shifted else None
+
+
+def _next_n(m: re.Match, text: str, published: date | None) -> _Res | None:
+    amount = small_number(m["n"])
+    if amount is None:
+        return None
+    if published is None:
+        return _Res(None, None, "range")
+    direction = 1 if m["dir"].lower() in ("next", "coming", "following") else -1
+    shifted = _shift(published, direction * amount, m["unit"])
+    if shifted is None:
+        return None
+    return _Res(min(published, shifted[0]), max(published, shifted[0]), "range")
+
+
+def _year(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not _left_clear(text, m.start(), ".$£€-"):
+        return None
+    year = int(m["year"])
+    if _year_is_count(text, m.start("year"), m.end("year")):
+        return None
+    if year < 1900 or year > 2099:
+        before = text[max(0, m.start() - 12):m.start()]
+        if not re.search(r"\b(?:in|since|of|from|by|until|till|before|after|during|year|circa|c\.)\s*$", before, _I):
+            return None
+    return _Res(date(year, 1, 1), None, "year")
+
+
+_COUNT_BEFORE = re.compile(
+    r"(?:[$£€¥₹]\s*|\b(?:about|around|approximately|nearly|almost|some|over|more than|less than|fewer than|"
+    r"at least|up to|under|roughly|estimated|only|just)\s+)$",
+    _I,
+)
+_COUNT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion|bn|mn|m|k)\b)", _I)
+_PLURAL_AFTER = re.compile(r"\s+([a-z]+)\b")
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|in|of|since|from|by|until|till|before|after|during|for|at|on|to|and|or|its|their|his|her|year|season|fiscal|between|through)|'s|[(,–-])\s*$",
+    _I,
+)
+
+
+def _year_is_count(text: str, start: int, end: int) -> bool:
+    """True when a year-like number is a count ("$2000", "about 2000", "sent 2000 troops")."""
+    before = text[max(0, start - 15):start]
+    if _COUNT_BEFORE.search(before) or _COUNT_AFTER.match(text, end):
+        return True
+    after = _PLURAL_AFTER.match(text, end)
+    if after and after.group(1).endswith("s") and not after.group(1).endswith(("ss", "us", "is")):
+        return not _DETERMINER_BEFORE.search(before) and bool(before.strip())
+    return False
+
+
+def _year_range(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not _left_clear(text, m.start(), ".,$£€-"):
+        return None
+    first = int(m["y1"])
+    second = m["y2"]
+    last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+    if not first < last <= first + 200:
+        return None
+    if _year_is_count(text, m.start("y1"), m.end("y1")):
+        return None
+    return _Res(date(first, 1, 1), date(last, 12, 31), "range")
+
+
+def _decade(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if m["full"]:
+        first = int(m["full"])
+    else:
+        yy = int(m["short"])
+        first = 2000 + yy if yy < 30 else 1900 + yy
+    start, end = date(first, 1, 1), date(first + 9, 12, 31)
+    part = (m["part"] or "").lower().replace("-", "")
+    if part:
+        return _third(start, end, part, "decade")
+    return _Res(start, None, "decade")
+
+
+def _century(m: re.Match, text: str, published: date | None) -> _Res | None:
+    n = _day_of(m["n"])
+    if n is None or not 1 <= n <= 22:
+        return None
+    first = (n - 1) * 100
+    if m["bc"]:
+        return None
+    return _Res(date(max(first, 1), 1, 1), None, "century")
+
+
+def _quarter(m: re.Match, text: str, published: date | None) -> _Res | None:
+    q = m["q"] or m["q2"] or m["q3"]
+    n = int(q) if q.isdigit() else {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[q.lower()]
+    year = int(m["year"] or m["year2"] or m["year3"])
+    return _Res(date(year, 3 * n - 2, 1), None, "quarter") if 1 <= n <= 4 else None
+
+
+def _day_range_month(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"April 9-17", "april 9th through 17th, 2016", "9 to 12 of June"."""
+    month = _month_of(m["mon"])
+    d1, d2 = _day_of(m["d1"]), _day_of(m["d2"])
+    if d1 is None or d2 is None or not (1 <= d1 < d2 <= 31) or not _day_exists(month, d2):
+        return None
+    if m["year"]:
+        year = int(m["year"])
+    elif published is None:
+        return _Res(None, None, "range")
+    else:
+        year = _nearest_month_day(month, d1, published).year
+    first, last = _valid(year, month, d1), _valid(year, month, d2)
+    return _Res(first, last, "range") if first and last else None
+
+
+def _left_clear(text: str, start: int, also: str = "") -> bool:
+    """True when the character before `start` does not glue the match to a longer token."""
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in also)
+
+
+def _ymd_either(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not _left_clear(text, m.start(), "."):
+        return None
+    if m["y"]:
+        return _numeric_ymd(m, text, published)
+    d = _valid(int(m["y2"]), int(m["a2"]), int(m["b2"]))
+    return _Res(d, None, "day") if d else None
+
+
+def _name_numeric_any(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if not _left_clear(text, m.start()):
+        return None
+    year = m["year"] or m["year2"] or m["year3"]
+    mon = m["mon"] or m["mon2"] or m["mon3"]
+    day = m["day"] or m["day2"] or m["day3"]
+    d = _valid(int(year), _month_of(mon), int(day))
+    return _Res(d, None, "day") if d else None
+
+
+def _relative_period_or_edge(m: re.Match, text: str, published: date | None) -> _Res | None:
+    edge = m["edge"] or m["edge2"]
+    if edge:
+        m = _Overlay(m, edge=edge)
+    return _relative_period(m, text, published)
+
+
+def _edge_absolute_any(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if m["year2"]:
+        m = _Overlay(m, year=m["year2"])
+    if m["decade"] is None and m["mon"] is None and m["year"] is None:
+        return None
+    if m["year"] and m["mon"] is None and _year_is_count(text, m.start(), m.end()):
+        return None
+    return _edge_of_absolute(m, text, published)
+
+
+def _future_any(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if m["n2"]:
+        m = _Overlay(m, n=m["n2"], unit=m["unit2"], tail=m["tail2"], lead=None)
+    return _in_future(m, text, published)
+
+
+def _day_range_any(m: re.Match, text: str, published: date | None) -> _Res | None:
+    if m["d1b"]:
+        m = _Overlay(m, d1=m["d1b"], d2=m["d2b"], mon=m["monb"], year=m["yearb"])
+    return _day_range_month(m, text, published)
+
+
+class _Overlay:
+    """A match with some groups replaced, so alternative branches share one handler."""
+
+    def __init__(self, match: re.Match, **groups: str | None):
+        self._match = match
+        self._groups = groups
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._groups[key] if key in self._groups else self._match[key]
+
+    def start(self, group: int | str = 0) -> int:
+        return self._match.start(group)
+
+    def end(self, group: int | str = 0) -> int:
+        return self._match.end(group)
+
+
+_PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
+    (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/]\s*|\s*,\s*)(?:the\s+)?(?P<day>{_DAY})(?![\d:.]\d|\s*(?:%|percent))\b"
+         rf"(?:(?:\s*,\s*|\s+|\s*[-/]\s*)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'(?P<yy>\d{{2}}))(?!\d))?"), _mdy),
+    (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?\s+(?P<mon>{_MONTH})\b"
+         rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'?(?P<yy>\d{{2}}))(?![\d:]))?"), _dmy),
+    (_re(rf"(?P<y>{_YEAR})-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|(?P<y2>{_YEAR})/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/])"), _ymd_either),
+    (_re(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"), _numeric_mdy),
+    (_re(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\.\d)"), _numeric_md),
+    (_re(rf"(?P<year>{_YEAR})[-/](?P<mon>{_MONTH})[-/](?P<day>\d{{1,2}})\b|(?P<year2>{_YEAR})[-/](?P<day2>\d{{1,2}})[-/](?P<mon2>{_MONTH})|(?P<day3>\d{{1,2}})-(?P<year3>{_YEAR})-(?P<mon3>{_MONTH})"), _name_numeric_any),
+    (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/,]\s*|\s+(?P<of>of|in)\s+)(?:(?P<year>{_YEAR})|['’](?P<yy>\d{{2}}))(?!\d)"), _month_year),
+    (_re(rf"(?:\b(?P<cue>this|last|next|coming|past)\s+)?\b(?P<mon>{_MONTH_FULL}|sept)\b"), _month_alone),
+    (_re(rf"(?:\b(?P<mode>on|this|last|next|previous|coming|following|past)\s+)?(?:\b(?P<week>next\s+week|this\s+week|last\s+week)\s+(?:on\s+)?)?"
+         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*,?\s*(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b))"
+         rf"|\s+(?P<week2>of\s+(?:last|next|this|the\s+following|previous)\s+week))?"), _weekday),
+    (_re(rf"\b(?P<wd>{_WEEKDAY})\s*,?\s*(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
+    (_re(rf"the\s+(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
+    (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
+    (_re(rf"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
+    (_re(r"(?:\b(?:(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|(?P<edge2>earlier|later)\s+(?:in\s+)?)|(?P<part>early|mid-?|late)\s*)?"
+         r"\b(?:(?P<the>the\s+)?)(?P<which>this|last|next|past|previous|coming|current|the)\s+(?P<unit>week|weekend|month|year|decade|century)\b"), _relative_period_or_edge),
+    (_re(rf"(?:\b(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|\b(?P<part>early|mid-?|late)\s*)"
+         rf"(?:the\s+)?(?:(?P<decade>1[0-9]{{2}}0|20[0-9]0)s\b|(?P<mon>{_MONTH_FULL})(?:\s*,?\s*(?P<year>{_YEAR}))?\b|(?P<year2>{_YEAR})\b)"), _edge_absolute_any),
+    (_re(rf"\b(?:the\s+)?end\s+of\s+(?:(?P<mode>this|the|next|last)\s+)?(?P<w>today|tomorrow|{_WEEKDAY_FULL})\b"), _edge_of_day),
+    (_re(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+ago\b"), _ago),
+    (_re(rf"(?:\b(?P<lead>in|within)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:ago|of|old|later|earlier))(?P<tail>\s+from\s+(?:now|today))?"
+         rf"|\b(?P<n2>{_NUM})\s+(?P<unit2>{_UNIT})\s+(?P<tail2>from\s+(?:now|today)|after\s+today|before\s+today))"), _future_any),
+    (_re(rf"\bthe\s+(?P<dir>next|past|last|coming|following)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b"), _next_n),
+    (_re(rf"(?P<y1>{_YEAR})\s*(?:[-–—/]|\s+(?:to|and|through|until)\s+)\s*(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
+    (_re(r"\b(?:the\s+)?(?P<part>early|mid-?|late)?\s*(?:(?P<full>1[0-9]{2}0|20[0-9]0)s|['’](?P<short>\d0)s)\b"), _decade),
+    (_re(rf"\bthe\s+(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})[\s-]+century\b(?P<bc>\s+(?:BC|BCE|B\.C\.))?"), _century),
+    (_re(rf"\b(?:q(?P<q>[1-4])[\s-]*(?P<year>{_YEAR})|(?P<year2>{_YEAR})\s*q(?P<q2>[1-4])|(?:the\s+)?(?P<q3>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<year3>{_YEAR}))\b"), _quarter),
+    (_re(rf"\b(?P<mon>{_MONTH})\s+(?P<d1>{_DAYNUM})\s*(?:-|–|to|through|until|till)\s*(?P<d2>{_DAYNUM})\b(?:,?\s*(?P<year>{_YEAR}))?"
+         rf"|\b(?P<d1b>{_DAYNUM})\s*(?:-|–|to)\s*(?P<d2b>{_DAYNUM})(?:\s+of)?\s+(?P<monb>{_MONTH})\b(?:,?\s*(?P<yearb>{_YEAR}))?"), _day_range_any),
+    (_re(rf"(?P<year>{_YEAR})(?![\w%]|[.,]\d|-\d)"), _year),
+]
+
+
+
+# Cheap test: which patterns can match at all in this text.
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_UNIT_WORDS = ("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur")
+# Literal words one of which every match of the pattern contains ("0": a digit); None: scan all.
+_TRIGGERS: list[tuple[str, ...] | None] = [
+    _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
+    None, ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
+    ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
+    ("end",), ("ago",), _UNIT_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+]
+_PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
+
+_TRIGGER = re.compile(
+    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening)",
+    _I,
+)
+_TIME_TAIL = _re(rf"(?:\s*,?\s*(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
+_LEADING_ON = re.compile(r"on\s+", _I)
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
+_RANGE_LEAD = re.compile(r"\b(?:from|between)\s+$", _I)
+_WEEKDAY_ONLY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", _I)
+
+
+def _extend_time(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a day span over a time of day joined to it ("Monday at 2.30", "8am this morning")."""
+    for _ in range(2):
+        tail = _TIME_TAIL.match(text, end)
+        if not tail or tail.end() == end:
+            break
+        end = tail.end()
+    head = _TIME_HEAD.search(text, max(0, start - 25), start)
+    if head and (head.start() == 0 or not text[head.start() - 1].isalnum()):
+        start = head.start()
+    return start, end
+
+
+class _Found(NamedTuple):
+    start: int
+    end: int
+    res: _Res
+    match: re.Match
+    handler: Callable[..., _Res | None]
+
+
+def _candidates(text: str) -> list[_Found]:
+    """Every pattern match a handler accepts, resolved without a published date."""
+    found = []
+    lowered = text.lower()
+    hits: dict[tuple[str, ...], list[int]] = {}
+    for pattern, handler, triggers in _PATTERNS:
+        if triggers is None:
+            matches: Iterable[re.Match] = pattern.finditer(text)
+        else:
+            if triggers not in hits:
+                hits[triggers] = trigger_hits(text, lowered, triggers)
+            matches = windowed(pattern, text, hits[triggers])
+        for m in matches:
+            if m.end() == m.start():
+                continue
+            res = handler(m, text, None)
+            if res is None:
+                continue
+            start, end = m.start(), m.end()
+            while end > start and text[end - 1] in " ,":
+                end -= 1
+            lead = _LEADING_ON.match(text, start, end)
+            if lead:
+                start = lead.end()
+            if res.granularity == "day":
+                start, end = _extend_time(text, start, end)
+            elif res.granularity == "range":
+                lead = _RANGE_LEAD.search(text, max(0, start - 9), start)
+                start = lead.start() if lead else start
+            found.append(_Found(start, end, res, m, handler))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _detected(text: str) -> tuple[_Found, ...]:
+    """Longest non-overlapping candidates. Detection does not depend on the published date, so
+    it is cached: the quantities stage and the dates stage scan each text once between them."""
+    chosen: list[_Found] = []
+    for cand in sorted(_candidates(text), key=lambda c: (c.start - c.end, c.start)):
+        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
+            chosen.append(cand)
+    return tuple(sorted(chosen, key=lambda c: c.start))
+
+
+def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, int, _Res]]:
+    """Join "X to Y" / "between X and Y" into ranges, and "Friday, January 4, 2019" into one day."""
+    out: list[tuple[int, int, _Res]] = []
+    for start, end, res in spans:
+        if out:
+            p_start, p_end, p_res = out[-1]
+            gap = text[p_end:start]
+            if (
+                _WEEKDAY_ONLY.match(text[p_start:p_end])
+                and re.fullmatch(r"\s*,?\s*", gap)
+                and res.granularity == "day"
+            ):
+                out[-1] = (p_start, end, res)
+                continue
+            if p_res.granularity == "day" and _WEEKDAY_ONLY.match(text[start:end]) and re.fullmatch(r"\s*[(,]?\s*", gap):
+                close = end + 1 if text[end:end + 1] == ")" and "(" in gap else end
+                out[-1] = (p_start, close, p_res)
+                continue
+            if _RANGE_GAP.fullmatch(gap) and _joinable(text, p_start, gap, p_res, res):
+                lead = _RANGE_LEAD.search(text, max(0, p_start - 9), p_start)
+                first, last = _full(p_res), _full(res)
+                value = first[0] if first else None
+                end_value = last[1] if last else None
+                if value is None or end_value is None or value <= end_value:
+                    out[-1] = (lead.start() if lead else p_start, end, _Res(value, end_value, "range"))
+                    continue
+        out.append((start, end, res))
+    return out
+
+
+def _joinable(text: str, p_start: int, gap: str, first: _Res, second: _Res) -> bool:
+    if (first.value is None) != (second.value is None):
+        return False
+    if gap.strip().lower() == "and":
+        return bool(_RANGE_LEAD.search(text, max(0, p_start - 9), p_start)) and first.granularity != "range"
+    return first.granularity != "range" and second.granularity != "range"
+
+
+def date_spans(text: str, published: date | None = None) -> list[DateSpan]:
+    """Time expressions in `text`, resolved against `published` (null values without it)."""
+    if not _TRIGGER.search(text):
+        return []
+    resolved = []
+    for found in _detected(text):
+        res = found.res if published is None else found.handler(found.match, text, published)
+        if res is not None:
+            resolved.append((found.start, found.end, res))
+    spans = _merged(text, resolved)
+    return [DateSpan(s, e, text[s:e], r.value, r.end_value, r.granularity) for s, e, r in spans]
+
+
+_SCHEMA = {
+    "date_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "text": pl.Utf8,
+    "start": pl.Int32, "end": pl.Int32, "value": pl.Date, "end_value": pl.Date, "granularity": pl.Utf8,
+}
+
+
+def spans_in_sentences(spans: list, sentence_rows: list[tuple[str, int, int]]) -> list[tuple[object, str]]:
+    """Pair each span with the id of the sentence containing it; spans that cross sentences are dropped."""
+    out = []
+    i = 0
+    for span in spans:
+        while i < len(sentence_rows) and sentence_rows[i][2] <= span.start:
+            i += 1
+        if i < len(sentence_rows) and sentence_rows[i][1] <= span.start and span.end <= sentence_rows[i][2]:
+            out.append((span, sentence_rows[i][0]))
+    return out
+
+
+def sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
+    """Sentence (id, start, end) rows per article, in text order."""
+    rows: dict[str, list[tuple[str, int, int]]] = {}
+    for sid, aid, start, end in sentences.select("sentence_id", "article_id", "start", "end").sort("article_id", "start").iter_rows():
+        rows.setdefault(aid, []).append((sid, start, end))
+    return rows
+
+
+def dates(articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start."""
+    by_article = sentence_index(sentences)
+    published_col = articles["published_date"] if "published_date" in articles.columns else pl.Series([None] * articles.height, dtype=pl.Date)
+    records = []
+    for aid, text, published in zip(articles["article_id"], articles["text"], published_col):
+        for span, sid in spans_in_sentences(date_spans(text, published), by_article.get(aid, [])):
+            records.append((stable_id(aid, span.start, span.end), aid, sid, span.text, span.start, span.end, span.value, span.end_value, span.granularity))
+    return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
+
+
+def date_records(dates_frame: pl.DataFrame) -> dict[str, list[dict]]:
+    """Per article id, the annotate command's `dates` list: {start, end, text, value, end_value, granularity}."""
+    out: dict[str, list[dict]] = {}
+    for row in dates_frame.sort("article_id", "start", "end").iter_rows(named=True):
+        out.setdefault(row["article_id"], []).append({
+            "start": row["start"], "end": row["end"], "text": row["text"],
+            "value": row["value"].isoformat() if row["value"] else None,
+            "end_value": row["end_value"].isoformat() if row["end_value"] else None,
+            "granularity": row["granularity"],
+        })
+    return out

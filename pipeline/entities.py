@@ -1,0 +1,731 @@
+"""Entities: people, organisations and places in the clean text, resolved across articles.
+
+Extraction (per shard, `mention_candidates`), without downloaded models:
+- Candidate spans are runs of capitalised words, initials (W., U.S.) and acronyms joined by
+  spaces and connectors (al-, bin, ibn, de, van, von, of, of the, and), found sentence by sentence.
+- The gazetteer (pipeline/data/gazetteer.csv, extensible with a user file) is matched longest
+  first inside each run; all-capitals aliases (US, IS, UN) only in capitals, others in any case.
+- Titles and roles before a name (President, Prime Minister, Gen., spokeswoman, "Iraqi Prime
+  Minister", "Prime Minister of Iraq,") are not part of the mention: they type it PERSON and are
+  kept in `role`. Demonyms ("Iraqi") are not mentions; they name the role's affiliation.
+- Other runs are typed by their last word (Party, Ministry -> ORG; River, Sea -> LOC; City,
+  Province -> GPE; War, Summit -> EVENT), as acronyms (ORG), by name particles or a role (PERSON);
+  two to four plain capitalised words that are not common English words are PERSON; else OTHER.
+- A run with "and" is two names ("Iraq and Syria") unless one word precedes "and" and a head word
+  ends it ("Securities and Exchange Commission"); "X of Y" with a head word before "of" is one.
+- A known surname after other name words ("Hunter Biden", "Qasim Soleimani") is left to
+  resolution rather than linked on the surname alone.
+- A capitalised word at a sentence start, and any run in a headline-like sentence (Title Case,
+  all capitals), is kept only when the gazetteer knows it or the article uses it elsewhere.
+  Common words, months, days, demonyms and religious or political adjectives alone are dropped.
+Within an article, a short form takes the full name used in it: a surname ("Biden", "Kazmi") the
+nearest PERSON name ending with it, an acronym the name it follows in parentheses ("Voice of
+America (VOA)").
+Roles: a current (not "former"/"then") role with an affiliation ("White House spokeswoman",
+"Iraqi Prime Minister", "Prime Minister of Iraq,") links the name after it to a gazetteer person
+who held that role on the article's date (any date when the article has none) and whose names are
+loosely alike (rapidfuzz ratio of transliteration keys >= 65), when exactly one such person
+exists: a garbled "Jane Sackie" after "White House spokeswoman" in 2021 is Jen Psaki, while
+"Andrea Bates" with the same title, or "Jane Sackie" in 2023, is not.
+Alternatively `ner="spacy:NAME_OR_PATH"` takes spans and labels from an installed spaCy pipeline;
+the gazetteer, roles and in-article linking then apply in the same way.
+
+Resolution (global, `resolved_entities`): gazetteer links are kept; every other name is clustered
+with `pipeline.names.name_clusters` (transliteration keys, representatives, no chaining; see there),
+with each gazetteer entry's names as a fixed cluster, so variants join the entry they match.
+Canonical name: the gazetteer's name when the entity is in the gazetteer; otherwise the most
+complete form (most name tokens), then the most frequent, then the alphabetically first.
+Type: the gazetteer's, else the most frequent mention type (ties: PERSON, ORG, GPE, LOC, EVENT,
+OTHER). `entity_id` = stable_id(type, canonical name).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from pipeline.ids import stable_id
+from pipeline.names import acronym, initials, name_clusters, person_keys, tokens_match
+
+TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
+GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
+ROLE_NAME_SIMILARITY = 65
+
+CANDIDATE_SCHEMA = {
+    "article_id": pl.Utf8, "sentence_id": pl.Utf8, "start": pl.Int32, "end": pl.Int32, "text": pl.Utf8,
+    "type": pl.Utf8, "name": pl.Utf8, "gazetteer": pl.Utf8, "role": pl.Utf8,
+}
+
+_UPPER = "".join(re.escape(chr(c)) for c in range(0x2000) if chr(c).isupper())
+_L = r"[^\W\d_]"
+_UP = f"[{_UPPER}]"
+_WORD = rf"(?:(?:al|el|ad|ar|as|ash|at|az|an|ul|bin|ibn|abu|abd)[-’']?)?{_UP}(?:{_L}|\d)*(?:['’](?!s\b){_L}+)*(?:-(?:{_UP}|\d)(?:{_L}|\d)*)*"
+_INIT = rf"{_UP}\.(?:{_UP}\.)*"
+_TOK = rf"(?:{_INIT}|{_WORD})"
+_CONNECTOR = r"(?:al|el|bin|ibn|bint|ben|abu|de|da|di|du|del|della|der|den|van|von|le|la|of|of the|y|dos|das|and|and the|&)"
+_CHUNK = re.compile(
+    rf"(?<![\w'’.-])(?:(?:al|el|bin|ibn|de|van|von)[ \t\u00a0]+(?={_UP}))?{_TOK}(?:[ \t\u00a0]+(?:{_CONNECTOR}[ \t\u00a0]+)*{_TOK})*"
+)
+_LETTER = re.compile(_L)
+# A lower-case word other than the short function words Title Case leaves in lower case.
+_LOWER_WORD = re.compile(r"\b(?!(?:a|an|and|as|at|by|for|from|in|of|on|or|the|to|vs|with)\b)[a-z][a-z]+\b")
+_WORDS = re.compile(r"\S+")
+
+_ROLE_HEADS = r"""prime minister|deputy prime minister|foreign minister|defen[cs]e minister|interior minister|
+finance minister|oil minister|minister|vice[- ]president|president|premier|secretary of state|
+secretary of defen[cs]e|defen[cs]e secretary|secretary[- ]general|press secretary|secretary|
+spokes(?:wo)?man|spokesperson|national security adviser|adviser|advisor|chancellor|crown prince|king|queen|
+prince|emir|supreme leader|leader|grand ayatollah|ayatollah|cleric|commander|chief|chairman|chairwoman|
+director|ambassador|envoy|lt\. gen\.|maj\. gen\.|general|gen\.|colonel|col\.|lt\.|major|maj\.|captain|capt\.|
+sgt\.|admiral|adm\.|senator|sen\.|rep\.|congressman|congresswoman|governor|gov\.|mayor|judge|pope|
+cardinal|bishop|imam|sheikh|mullah|mr\.|mrs\.|ms\.|dr\.|prof\.|professor|sir|counterpart|predecessor|
+successor|official|officer"""
+_SP = r"[ \t\u00a0]+"
+# Words that open a multi-word title ("Prime Minister") are never part of the affiliation before it.
+_AFF_WORD = rf"(?!(?i:prime|deputy|foreign|defen[cs]e|interior|finance|oil|vice|secretary|press|national|crown|supreme|grand|lt\.|maj\.)\b){_UP}[\w.'’-]*"
+_AFFILIATION = rf"{_AFF_WORD}(?:{_SP}(?:of{_SP}(?:the{_SP})?)?{_AFF_WORD}){{0,3}}"
+_ROLE = re.compile(
+    rf"(?P<past>(?i:former|then|ex|late|outgoing)(?:{_SP}|-))?(?:(?i:the){_SP})?(?:(?P<aff>{_AFFILIATION})(?:['’]s)?{_SP})?"
+    rf"(?P<past2>(?i:former|then|ex|outgoing)(?:{_SP}|-))?(?P<head>(?i:{_ROLE_HEADS.replace(chr(10), '')}))"
+    rf"(?:{_SP}of{_SP}(?:the{_SP})?(?P<aff2>{_AFFILIATION}))?[ \t\u00a0]*,?[ \t\u00a0]*$"
+)
+# Last words of the role heads above: a cheap test before the full role pattern runs.
+_ROLE_LAST_WORDS = frozenset(
+    """minister president vice-president premier state defense defence secretary secretary-general spokesman
+    spokeswoman spokesperson adviser advisor chancellor prince king queen emir leader ayatollah cleric commander
+    chief chairman chairwoman director ambassador envoy gen. general colonel col. lt. major maj. captain capt.
+    sgt. admiral adm. senator sen. rep. congressman congresswoman governor gov. mayor judge pope cardinal bishop
+    imam sheikh mullah mr. mrs. ms. dr. prof. professor sir counterpart predecessor successor official officer""".split()
+)
+_HEAD_SYNONYMS = {
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "gen.": "general", "defence minister": "defense minister",
+    "secretary of defence": "secretary of defense", "defence secretary": "defense secretary", "secretary general": "secretary-general",
+    "vice president": "vice-president", "premier": "prime minister", "advisor": "adviser",
+}
+# Words of a title run before a name ("Secretary of State", "Lt. Gen."); a run is stripped only
+# when it holds one of the role heads.
+_TITLE_WORDS = frozenset(
+    """prime minister foreign defense defence interior finance oil president vice premier secretary general gen.
+    press spokesman spokeswoman spokesperson national security adviser advisor chancellor crown king queen prince
+    emir supreme leader grand ayatollah commander chief chairman chairwoman director ambassador envoy colonel col.
+    lt. maj. major capt. captain sgt. admiral adm. senator sen. rep. congressman congresswoman governor gov. mayor
+    judge pope cardinal bishop imam sheikh mullah mr. mrs. ms. dr. prof. professor sir former then acting deputy
+    state defense treasury staff joint chiefs justice affairs of the mr mrs ms dr gen lt col sgt capt""".split()
+)
+_TITLE_HEADS = frozenset(
+    """minister president premier secretary general gen. spokesman spokeswoman spokesperson adviser advisor
+    chancellor king queen prince emir leader ayatollah commander chief chairman chairwoman director ambassador
+    envoy colonel col. lt. maj. capt. captain sgt. admiral adm. senator sen. rep. congressman congresswoman
+    governor gov. mayor judge pope cardinal bishop imam sheikh mullah mr. mrs. ms. dr. prof. professor sir mr mrs
+    ms dr gen lt col sgt capt commissioner attorney""".split()
+)
+_HEAD_TYPES = {
+    **dict.fromkeys(
+        """party army ministry council corporation corp inc ltd company bank university agency service services
+        organization organisation group committee front forces force administration court association institute
+        foundation union league movement brigade brigades authority commission parliament assembly congress senate
+        department office police navy guard guards times post news network club airlines airways holdings fund trust
+        exchange press media television tv radio church academy college school corps militia coalition alliance
+        federation directorate bureau board cabinet government industries enterprises society centre center
+        institution consortium team channel partners investments securities capital economics holdings insurance
+        systems technologies communications resources pharmaceuticals motors electric energy airline mills works
+        steel""".split(), "ORG"),
+    **dict.fromkeys(
+        """river sea ocean gulf bay mountains mountain lake valley desert island islands peninsula strait canal
+        coast plain plains basin square street bridge airport base palace zone park dam port""".split(), "LOC"),
+    **dict.fromkeys("city province county governorate district republic kingdom emirate prefecture municipality".split(), "GPE"),
+    **dict.fromkeys(
+        "war election elections summit olympics games cup championship revolution crisis conference festival uprising massacre offensive pandemic lecture awards prize".split(),
+        "EVENT"),
+}
+_COMMON = frozenset(
+    """a an the this that these those there here it its he she they we you i me him her his hers them their our
+    your my mine who whom whose what which when where why how if as at by for from in into on of off out over to
+    with without after before during since until while although though because but and or nor so not no yes
+    all any both each every few many more most much some such other another same own only just also even still
+    yet then now today yesterday tomorrow tonight last next first second third final new old earlier later
+    however meanwhile moreover furthermore therefore thus hence indeed instead otherwise overall previously
+    currently recently initially eventually finally additionally besides despite among amid against between
+    under above below around about across along beyond within through throughout toward towards upon via per
+    except unlike like near outside inside once again already perhaps maybe nevertheless nonetheless regardless
+    according following ahead prior speaking asked told said says say do does did done be is are was were been
+    being have has had will would shall should can could may might must let please thank thanks dear mr mrs
+    ms read watch click see also note update updated photo video source sources report reports state states
+    government army president minister official officials police forces force troops soldiers people country
+    countries nation city capital region province party group committee council court ministry department
+    agency office administration house senate parliament congress war attack attacks operation mission deal
+    agreement election elections summit talks crisis news press time times day week month year years morning
+    afternoon evening night north south east west northern southern eastern western central middle world
+    international national global local public private general chief deputy senior top former acting
+    breaking exclusive live more read comment comments share follow subscribe advertisement related tags
+    islamic democratic republican liberal conservative royal federal united great grand holy saint st
+    mission combat troop withdrawal announces end""".split()
+)
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_ADJECTIVES = frozenset(
+    """shiite shiites shia shi'ite sunni sunnis muslim muslims christian christians jewish jew jews islamic
+    islamist islamists jihadist jihadists arab arabs arabic western eastern persian catholic catholics protestant
+    orthodox hindu hindus buddhist democrat democrats democratic republican republicans conservative
+    conservatives liberal liberals english latin kurdish""".split()
+)
+_HYPHEN_PREFIXES = frozenset("pro anti non ex post pre then former neo mid self co multi inter trans sub super semi pan".split())
+_PERSON_PARTICLES = frozenset("al el bin ibn bint abu abd ul".split())
+_CONNECTOR_WORDS = frozenset("al el bin ibn bint ben abu de da di du del della der den van von le la of the y dos das and &".split())
+_OPENERS = frozenset("“‘«\"(:")
+_TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a gazetteer person held: title, affiliation (a gazetteer name or text) and dates."""
+
+    head: str
+    affiliation: str
+    start: date | None
+    end: date | None
+
+
+@dataclass
+class GazetteerEntry:
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    roles: tuple[Role, ...]
+    wikidata_id: str | None
+
+
+@dataclass
+class Gazetteer:
+    """Reference entities with lookup indexes; build it with `load_gazetteer`."""
+
+    entries: dict[str, GazetteerEntry]
+    exact: dict[tuple[str, ...], str] = field(default_factory=dict)
+    folded: dict[tuple[str, ...], str] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)
+    roles: dict[tuple[str, str], list[tuple[str, Role]]] = field(default_factory=lambda: defaultdict(list))
+    longest: int = 1
+
+    def entry_for(self, words: tuple[str, ...], folded: tuple[str, ...] | None = None) -> str | None:
+        """Gazetteer name for a word sequence as written (and its case-folded form, if at hand), or None."""
+        hit = self.exact.get(words)
+        if hit is None:
+            hit = self.folded.get(folded if folded is not None else tuple(w.casefold() for w in words))
+        return hit
+
+    def affiliation(self, text: str) -> str:
+        """Gazetteer name for an affiliation written as a name or demonym, else the folded text."""
+        words = tuple(_strip_the(text).split())
+        return self.entry_for(words) or self.demonyms.get(" ".join(words).casefold()) or " ".join(words).casefold()
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text[:4].casefold() == "the " else text
+
+
+def _split(field_value: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (field_value or "").split("|") if p.strip())
+
+
+def _date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _parsed_role(spec: str, gazetteer: Gazetteer) -> Role:
+    phrase, _, span = spec.partition("@")
+    m = _ROLE.search(phrase.strip() + " ")
+    if m is None or m.start() != 0:
+        raise ValueError(f"gazetteer role not understood: {spec!r}")
+    head, affiliation = _role_parts(m, gazetteer)
+    start, _, end = span.partition("/")
+    return Role(head, affiliation, _date(start.strip()), _date(end.strip()))
+
+
+def _role_parts(m: re.Match, gazetteer: Gazetteer) -> tuple[str, str]:
+    head = " ".join(m.group("head").casefold().split())
+    head = _HEAD_SYNONYMS.get(head, head)
+    aff = m.group("aff2") or m.group("aff") or ""
+    return head, gazetteer.affiliation(aff) if aff else ""
+
+
+def load_gazetteer(extra: str | Path | None = None) -> Gazetteer:
+    """The shipped gazetteer plus an optional user CSV with the same columns; user rows win.
+
+    Columns: name, type, aliases (|-separated), demonyms, roles ("Title@YYYY-MM-DD/YYYY-MM-DD",
+    either date optional), wikidata_id. A user row with a shipped row's name replaces it, and a
+    user alias takes precedence over a shipped one.
+    """
+    rows: dict[str, dict] = {}
+    sources = [GAZETTEER_PATH] + ([Path(extra)] if extra else [])
+    for rank, path in enumerate(sources):
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"name", "type"} - set(reader.fieldnames or ())
+            if missing:
+                raise ValueError(f"{path}: gazetteer needs columns {sorted(missing)}")
+            for row in reader:
+                if row["type"] not in TYPES:
+                    raise ValueError(f"{path}: unknown type {row['type']!r} for {row['name']!r}")
+                rows[row["name"]] = {**row, "_rank": rank}
+    gazetteer = Gazetteer(entries={})
+    # Shipped rows index first so that user rows, indexed later, win alias conflicts.
+    ordered = sorted(rows.values(), key=lambda r: (r["_rank"], r["name"]))
+    for row in ordered:
+        entry = GazetteerEntry(
+            name=row["name"], type=row["type"], aliases=_split(row.get("aliases")), demonyms=_split(row.get("demonyms")),
+            roles=(), wikidata_id=(row.get("wikidata_id") or None),
+        )
+        gazetteer.entries[entry.name] = entry
+        for alias in (entry.name, *entry.aliases):
+            words = tuple(_strip_the(alias).split())
+            if acronym(alias):
+                gazetteer.exact[words] = entry.name
+            else:
+                gazetteer.folded[tuple(w.casefold() for w in words)] = entry.name
+            gazetteer.longest = max(gazetteer.longest, len(words))
+        for demonym in entry.demonyms:
+            gazetteer.demonyms[demonym.casefold()] = entry.name
+    for row in ordered:
+        entry = gazetteer.entries[row["name"]]
+        entry.roles = tuple(_parsed_role(spec, gazetteer) for spec in _split(row.get("roles")))
+        for role in entry.roles:
+            gazetteer.roles[(role.head, role.affiliation)].append((entry.name, role))
+    return gazetteer
+
+
+class _Candidate:
+    __slots__ = ("start", "end", "text", "type", "gaz", "initial", "headline", "role", "role_key", "past", "sentence", "sentence_start", "name")
+
+    def __init__(self, start: int, end: int, text: str, type_: str, gaz: str | None, initial: bool, headline: bool, sentence: tuple[str, int]):
+        self.start, self.end, self.text, self.type, self.gaz = start, end, text, type_, gaz
+        self.initial, self.headline = initial, headline
+        self.sentence, self.sentence_start = sentence
+        self.role: str | None = None
+        self.role_key: tuple[str, str] | None = None
+        self.past = False
+        self.name = text
+
+
+def _is_initial(text: str, sent_start: int, pos: int, first: bool) -> bool:
+    """Whether `pos` (of the sentence's `first` run or not) starts a sentence, a quotation or a
+    clause after a colon."""
+    if first and not _LETTER.search(text, sent_start, pos):
+        return True
+    j = pos - 1
+    while j > sent_start and text[j] in " \t\u00a0":
+        j -= 1
+    return text[j] in _OPENERS
+
+
+def _is_headline(text: str, start: int, end: int) -> bool:
+    """Title Case or all-capitals sentences of five words or more: capitals say nothing there."""
+    if _LOWER_WORD.search(text, start, end):
+        return False
+    return len(text[start:end].split()) >= 5
+
+
+def _title_run(words: list[str], i: int, j: int, gazetteer: Gazetteer) -> int:
+    """Index after the titles that lead words[i:j] ("Iraqi Prime Minister", "Trade Commissioner",
+    "Chancellor of the Exchequer"), or i when there are none; a name must remain after them."""
+    k = i
+    while k < j:
+        w = words[k].casefold()
+        if not (w in _TITLE_WORDS or w in gazetteer.demonyms):
+            break
+        k += 1
+    heads = [h for h in range(i, j - 1) if words[h].casefold() in _TITLE_HEADS]
+    if not heads:
+        return i
+    end = heads[-1] + 1
+    # Words before the last head belong to the title only when they are capitalised.
+    if not all(w[:1].isupper() or w in ("of", "the") for w in words[i:end]):
+        return i
+    if end + 2 < j and words[end] == "of":
+        end += 3 if words[end + 1] == "the" and end + 3 < j else 2
+    return max(end, k) if k < j else end
+
+
+def _name_start(words: list[str], i: int, j: int, gazetteer: Gazetteer) -> int:
+    """Start of the name in words[i:j] once titles, connectors, demonyms and adjectives are skipped."""
+    a = _title_run(words, i, j, gazetteer)
+    while a < j and (_connector(words[a]) or words[a].casefold() in gazetteer.demonyms or words[a].casefold() in _ADJECTIVES):
+        a += 1
+    return a
+
+
+def _kept_word(word: str, gazetteer: Gazetteer) -> bool:
+    w = word.casefold()
+    return not (w in _COMMON or w in _CALENDAR or w in _ADJECTIVES or w in gazetteer.demonyms or w in _TITLE_WORDS)
+
+
+def _run_type(words: list[str]) -> str:
+    """Type of a run of words that the gazetteer does not know."""
+    last = words[-1].casefold()
+    if len(words) > 1 and last in _HEAD_TYPES:
+        return _HEAD_TYPES[last]
+    if len(words) == 1:
+        return "ORG" if acronym(words[0]) and len(words[0].replace(".", "")) >= 2 else "OTHER"
+    if any(w.casefold().split("-")[0] in _PERSON_PARTICLES for w in words):
+        return "PERSON"
+    plain = all(w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "").replace("’", "").isalpha()
+                and not (len(w) > 1 and w.isupper()) for w in words if w.casefold() not in _CONNECTOR_WORDS)
+    if plain and 2 <= len(words) <= 4 and not any(w.casefold() in _COMMON or w.casefold() in _CALENDAR for w in words):
+        return "PERSON"
+    return "OTHER"
+
+
+def _chunk_candidates(text: str, m: re.Match, gazetteer: Gazetteer, initial: bool, headline: bool, sentence: tuple[str, int]) -> list[_Candidate]:
+    spans = [(w.start(), w.end()) for w in _WORDS.finditer(text, m.start(), m.end())]
+    words = [text[s:e] for s, e in spans]
+    folded = [w.casefold() for w in words]
+    out: list[_Candidate] = []
+    n = len(words)
+    i = 0
+    if initial and words[0].casefold() in _COMMON and _gazetteer_hit(words, folded, 0, gazetteer) is None:
+        i = 1
+
+    def emit(a: int, b: int, type_: str, gaz: str | None) -> None:
+        out.append(_Candidate(spans[a][0], spans[b - 1][1], text[spans[a][0]:spans[b - 1][1]], type_, gaz, initial and a == 0, headline, sentence))
+
+    # "Ministry of Defense", "Gulf of Mexico": a head word before "of" keeps the run whole.
+    if "of" in words[i + 1:]:
+        j = words.index("of", i + 1)
+        a = _title_run(words, i, j, gazetteer)
+        head = words[j - 1].casefold()
+        if head in _HEAD_TYPES and a < j and gazetteer.entry_for(tuple(words[a:j])) is None and gazetteer.entry_for(tuple(words[a:])) is None:
+            emit(a, n, _HEAD_TYPES[head], None)
+            return out
+    run_start = i
+    while i < n:
+        hit = _gazetteer_hit(words, folded, i, gazetteer)
+        if hit is None:
+            i += 1
+            continue
+        length, name = hit
+        a = _name_start(words, run_start, i, gazetteer)
+        if gazetteer.entries[name].type == "PERSON" and a < i and all(_name_word(w, gazetteer) for w in words[a:i]):
+            # "Hunter Biden", "Qasim Soleimani": a known surname after other name words is another
+            # spelling or another person; resolution decides, not the surname alone.
+            _emit_run(words, run_start, a, emit, gazetteer)
+            emit(a, i + length, "PERSON", None)
+        else:
+            _emit_run(words, run_start, i, emit, gazetteer)
+            emit(i, i + length, gazetteer.entries[name].type, name)
+        i += length
+        run_start = i
+    _emit_run(words, run_start, n, emit, gazetteer)
+    return out
+
+
+def _gazetteer_hit(words: list[str], folded: list[str], i: int, gazetteer: Gazetteer) -> tuple[int, str] | None:
+    """(length, entry name) of the longest gazetteer alias starting at words[i], or None."""
+    for length in range(min(gazetteer.longest, len(words) - i), 0, -1):
+        name = gazetteer.entry_for(tuple(words[i:i + length]), tuple(folded[i:i + length]))
+        if name is not None:
+            return length, name
+    return None
+
+
+def _connector(word: str) -> bool:
+    """A connector between name words; capitalised "Al"/"El" begin a name ("Al Kazemi")."""
+    return word.casefold() in _CONNECTOR_WORDS and (word.islower() or word.casefold() not in _PERSON_PARTICLES)
+
+
+def _name_word(word: str, gazetteer: Gazetteer) -> bool:
+    return _kept_word(word, gazetteer) and word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def _emit_run(words: list[str], i: int, j: int, emit, gazetteer: Gazetteer) -> None:
+    """Emit the name candidates of words[i:j], a run the gazetteer did not match."""
+    a = _title_run(words, i, j, gazetteer)
+    while a < j and _connector(words[a]):
+        a += 1
+    while j > a and words[j - 1].casefold() in _CONNECTOR_WORDS:
+        j -= 1
+    if a >= j:
+        return
+    if "and" in words[a:j] or "&" in words[a:j]:
+        cut = next(k for k in range(a, j) if words[k] in ("and", "&"))
+        # "Securities and Exchange Commission" is one name; "Iraq and Syria" are two.
+        if not (cut == a + 1 and words[cut + 1] != "the" and j - cut > 2 and words[j - 1].casefold() in _HEAD_TYPES):
+            _emit_run(words, a, cut, emit, gazetteer)
+            _emit_run(words, cut + 1, j, emit, gazetteer)
+            return
+    if words[j - 1].casefold() not in _HEAD_TYPES:
+        a = _name_start(words, a, j, gazetteer)
+        if a >= j:
+            return
+    run = words[a:j]
+    if all(w.casefold() in _TITLE_WORDS for w in run):
+        return
+    if len(run) == 1:
+        word = run[0]
+        if (not _kept_word(word, gazetteer) or word.casefold() in _HEAD_TYPES or word.split("-")[0].casefold() in _HYPHEN_PREFIXES
+                or len(_LETTER.findall(word)) < 2):
+            return
+    emit(a, j, _run_type(run), None)
+
+
+def _with_role(cand: _Candidate, text: str, gazetteer: Gazetteer) -> None:
+    before = text[max(cand.sentence_start, cand.start - 90):cand.start].rstrip(" ,\t\u00a0")
+    # Most names have no title before them: check the last word before running the full pattern.
+    if before.rpartition(" ")[2].rpartition("-")[2].casefold() not in _ROLE_LAST_WORDS:
+        return
+    m = _ROLE.search(text, max(cand.sentence_start, cand.start - 90), cand.start)
+    if m is None or m.end() != cand.start:
+        return
+    aff = m.group("aff")
+    # A capitalised pronoun or adverb before the title ("His successor") is no affiliation.
+    begin = m.start("head") if aff and aff.split()[0].casefold() in _COMMON else m.start()
+    cand.role = _strip_the(text[begin:m.end()].strip(" ,\t\u00a0"))
+    cand.role_key = _role_parts(m, gazetteer)
+    cand.past = bool(m.group("past") or m.group("past2"))
+    if cand.gaz is None and cand.type in ("PERSON", "OTHER"):
+        cand.type = "PERSON"
+
+
+def _role_holder(cand: _Candidate, when: date | None, gazetteer: Gazetteer) -> str | None:
+    """The one gazetteer person holding the candidate's current role (on the article's date, when
+    known) whose names are loosely alike the candidate's, or None."""
+    if not cand.role_key or not cand.role_key[1] or cand.past:
+        return None
+    holders = {
+        name for name, r in gazetteer.roles.get(cand.role_key, ())
+        if when is None or ((r.start is None or r.start <= when) and (r.end is None or when < r.end))
+    }
+    alike = [name for name in sorted(holders) if _loosely_alike(cand.text, gazetteer.entries[name])]
+    return alike[0] if len(alike) == 1 else None
+
+
+def _loosely_alike(name: str, entry: GazetteerEntry) -> bool:
+    key = " ".join(person_keys(name))
+    return any(fuzz.ratio(key, " ".join(person_keys(alias))) >= ROLE_NAME_SIMILARITY for alias in (entry.name, *entry.aliases))
+
+
+def _article_candidates(text: str, sentences: list[tuple[str, int, int]], gazetteer: Gazetteer, spans) -> list[_Candidate]:
+    """Raw candidates of one article from the rules, or from `spans` (start, end, type) of a model."""
+    out: list[_Candidate] = []
+    if spans is None:
+        for sid, s, e in sentences:
+            headline = _is_headline(text, s, e)
+            first = True
+            for m in _CHUNK.finditer(text, s, e):
+                initial = headline or _is_initial(text, s, m.start(), first)
+                first = False
+                out.extend(_chunk_candidates(text, m, gazetteer, initial, headline, (sid, s)))
+        return out
+    starts = [s for _, s, _ in sentences]
+    for start, end, type_ in spans:
+        k = bisect_right(starts, start) - 1
+        if k < 0 or end > sentences[k][2]:
+            continue
+        surface = text[start:end]
+        gaz = gazetteer.entry_for(tuple(_strip_the(surface).split()))
+        out.append(_Candidate(start, end, surface, gazetteer.entries[gaz].type if gaz else type_, gaz, False, False, sentences[k][:2]))
+    return out
+
+
+def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Gazetteer) -> list[_Candidate]:
+    """Apply roles, drop unconfirmed sentence-initial and headline words, link short forms."""
+    for c in cands:
+        if c.gaz is None or gazetteer.entries[c.gaz].type == "PERSON":
+            _with_role(c, text, gazetteer)
+    confirmed = {c.text for c in cands if not c.initial and not c.headline}
+    surnames = {person_keys(c.text)[-1] for c in cands if c.type == "PERSON" and len(person_keys(c.text)) > 1 and not c.headline}
+    kept = []
+    for c in cands:
+        if c.gaz is None and (c.headline or (c.initial and " " not in c.text)):
+            keys = person_keys(c.text)
+            if c.text not in confirmed and not (len(keys) == 1 and keys[0] in surnames):
+                continue
+        kept.append(c)
+    full = [c for c in kept if c.type == "PERSON" and len(person_keys(c.text)) > 1]
+    for c in kept:
+        if c.gaz is None and c.type == "PERSON" and (holder := _role_holder(c, when, gazetteer)):
+            c.gaz = holder
+    for c in kept:
+        keys = person_keys(c.text)
+        if c.type in ("PERSON", "OTHER") and len(keys) == 1 and len(keys[0]) > 1 and (c.gaz is None or gazetteer.entries[c.gaz].type == "PERSON"):
+            matches = [f for f in full if tokens_match(person_keys(f.text)[-1], keys[0]) and f is not c]
+            if matches:
+                before = [f for f in matches if f.start < c.start]
+                target = before[-1] if before else matches[0]
+                if c.gaz is None or c.gaz == target.gaz:
+                    c.type, c.name, c.gaz = "PERSON", target.text, target.gaz
+    for k, c in enumerate(kept):
+        letters = acronym(c.text)
+        if letters and c.gaz is None and k > 0 and text[c.start - 2:c.start] == " (":
+            prev = kept[k - 1]
+            if prev.end == c.start - 2 and initials(prev.text) == letters:
+                c.type, c.name, c.gaz = prev.type, prev.name, prev.gaz
+    return kept
+
+
+@lru_cache(maxsize=4)
+def _spacy_pipeline(name: str):
+    import spacy
+
+    return spacy.load(name)
+
+
+_SPACY_TYPES = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "EVENT": "EVENT",
+                "NORP": None, "DATE": None, "TIME": None, "PERCENT": None, "MONEY": None, "QUANTITY": None, "ORDINAL": None,
+                "CARDINAL": None}
+
+
+def _model_spans(ner: str, texts: list[str]) -> list[list[tuple[int, int, str]]] | None:
+    if ner == "rules":
+        return None
+    kind, _, target = ner.partition(":")
+    if kind != "spacy" or not target:
+        raise ValueError(f"unknown extractor {ner!r}: use 'rules' or 'spacy:NAME_OR_PATH'")
+    nlp = _spacy_pipeline(target)
+    out = []
+    for doc in nlp.pipe(texts):
+        spans = []
+        for ent in doc.ents:
+            type_ = _SPACY_TYPES.get(ent.label_, "OTHER")
+            if type_ is not None:
+                spans.append((ent.start_char, ent.end_char, type_))
+        out.append(spans)
+    return out
+
+
+def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer, ner: str = "rules") -> pl.DataFrame:
+    """Per shard: every entity mention found in the articles' sentences, before cross-article resolution.
+
+    Columns: article_id, sentence_id, start, end, text (== articles.text[start:end]), type, name
+    (the fullest form of the name in the article), gazetteer (linked entry name or null), role
+    (the title written before the mention, or null). Sorted by article_id, start, end.
+    """
+    by_article: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    ordered = sentences.select("article_id", "sentence_id", "start", "end").sort("article_id", "start")
+    for aid, sid, s, e in ordered.iter_rows():
+        by_article[aid].append((sid, s, e))
+    ids = articles["article_id"].to_list()
+    texts = articles["text"].to_list()
+    dates = articles["published_date"].to_list() if "published_date" in articles.columns else [None] * len(ids)
+    model = _model_spans(ner, texts)
+    rows: dict[str, list] = {k: [] for k in CANDIDATE_SCHEMA}
+    for n, (aid, text, when) in enumerate(zip(ids, texts, dates)):
+        raw = _article_candidates(text, by_article.get(aid, []), gazetteer, None if model is None else model[n])
+        for c in _linked(raw, text, when, gazetteer):
+            for key, value in (("article_id", aid), ("sentence_id", c.sentence), ("start", c.start), ("end", c.end), ("text", c.text),
+                               ("type", c.type), ("name", c.name), ("gazetteer", c.gaz), ("role", c.role)):
+                rows[key].append(value)
+    return pl.DataFrame(rows, schema=CANDIDATE_SCHEMA).sort("article_id", "start", "end")
+
+
+def _family(type_: str) -> str:
+    return type_ if type_ in ("PERSON", "ORG") else "OTHER"
+
+
+def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Global: link every candidate to an entity. Returns (mentions, entities), sorted by their keys."""
+    free = (
+        candidates.filter(pl.col("gazetteer").is_null())
+        .group_by("type", "name").agg(pl.len().alias("n")).sort("type", "name")
+    )
+    names: list[str] = []
+    kinds: list[str] = []
+    weights: list[int] = []
+    groups: list[str | None] = []
+    for entry in sorted(gazetteer.entries.values(), key=lambda e: e.name):
+        for alias in dict.fromkeys((entry.name, *entry.aliases)):
+            names.append(alias)
+            kinds.append(_family(entry.type))
+            weights.append(0)
+            groups.append(entry.name)
+    n_fixed = len(names)
+    for type_, name, count in free.iter_rows():
+        names.append(name)
+        kinds.append(_family(type_))
+        weights.append(count)
+        groups.append(None)
+    cluster = name_clusters(names, kinds, weights, groups)
+    gaz_of_cluster = {cluster[i]: groups[i] for i in range(n_fixed)}
+    link = pl.DataFrame(
+        {"type": free["type"], "name": free["name"], "_cluster": cluster[n_fixed:]},
+        schema={"type": pl.Utf8, "name": pl.Utf8, "_cluster": pl.Int64},
+    )
+    linked = candidates.join(link, on=["type", "name"], how="left", nulls_equal=True)
+    linked = linked.with_columns(
+        pl.coalesce(
+            pl.col("gazetteer"),
+            pl.col("_cluster").replace_strict(gaz_of_cluster, default=None, return_dtype=pl.Utf8),
+        ).alias("gazetteer")
+    )
+    linked = linked.with_columns(
+        pl.when(pl.col("gazetteer").is_not_null()).then(pl.lit("g:") + pl.col("gazetteer"))
+        .otherwise(pl.lit("c:") + pl.col("_cluster").cast(pl.Utf8)).alias("_entity")
+    )
+    entities, entity_of = _entity_rows(linked, gazetteer)
+    mentions = (
+        linked.with_columns(pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))
+        .join(entities.select("entity_id", pl.col("type").alias("_etype")), on="entity_id")
+        .select(
+            pl.Series("mention_id", [stable_id(a, s, e) for a, s, e in linked.select("article_id", "start", "end").iter_rows()]),
+            "entity_id", "article_id", "sentence_id", "text", "start", "end", pl.col("_etype").alias("type"), "role",
+        )
+        .sort("article_id", "start", "end")
+    )
+    return mentions, entities
+
+
+def _canonical(forms: Counter) -> str:
+    return min(forms, key=lambda f: (-len(person_keys(f)), -forms[f], f))
+
+
+def _entity_rows(linked: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The entities table, and the entity id of each internal cluster key."""
+    described: dict[str, tuple[str, str, str | None]] = {}
+    grouped = linked.group_by("_entity").agg("name", "type", pl.col("gazetteer").first()).sort("_entity")
+    for key, names, types, gaz in grouped.iter_rows():
+        if gaz is not None:
+            entry = gazetteer.entries[gaz]
+            described[key] = (entry.name, entry.type, entry.wikidata_id)
+        else:
+            counts = Counter(types)
+            described[key] = (_canonical(Counter(names)), min(counts, key=lambda t: (-counts[t], _TYPE_ORDER[t])), None)
+    entity_of = {key: stable_id(type_, name) for key, (name, type_, _) in described.items()}
+    info = pl.DataFrame(
+        {
+            "entity_id": list(entity_of.values()),
+            "name": [d[0] for d in described.values()],
+            "type": [d[1] for d in described.values()],
+            "wikidata_id": [d[2] for d in described.values()],
+        },
+        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "type": pl.Utf8, "wikidata_id": pl.Utf8},
+    ).unique("entity_id", keep="first")
+    stats = (
+        linked.with_columns(pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))
+        .group_by("entity_id")
+        .agg(
+            pl.col("text").unique().sort().alias("aliases"),
+            pl.len().cast(pl.Int64).alias("n_mentions"),
+            pl.col("article_id").n_unique().cast(pl.Int64).alias("n_articles"),
+        )
+    )
+    entities = info.join(stats, on="entity_id").select("entity_id", "name", "type", "aliases", "n_mentions", "n_articles", "wikidata_id")
+    return entities.sort("entity_id"), entity_of
+
+
+def mention_records(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, list[dict]]:
+    """Per article id, its mentions as {"start", "end", "text", "type", "entity"} dicts in text order."""
+    joined = mentions.join(entities.select("entity_id", pl.col("name").alias("entity")), on="entity_id").sort("article_id", "start", "end")
+    out: dict[str, list[dict]] = defaultdict(list)
+    for aid, start, end, text, type_, entity in joined.select("article_id", "start", "end", "text", "type", "entity").iter_rows():
+        out[aid].append({"start": start, "end": end, "text": text, "type": type_, "entity": entity})
+    return dict(out)

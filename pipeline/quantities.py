@@ -1,0 +1,560 @@
+"""Quantities in clean article text: numbers resolved to values with qualifier, unit and currency.
+
+Conventions (copied to the README):
+- `value` is the number as written, scaled ("$100 million" -> 1e8, "2.3bn" -> 2.3e9, "a dozen"
+  -> 12); percentages keep their number (`20%` -> 20, unit "percent").
+- `qualifier` is one of exact, approximate ("around", "about", "nearly", "almost", "some", ...),
+  at_least ("at least", "more than", "over", ...), at_most ("up to", "less than", "under", ...)
+  and range ("between 30 and 40", "30-40", "30 to 40": `low`/`high` set, `value` their midpoint).
+  Vague plurals ("hundreds of rockets", "tens of thousands") are at_least twice the scale
+  (200, 20000).
+- `unit` is the counted noun, lower-case and singular ("2,500 US troops" -> "troop"), a
+  measurement unit's name ("10 km" -> "kilometre"), "percent", or a time unit for durations
+  ("18 years" -> "year"); null when no noun follows. `currency` is the ISO 4217 code when a
+  symbol or name states it ("$" alone is USD; "pounds" is GBP only beside a scale word, a country
+  or "sterling", else a weight); minor units ("50 cents", "470 pence") keep their own unit and a
+  null currency.
+- Not quantities: years, dates and times (whatever `pipeline.dates` reads as a date, except a
+  duration inside it, "18 years ago"), ordinals ("first", "21st"), "one" used as a pronoun or in
+  compounds ("one-on-one"), ages after names ("Smith, 45,"), phone numbers, ids and codes (digits
+  joined to letters or slashes: "COVID-19", "F-16", "9/11", "192.168.1.2"), leading-zero strings
+  ("007"), plain runs of 9+ digits, numbers after "No."/"#"/"number", and scores ("3-1").
+"""
+
+import re
+from typing import NamedTuple
+
+import polars as pl
+
+from pipeline.dates import date_spans, sentence_index, spans_in_sentences, trigger_hits, windowed
+from pipeline.ids import stable_id
+from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, words_value
+
+QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
+
+
+class Quantity(NamedTuple):
+    start: int
+    end: int
+    text: str
+    value: float
+    low: float | None
+    high: float | None
+    unit: str | None
+    currency: str | None
+    qualifier: str
+
+
+_I = re.IGNORECASE
+
+# Symbols before the number; a letter prefix narrows "$" ("HK$", "US$", "C$").
+_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
+            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR"}
+_DOLLAR_PREFIXES = {"us": "USD", "u.s.": "USD", "u.s": "USD", "hk": "HKD", "a": "AUD", "au": "AUD", "c": "CAD",
+                    "ca": "CAD", "nz": "NZD", "s": "SGD", "sg": "SGD", "nt": "TWD", "r": "BRL", "z": "ZWL"}
+_ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CAD", "AUD", "HKD", "SEK", "NOK",
+              "DKK", "KRW", "TRY", "BRL", "MXN", "ZAR", "NGN", "PKR", "IQD", "IRR", "SAR", "AED", "EGP", "ILS",
+              "PLN", "UAH", "NZD", "SGD", "THB", "IDR", "MYR", "PHP", "VND", "KES", "ARS", "CLP", "COP", "BTC")
+# Currency names after the number; the adjective before the name narrows generic names.
+_CURRENCY_NAMES = {
+    "dollar": "USD", "euro": "EUR", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "元": "CNY",
+    "rupee": "INR", "ruble": "RUB", "rouble": "RUB", "peseta": "ESP", "rand": "ZAR", "naira": "NGN",
+    "baht": "THB", "ringgit": "MYR", "rupiah": "IDR", "hryvnia": "UAH", "zloty": "PLN", "forint": "HUF",
+    "shekel": "ILS", "lira": "TRY", "sterling": "GBP", "pound": "GBP", "franc": None, "peso": None,
+    "dinar": None, "riyal": "SAR", "rial": None, "dirham": None, "krona": "SEK", "krone": None,
+    "won": "KRW", "real": "BRL", "reais": "BRL", "taka": "BDT", "afghani": "AFN", "cedi": "GHS",
+    "shilling": None, "kuai": "CNY", "deutschmark": "DEM", "mark": None, "bitcoin": None,
+}
+_CURRENCY_ADJECTIVES = {
+    ("us", "dollar"): "USD", ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD",
+    ("australian", "dollar"): "AUD", ("canadian", "dollar"): "CAD", ("hong kong", "dollar"): "HKD",
+    ("new zealand", "dollar"): "NZD", ("singapore", "dollar"): "SGD", ("taiwan", "dollar"): "TWD",
+    ("zimbabwe", "dollar"): "ZWL", ("zimbabwean", "dollar"): "ZWL", ("jamaican", "dollar"): "JMD",
+    ("pakistani", "rupee"): "PKR", ("sri lankan", "rupee"): "LKR", ("nepalese", "rupee"): "NPR",
+    ("indian", "rupee"): "INR", ("egyptian", "pound"): "EGP", ("lebanese", "pound"): "LBP",
+    ("syrian", "pound"): "SYP", ("british", "pound"): "GBP", ("iraqi", "dinar"): "IQD",
+    ("kuwaiti", "dinar"): "KWD", ("jordanian", "dinar"): "JOD", ("bahraini", "dinar"): "BHD",
+    ("serbian", "dinar"): "RSD", ("libyan", "dinar"): "LYD", ("tunisian", "dinar"): "TND",
+    ("algerian", "dinar"): "DZD", ("mexican", "peso"): "MXN", ("philippine", "peso"): "PHP",
+    ("argentine", "peso"): "ARS", ("argentinian", "peso"): "ARS", ("chilean", "peso"): "CLP",
+    ("colombian", "peso"): "COP", ("cuban", "peso"): "CUP", ("swiss", "franc"): "CHF",
+    ("cfa", "franc"): "XOF", ("saudi", "riyal"): "SAR", ("qatari", "riyal"): "QAR",
+    ("iranian", "rial"): "IRR", ("omani", "rial"): "OMR", ("uae", "dirham"): "AED",
+    ("emirati", "dirham"): "AED", ("moroccan", "dirham"): "MAD", ("norwegian", "krone"): "NOK",
+    ("danish", "krone"): "DKK", ("swedish", "krona"): "SEK", ("kenyan", "shilling"): "KES",
+    ("ugandan", "shilling"): "UGX", ("tanzanian", "shilling"): "TZS", ("german", "mark"): "DEM",
+    ("deutsche", "mark"): "DEM", ("chinese", "yuan"): "CNY", ("japanese", "yen"): "JPY",
+    ("south korean", "won"): "KRW", ("korean", "won"): "KRW", ("brazilian", "real"): "BRL",
+    ("turkish", "lira"): "TRY", ("russian", "ruble"): "RUB", ("russian", "rouble"): "RUB",
+    ("south african", "rand"): "ZAR", ("nigerian", "naira"): "NGN", ("israeli", "shekel"): "ILS",
+    ("new israeli", "shekel"): "ILS",
+}
+# Names that are also ordinary words: a currency only beside a scale word or their adjective.
+_AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand"}
+_MINOR_UNITS = {"cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "p": "penny"}
+
+_MEASURES = {
+    "km": "kilometre", "kilometre": "kilometre", "kilometer": "kilometre", "kms": "kilometre",
+    "m": "metre", "metre": "metre", "meter": "metre", "cm": "centimetre", "centimetre": "centimetre",
+    "centimeter": "centimetre", "mm": "millimetre", "millimetre": "millimetre", "millimeter": "millimetre",
+    "mile": "mile", "mi": "mile", "foot": "foot", "feet": "foot", "ft": "foot", "inch": "inch", "inches": "inch",
+    "yard": "yard", "yd": "yard", "kg": "kilogram", "kilogram": "kilogram", "kilo": "kilogram", "g": "gram",
+    "gram": "gram", "gramme": "gram", "mg": "milligram", "milligram": "milligram", "μg": "microgram",
+    "microgram": "microgram", "mcg": "microgram", "lb": "pound", "lbs": "pound", "oz": "ounce", "ounce": "ounce",
+    "tonne": "tonne", "ton": "ton", "metric ton": "tonne", "t": "tonne", "litre": "litre", "liter": "litre",
+    "l": "litre", "ml": "millilitre", "millilitre": "millilitre", "milliliter": "millilitre", "gallon": "gallon",
+    "barrel": "barrel", "bpd": "barrel per day", "hectare": "hectare", "ha": "hectare", "acre": "acre",
+    "square metre": "square metre", "square meter": "square metre", "sq m": "square metre", "m2": "square metre",
+    "m²": "square metre", "square kilometre": "square kilometre", "square kilometer": "square kilometre",
+    "sq km": "square kilometre", "km2": "square kilometre", "km²": "square kilometre", "square mile": "square mile",
+    "sq mi": "square mile", "square foot": "square foot", "square feet": "square foot", "sq ft": "square foot",
+    "mph": "mile per hour", "km/h": "kilometre per hour", "kph": "kilometre per hour", "kmh": "kilometre per hour",
+    "mile per hour": "mile per hour", "miles per hour": "mile per hour", "miles an hour": "mile per hour",
+    "kilometres per hour": "kilometre per hour", "kilometers per hour": "kilometre per hour",
+    "kilometres an hour": "kilometre per hour", "knot": "knot", "°c": "degree celsius", "°f": "degree fahrenheit",
+    "degrees celsius": "degree celsius", "degrees fahrenheit": "degree fahrenheit", "°": "degree", "degree": "degree",
+    "kw": "kilowatt", "kilowatt": "kilowatt", "mw": "megawatt", "megawatt": "megawatt", "gw": "gigawatt",
+    "gigawatt": "gigawatt", "kwh": "kilowatt hour", "mwh": "megawatt hour", "gwh": "gigawatt hour", "bit": "bit",
+    "byte": "byte", "kb": "kilobyte", "mb": "megabyte", "gb": "gigabyte", "tb": "terabyte", "hz": "hertz",
+    "mhz": "megahertz", "ghz": "gigahertz", "calorie": "calorie", "kcal": "kilocalorie", "storey": "storey",
+}
+# Measurement units written as words (may follow after a space); the rest must be attached or abbreviations.
+MEASUREMENT_UNITS = frozenset(_MEASURES.values())
+_TIME_UNITS = {"second": "second", "sec": "second", "minute": "minute", "min": "minute", "hour": "hour", "hr": "hour",
+               "day": "day", "week": "week", "fortnight": "fortnight", "month": "month", "year": "year", "yr": "year",
+               "decade": "decade", "century": "century", "centurie": "century", "millennium": "millennium",
+               "millennia": "millennium"}
+
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:\b(?P<approx>around|about|approximately|approx\.|roughly|nearly|almost|some|an estimated|estimated|close to|circa|more or less|c\.)"
+    r"|\b(?P<least>at least|more than|over|upwards of|in excess of|no fewer than|no less than|not less than|greater than|above|exceeding|just over|well over|a minimum of|at a minimum)"
+    r"|\b(?P<most>up to|less than|fewer than|under|at most|no more than|not more than|below|as many as|as much as|just under|a maximum of|a little under)"
+    r"|(?P<tilde>~))\s*$",
+    _I,
+)
+
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:e[+-]?\d+\b)?|\.\d+)"
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakh|crore|dozens?)"
+_SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
+_CURRENCY_PREFIX = (
+    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|US|us|HK|hk|A|AU|C|c|CA|NZ|S|SG|NT|R|Z)\s?\$)|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])Rs\.?(?=\s?\d))"
+    rf"|(?P<isopre>{'|'.join(_ISO_CODES)})(?=\s?\d))"
+)
+_SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
+
+_FRACTION = r"(?:halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)"
+_NUMBER = re.compile(
+    rf"(?:{_CURRENCY_PREFIX}\s?)?{_SIGN}"
+    rf"(?:(?P<digits>(?<![\w.,/:-]){_DIGITS}|(?<=[-−])(?:{_DIGITS}))(?:(?P<suffix>{_SCALE_SUFFIX})\b|\s?(?P<scale>{_SCALE_WORD})\b)?"
+    rf"|(?P<afrac>\ba\s+(?P<den1>{_FRACTION})(?=\s+of\b))"
+    rf"|(?P<words>(?:\b(?P<article>a|an|half\s+a)\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?{NUMBER_WORDS}))"
+    rf"(?:(?P<half>\s+and\s+a\s+half(?:\s+(?P<halfscale>{_SCALE_WORD}))?)|[\s-]+(?P<den>{_FRACTION})\b)?",
+    _I,
+)
+# What may stand before a number's first digit or word: currency, sign, "a"/"half a".
+_PREFIX = re.compile(rf"(?:{_CURRENCY_PREFIX}\s?)?(?:[-−]|\b(?:minus|negative)\s+)?(?:\b(?:a|an|half\s+a)\s+)?\Z", _I)
+_PLURAL_NEXT = re.compile(r"\s+(?:[a-z]+s|people|children|men|women)\b")
+_VAGUE = re.compile(
+    r"\b(?P<base>tens|dozens|hundreds|thousands|millions|billions)(?:\s+of\s+(?P<mult>thousands|millions|billions))?\s+of\b", _I
+)
+_VAGUE_VALUES = {"tens": 20, "dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
+_VAGUE_MULT = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*|\s+(?P<and>and)\s+", _I)
+_RANGE_LEAD = re.compile(r"\b(?P<lead>between|from)\s+$", _I)
+_PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|percentage points?\b|percentage\b|pct\b)", _I)
+_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")
+_PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.]\d{3,4}[-.]\d{4}(?!\d)|\d{3,4}-\d{4}(?:/\d+)?(?!\d)")
+_URL_TOKEN = re.compile(r"https?://|www\.|@|%[0-9A-F]{2}", _I)
+_NUMBER_TRIGGERS = ("0", *UNITS, *TEENS, *TENS, "hundred", "thousand", "million", "billion", "trillion", "dozen",
+                    "lakh", "crore", "half", "third", "quarter")
+_VAGUE_TRIGGERS = ("tens", "dozens", "hundreds", "thousands", "millions", "billions")
+_ID_AFTER = re.compile(r"(?:[/.:]\d|-(?:on-|to-|by-)|(?:st|nd|rd|th)\b|[A-Za-z])", _I)
+_AGE_AFTER_NAME = re.compile(r"[A-Z][\w'’.-]+,\s*$")
+_ID_BEFORE = re.compile(r"(?:\b(?:no|nos|number|nr|nrs|#|article|section|chapter|page|room|flight|route|highway|exit|resolution|paragraph|clause|rule)\.?\s*|#)$", _I)
+_TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o'?clock\b|h\b|hrs\b(?=\s+(?:GMT|UTC|local)))", _I)
+
+# Words that end a counted noun phrase or never are the counted noun.
+_STOP = frozenset(
+    "a an the of in on at by for from to with without into onto about over under and or but nor so as than"
+    " that which who whom whose this these those there here it its they them their he she his her we our you"
+    " your i me my is are was were be been being am has have had do does did will would shall should can could"
+    " may might must not no yes said says say told per each every all some any more most less least other another"
+    " such what when where why how if then also only just even still already yet again ago later earlier before"
+    " after since until while during between among against across through toward towards up down out off away back"
+    " percent cent dozen hundred thousand million billion trillion one two three four five six seven eight nine ten"
+    " first second third last next new old own same many much few several both either neither".split()
+)
+_VERB_LIKE = re.compile(r"(?:ed|ing)$")
+_IRREGULAR = {
+    "people": "people", "men": "man", "women": "woman", "children": "child", "feet": "foot", "teeth": "tooth",
+    "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "knives": "knife", "thieves": "thief",
+    "halves": "half", "police": "police", "staff": "staff", "personnel": "personnel", "cattle": "cattle",
+    "sheep": "sheep", "fish": "fish", "aircraft": "aircraft", "dead": "dead", "wounded": "wounded",
+    "injured": "injured", "missing": "missing", "series": "series", "species": "species", "data": "data",
+    "criteria": "criterion", "phenomena": "phenomenon", "crises": "crisis", "analyses": "analysis",
+}
+
+
+def singular(word: str) -> str:
+    """A light English lemmatiser for plural nouns ("casualties" -> "casualty")."""
+    lowered = word.lower().replace("’", "'")
+    if lowered in _IRREGULAR:
+        return _IRREGULAR[lowered]
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("shes", "sh"), ("ches", "ch"), ("xes", "x"), ("zes", "z"), ("oes", "o")):
+        if lowered.endswith(suffix) and len(lowered) > len(suffix) + 1:
+            return lowered[: -len(suffix)] + repl
+    if lowered.endswith("s") and not lowered.endswith(("ss", "us", "is")) and len(lowered) > 2:
+        return lowered[:-1]
+    return lowered
+
+
+class _Num(NamedTuple):
+    start: int
+    end: int
+    value: float
+    currency: str | None
+    words: bool
+
+
+def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
+    """Value and end of a number match; None when it is not a number after all."""
+    has_currency = bool(m["sym"] or m["dprefix"] or m["isopre"])
+    if m["afrac"]:
+        return 1 / FRACTIONS[m["den1"].lower()], m.end()
+    if m["digits"]:
+        value = digits_value(m["digits"]) if "e" not in m["digits"].lower() else float(m["digits"])
+        if value is None:
+            return None
+        end = m.end("digits")
+        suffix = (m["suffix"] or m["scale"] or "").lower()
+        # "1.8m tall" is metres, "2.5m people" and "$5m" millions; "4b" is an id unless money.
+        if suffix in ("m", "mm", "b") and not has_currency and not (suffix == "m" and _PLURAL_NEXT.match(text, m.end("suffix"))):
+            suffix = ""
+        if suffix:
+            value *= SCALE_ABBREVIATIONS[suffix]
+            end = m.end("suffix") if m["suffix"] else m.end("scale")
+    else:
+        body = m["words"][m.end("article") - m.start("words") + 1:] if m["article"] else m["words"]
+        parsed = words_value(body.lstrip(), allow_leading_scale=bool(m["article"]))
+        if parsed is None:
+            return None
+        value = parsed[0] / (2 if m["article"] and m["article"].lower().startswith("half") else 1)
+        end = m.end("words") - len(body.lstrip()) + parsed[1]
+    if m["half"] and end == m.start("half"):
+        value = (value + 0.5) * (SCALES[m["halfscale"].lower()] if m["halfscale"] else 1)
+        end = m.end()
+    elif m["den"] and m["words"] and end == m.end("words") and value <= 20 and value == int(value):
+        value /= FRACTIONS[m["den"].lower()]
+        end = m.end()
+    return (-value if m["sign"] else value), end
+
+
+def _currency_before(m: re.Match) -> str | None:
+    if m["dprefix"]:
+        return _DOLLAR_PREFIXES[re.sub(r"\s", "", m["dprefix"]).lower()]
+    if m["sym"]:
+        return _SYMBOLS[m["sym"].lower()]
+    if m["isopre"]:
+        return "CNY" if m["isopre"] == "RMB" else m["isopre"]
+    return None
+
+
+def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
+    """Ids, codes, ordinals, times, scores and ages after names."""
+    if not m["digits"]:
+        word = (m["words"] or m["afrac"]).lower()
+        after = text[end:end + 12].lower()
+        if text[max(0, start - 1):start] == "-":
+            return True
+        if word == "one" and re.search(r"\b(?:no|any|every|each|the|this|that|which|only|last)\s+$", text[max(0, start - 7):start], _I):
+            return True
+        if word == "one" and not m["half"] and not m["sign"] and not m["den"] and (re.match(r"-(?:on|to|by|off|time|of)\b|\s+(?:of|another|or|who|that|which|day\b(?!s))", after) or not re.match(r"\s+[a-z]", after)):
+            return True
+        return bool(re.match(r"-(?:on|to|by)-", after))
+    if m["digits"] and not (m["sym"] or m["dprefix"] or m["isopre"]):
+        raw = m["digits"]
+        if re.fullmatch(r"0\d+", raw) or (re.fullmatch(r"\d{9,}", raw) and not m["sign"]):
+            return True
+        before = text[max(0, start - 12):start]
+        if before.endswith(("/", "#")) or (before.endswith("-") and not re.search(r"\d-$", before) and not m["sign"]):
+            return True
+        if re.search(r"[A-Za-z]$", before) and not m["sign"]:
+            return True
+        if _ID_BEFORE.search(before):
+            return True
+        if _AGE_AFTER_NAME.search(before) and re.match(r"\s*[,)]", text[end:end + 2]) and float(raw.replace(",", "")) < 120:
+            return True
+        if _TIME_AFTER.match(text, end) or re.match(r":\d", text[end:end + 2]):
+            return True
+    after = text[end:end + 3]
+    if _ID_AFTER.match(after) and not m["suffix"]:
+        return not _unit_attached(text, end)
+    return False
+
+
+def _unit_attached(text: str, end: int) -> bool:
+    """True when letters right after a number are a unit ("10km", "5%", "3-inch", "20-year")."""
+    hyphen = text[end:end + 1] == "-"
+    word = _WORD.match(text, end + 1 if hyphen else end)
+    if not word:
+        return False
+    token = word.group().lower().rstrip(".")
+    if hyphen:
+        first = token.split("-")[0]
+        return first in _MEASURES or singular(first) in _MEASURES or singular(first) in _TIME_UNITS or (first.isalpha() and first not in ("on", "to", "by"))
+    return token in _MEASURES or singular(token) in _MEASURES or token in SCALE_ABBREVIATIONS or token in _TIME_UNITS or token in ("s",)
+
+
+def _in_url_or_phone(text: str, start: int, end: int) -> bool:
+    """True inside a URL, e-mail address or URL-encoded token, or a phone number."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = min(x for x in (text.find(" ", end), text.find("\n", end), len(text)) if x != -1)
+    if _URL_TOKEN.search(text, left, right):
+        return True
+    return any(p.start() < end and start < p.end() for p in _PHONE.finditer(text, max(0, start - 16), end + 16))
+
+
+def _numbers(text: str, lowered: str) -> list[_Num]:
+    out = []
+    done = 0
+    for hit in trigger_hits(text, lowered, _NUMBER_TRIGGERS):
+        if hit < done:
+            continue
+        if hit and text[hit - 1] == "." and (hit < 2 or not text[hit - 2].isdigit()):
+            hit -= 1
+        prefix = _PREFIX.search(text, max(0, hit - 16), hit)
+        m = _NUMBER.match(text, prefix.start()) if prefix and prefix.start() < hit else None
+        m = m or _NUMBER.match(text, hit)
+        if m is None:
+            continue
+        done = m.end()
+        parsed = _parsed(m, text)
+        if parsed is None:
+            continue
+        value, end = parsed
+        start = m.start()
+        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end) or _in_url_or_phone(text, start, end):
+            continue
+        out.append(_Num(start, end, value, _currency_before(m), not m["digits"]))
+    return out
+
+
+def _unit_after(text: str, end: int, count: float) -> tuple[str | None, str | None, int, bool]:
+    """The unit (and currency) after a number: returns (unit, currency, new end, is_measure)."""
+    rest = text[end:end + 60]
+    pct = _PERCENT.match(rest)
+    if pct:
+        unit = "percentage point" if "point" in pct.group().lower() else "percent"
+        return unit, None, end + pct.end(), True
+    iso = re.match(rf"\s?({'|'.join(_ISO_CODES)})\b", rest)
+    if iso:
+        code = iso.group(1)
+        return None, "CNY" if code == "RMB" else code, end + iso.end(), False
+    if rest.startswith("元"):
+        return None, "CNY", end + 1, False
+    attached = re.match(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?![\w-])", rest, _I)
+    if attached:
+        token = attached.group(1).lower()
+        if token in _MEASURES and (attached.group().startswith(("-",)) or not attached.group().startswith(" ") or len(token) > 2 or token in ("km", "kg", "mg", "ml", "cm", "mm", "lb", "oz", "ft", "mi", "ha", "mw", "gw", "kw", "gb", "mb", "tb", "kb", "°c", "°f", "mph", "kph", "bpd", "sq")):
+            return _MEASURES[token], None, end + attached.end(), True
+    return _noun_after(text, end, count)
+
+
+_FOLLOWING_WORD = re.compile(r"[ \u00a0]+")
+
+
+def _following_words(text: str, end: int) -> list[re.Match]:
+    """Up to three words after a number; only one when it is joined by a hyphen ("20-year")."""
+    if text[end:end + 1] == "-":
+        word = _WORD.match(text, end + 1)
+        return [word] if word else []
+    words: list[re.Match] = []
+    cursor = end
+    while len(words) < 3:
+        gap = _FOLLOWING_WORD.match(text, cursor)
+        word = _WORD.match(text, gap.end()) if gap else None
+        if word is None:
+            break
+        words.append(word)
+        cursor = word.end()
+    return words
+
+
+def _noun_after(text: str, end: int, count: float) -> tuple[str | None, str | None, int, bool]:
+    """(unit, currency, new end, is_measure) from the words after a number."""
+    words = _following_words(text, end)
+    if not words:
+        return None, None, end, False
+    lowered = [w.group().lower().rstrip("’'") for w in words]
+    # Measurement and currency names written out, possibly three words ("125 million australian dollars").
+    for n in range(len(lowered), 0, -1):
+        named = _named_unit(" ".join(lowered[:n]), lowered[:n], text, end)
+        if named:
+            return named[0], named[1], words[n - 1].end(), named[2]
+    if text[end:end + 1] == "-":
+        first = singular(lowered[0].split("-")[0])
+        if first in _TIME_UNITS:
+            return _TIME_UNITS[first], None, words[0].start() + len(lowered[0].split("-")[0]), False
+        return None, None, end, False
+    chosen = _counted_noun(words, lowered, count)
+    if chosen is None:
+        return None, None, end, False
+    lemma = singular(chosen.group())
+    if lemma in _TIME_UNITS:
+        return _TIME_UNITS[lemma], None, chosen.end(), False
+    return lemma, None, chosen.end(), False
+
+
+def _counted_noun(words: list[re.Match], lowered: list[str], count: float) -> re.Match | None:
+    """The noun a number counts: the first plural-looking content word ("2,500 US troops" ->
+    "troops"), or for a count of one the first lower-case word; modifiers before it (a
+    capitalised word, a singular word) are skipped, a function word or a verb after ends the search."""
+    for i, (word, low) in enumerate(zip(words, lowered)):
+        if low in _STOP or not low.replace("-", "").isalpha():
+            return None
+        if i > 0 and _VERB_LIKE.search(low) and low not in _IRREGULAR:
+            return None
+        capitalised = word.group()[0].isupper()
+        if low in _IRREGULAR or (count != 1 and singular(low) != low):
+            return None if capitalised and word.group() != word.group().capitalize() else word
+        if count == 1 and i == 0 and not capitalised:
+            return word
+    return None
+
+
+def _named_unit(phrase: str, words: list[str], text: str, number_end: int) -> tuple[str | None, str | None, bool] | None:
+    """Currency or measurement named by the words after a number ("million australian dollars")."""
+    head = singular(words[-1])
+    if head in _CURRENCY_NAMES or words[-1] in _CURRENCY_NAMES:
+        name = head if head in _CURRENCY_NAMES else words[-1]
+        adjective = " ".join(words[:-1])
+        code = _CURRENCY_ADJECTIVES.get((adjective, name))
+        if len(words) > 1 and code is None:
+            return None
+        if code is None:
+            code = _CURRENCY_NAMES[name]
+            if name in _AMBIGUOUS_CURRENCY and not _scale_before(text, number_end) and not re.match(r"\s+sterling\b", text[number_end + len(phrase) + 1:], _I):
+                if name == "pound":
+                    return "pound", None, True
+                return None
+        return (name if code is None else None), code, False
+    if phrase in _MINOR_UNITS and phrase != "p":
+        return _MINOR_UNITS[phrase], None, False
+    if phrase in _MEASURES and (len(phrase) > 2 or " " in phrase):
+        return _MEASURES[phrase], None, True
+    if head in _MEASURES and (len(head) > 2 or " " in phrase) and head not in ("storey",):
+        return _MEASURES[head], None, True
+    return None
+
+
+def _scale_before(text: str, number_end: int) -> bool:
+    return bool(re.search(rf"(?:{_SCALE_WORD}|{_SCALE_SUFFIX})\s*$", text[max(0, number_end - 10):number_end], _I))
+
+
+def _qualifier(text: str, start: int) -> tuple[str, int]:
+    m = _QUALIFIER_BEFORE.search(text, max(0, start - 25), start)
+    if not m:
+        return "exact", start
+    kind = "approximate" if m["approx"] or m["tilde"] else "at_least" if m["least"] else "at_most"
+    return kind, m.start()
+
+
+def _in_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def quantity_spans(text: str) -> list[Quantity]:
+    """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order."""
+    lowered = text.lower()
+    nums = _numbers(text, lowered)
+    dates_found = [(d.start, d.end) for d in date_spans(text, None)] if nums else []
+    out: list[Quantity] = []
+    i = 0
+    used_until = -1
+    while i < len(nums):
+        num = nums[i]
+        i += 1
+        if num.start < used_until:
+            continue
+        low = high = None
+        value = num.value
+        end = num.end
+        currency = num.currency
+        qualifier, start = _qualifier(text, num.start)
+        if i < len(nums):
+            nxt = nums[i]
+            join = _RANGE_JOIN.fullmatch(text, num.end, nxt.start)
+            lead = _RANGE_LEAD.search(text, max(0, num.start - 9), num.start)
+            if join and (not join["and"] or lead) and num.value < nxt.value and num.words == nxt.words or (join and lead and not join["and"] and num.value < nxt.value):
+                first = num.value
+                if abs(nxt.value) >= 1000 and abs(first) < 1000 and _scale_before(text, nxt.end):
+                    first *= nxt.value / _unscaled(text, nxt)
+                if first < nxt.value:
+                    low, high = first, nxt.value
+                    value = (low + high) / 2
+                    end = nxt.end
+                    currency = currency or nxt.currency
+                    qualifier = "range"
+                    start = lead.start() if lead else num.start
+                    i += 1
+        unit, named_currency, unit_end, measure = _unit_after(text, end, value)
+        currency = currency or named_currency
+        if unit in ("percent", "percentage point") and currency:
+            unit_end = end
+            unit = None
+        if _in_any(dates_found, num.start, end) and unit not in _TIME_UNITS.values():
+            continue
+        if qualifier == "exact" and num.words and unit is None and not currency and value == 1:
+            continue
+        if low is None and (re.match(r"-\d", text[num.end:num.end + 2]) or re.search(r"\d-$", text[max(0, num.start - 2):num.start])):
+            continue
+        used_until = unit_end
+        out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
+    out.extend(_vague(text, lowered, out))
+    return sorted(out, key=lambda q: (q.start, q.end))
+
+
+def _unscaled(text: str, num: _Num) -> float:
+    """The digits of a scaled number without its scale ("40 million" -> 40)."""
+    digits = re.match(r"[-−]?[\d.,\s]+", text[num.start:num.end].lstrip("$£€¥₹ "))
+    parsed = digits_value(digits.group().strip()) if digits else None
+    return parsed if parsed else num.value
+
+
+def _vague(text: str, lowered: str, found: list[Quantity]) -> list[Quantity]:
+    out = []
+    for m in windowed(_VAGUE, text, trigger_hits(text, lowered, _VAGUE_TRIGGERS), back=0, ahead=60):
+        if _in_any([(q.start, q.end) for q in found], m.start(), m.end()):
+            continue
+        value = float(_VAGUE_VALUES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
+        unit, currency, end, _ = _noun_after(text, m.end(), value)
+        end = end if unit or currency else m.start("mult") + len(m["mult"]) if m["mult"] else m.start() + len(m["base"])
+        out.append(Quantity(m.start(), end, text[m.start():end], value, None, None, unit, currency, "at_least"))
+    return out
+
+
+_SCHEMA = {
+    "quantity_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "text": pl.Utf8, "start": pl.Int32,
+    "end": pl.Int32, "value": pl.Float64, "low": pl.Float64, "high": pl.Float64, "unit": pl.Utf8,
+    "currency": pl.Utf8, "qualifier": pl.Utf8,
+}
+
+
+def quantities(articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start."""
+    by_article = sentence_index(sentences)
+    records = []
+    for aid, text in zip(articles["article_id"], articles["text"]):
+        for q, sid in spans_in_sentences(quantity_spans(text), by_article.get(aid, [])):
+            records.append((stable_id(aid, q.start, q.end), aid, sid, q.text, q.start, q.end, q.value, q.low, q.high, q.unit, q.currency, q.qualifier))
+    return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
+
+
+def quantity_records(quantities_frame: pl.DataFrame) -> dict[str, list[dict]]:
+    """Per article id, the annotate command's `quantities` list: {start, end, text, value, low, high, unit, currency, qualifier}."""
+    keys = ("start", "end", "text", "value", "low", "high", "unit", "currency", "qualifier")
+    out: dict[str, list[dict]] = {}
+    for row in quantities_frame.sort("article_id", "start", "end").iter_rows(named=True):
+        out.setdefault(row["article_id"], []).append({k: row[k] for k in keys})
+    return out

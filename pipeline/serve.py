@@ -1,0 +1,118 @@
+"""`python -m pipeline serve`: the build as a Prefect deployment that runs on a cron schedule.
+
+Prefect's temporary in-process API cannot schedule, so with no `PREFECT_API_URL` set this
+starts a local Prefect server (SQLite, 127.0.0.1, its home under the output's state folder),
+watches it, and stops it on exit; with `PREFECT_API_URL` set it registers with that server.
+Prefect is imported only after the API URL and home are settled: it reads them at import.
+"""
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+log = logging.getLogger("newsclean.serve")
+
+SERVER_START_SECONDS = 120
+DEPLOYMENT = "newsclean"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(api: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api}/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _stop(proc: subprocess.Popen, grace: float = 20.0) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def local_server(home: Path, port: int | None = None) -> Iterator[str]:
+    """Run `prefect server start` on 127.0.0.1 with its SQLite database in `home`; yields the API URL.
+
+    The server's output goes to `home/server.log`. If the server dies while in use, this process
+    gets SIGINT so that serving stops instead of failing on every poll.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {
+        "PREFECT_HOME": str(home.resolve()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    logfile = open(home / "server.log", "ab")
+    cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
+    proc = subprocess.Popen(cmd, env=env, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    stopping = threading.Event()
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not _healthy(api):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the local Prefect server did not start (exit code {proc.poll()}); see {home / 'server.log'}")
+            time.sleep(0.5)
+        log.info("local Prefect server at %s (UI http://127.0.0.1:%d), home %s", api, port, home)
+
+        def watch() -> None:
+            while not stopping.wait(2):
+                if proc.poll() is not None:
+                    log.error("the local Prefect server exited (code %s); stopping; see %s", proc.returncode, home / "server.log")
+                    os.kill(os.getpid(), signal.SIGINT)
+                    return
+
+        threading.Thread(target=watch, name="prefect-server-watch", daemon=True).start()
+        yield api
+    finally:
+        stopping.set()
+        _stop(proc)
+        logfile.close()
+        log.info("local Prefect server stopped")
+
+
+def _sigterm_as_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(cron: str, parameters: dict, state: Path, name: str = DEPLOYMENT, port: int | None = None) -> None:
+    """Serve `scheduled_build` with `parameters` on `cron` until interrupted (Ctrl-C or SIGTERM)."""
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    own_server = not os.environ.get("PREFECT_API_URL")
+    with local_server(state / "prefect", port) if own_server else contextlib.nullcontext(os.environ["PREFECT_API_URL"]) as api:
+        os.environ["PREFECT_API_URL"] = api
+        if own_server:
+            os.environ["PREFECT_HOME"] = str((state / "prefect").resolve())
+        from prefect.deployments.runner import EntrypointType
+
+        from pipeline.flows import scheduled_build
+
+        print(f"serving deployment {scheduled_build.name}/{name} on {cron!r} via {api}", flush=True)
+        try:
+            scheduled_build.serve(name=name, cron=cron, parameters=parameters, limit=1, entrypoint_type=EntrypointType.MODULE_PATH, print_starting_message=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if own_server:
+                os.environ.pop("PREFECT_API_URL", None)

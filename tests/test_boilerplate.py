@@ -1,0 +1,364 @@
+import datetime
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.boilerplate import (
+    REASONS,
+    Removal,
+    cleaned,
+    line_key,
+    rebuilt_raw,
+    template_line_keys,
+)
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+PARA_A = (
+    "The city council voted on Tuesday to expand the tram network to the northern suburbs, "
+    "a project expected to cost 400 million euros over six years."
+)
+PARA_B = (
+    "Council members said the tram extension would cut commuting times for the northern suburbs "
+    "and reduce traffic on the ring road, which is congested most mornings."
+)
+PARA_C = (
+    "Opponents of the tram project argued that the council had underestimated the cost and "
+    "that buses could serve the northern suburbs for a fraction of the price."
+)
+
+
+def _check_invariants(raw: str) -> None:
+    c = cleaned(raw)
+    assert rebuilt_raw(c.text, c.removals) == raw
+    prev_end = 0
+    for r in c.removals:
+        assert r.reason in REASONS
+        assert 0 <= prev_end <= r.start < r.end <= len(raw)
+        assert raw[r.start:r.end] == r.text
+        prev_end = r.end
+    assert c.text == c.text.strip()
+    assert "\n\n\n" not in c.text
+
+
+def _seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+# --- invariants --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_invariants(prefix: str) -> None:
+    _check_invariants(_seed(prefix))
+
+
+_LINE = st.sampled_from(
+    ["", " ", "Read more: Another story", "Advertisement", "© 2020 Example News", PARA_A, PARA_B,
+     "Short line", "* Home", "Post a Comment", "  indented text.", "date 2021-07-27 Highlights", "\u00a0"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=14), st.sampled_from(["\n", "\n\n", "\n\n\n"]))
+def test_property_rebuilds_raw(lines: list[str], sep: str) -> None:
+    _check_invariants(sep.join(lines))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .\n©:*"), max_size=80))
+def test_property_arbitrary_text(raw: str) -> None:
+    _check_invariants(raw)
+
+
+def test_rebuilt_raw_rejects_mismatched_removal() -> None:
+    with pytest.raises(ValueError):
+        rebuilt_raw("abc", [Removal(0, 2, "footer", "x")])
+
+
+def test_empty_and_blank() -> None:
+    assert cleaned("").text == ""
+    c = cleaned(" \n\n ")
+    assert c.text == "" and [r.reason for r in c.removals] == ["whitespace"]
+
+
+# --- seeds -----------------------------------------------------------------------------
+
+
+def test_seed_000_injected_headlines_and_cta() -> None:
+    c = cleaned(_seed("000"))
+    assert c.title == "US to Withdraw Troops from Iraq by End of 2021"
+    assert c.source_name == "Baaghi TV"
+    assert "Imran Khan" not in c.text and "Noor Muqaddam" not in c.text and "Stay tuned" not in c.text
+    assert [r.reason for r in c.removals if "Imran Khan" in r.text] == ["injected_headline"]
+    assert "Most US troops finally withdrew from Iraq in 2011" in c.text
+    assert c.text.endswith("to prevent the organization from regaining power.")
+
+
+def test_seed_002_read_more_and_footer_go_sentences_stay() -> None:
+    c = cleaned(_seed("002"))
+    assert "Read more" not in c.text and "Read also" not in c.text
+    assert "Originally published" not in c.text and "Do You Know" not in c.text and "©" not in c.text
+    assert "that we are going to talk about" in c.text  # a paragraph without a final period
+    assert c.text.count("said a few days ago that\n\nthey do not need more fighters") == 1
+    assert c.text.startswith("US President Joe Biden has announced")
+
+
+def test_seed_003_comment_widget() -> None:
+    c = cleaned(_seed("003"))
+    assert "Post a Comment" not in c.text and "0 Comments" not in c.text
+    assert c.text.endswith("long-term security challenge.")
+    assert "\n\n\n" not in c.text
+
+
+def test_seed_004_leading_metadata_and_pull_quotes() -> None:
+    c = cleaned(_seed("004"))
+    assert c.published_date == datetime.date(2021, 7, 27)
+    assert c.removals[0].reason == "metadata" and "Strong points" in c.removals[0].text
+    assert c.text.startswith("US President Joe Biden and Iraqi Prime Minister")
+    assert "“The combat mission will be completed by the end of this year”" in c.text
+    assert "“No foreign fighting force is needed on Iraqi soil”" in c.text
+
+
+def test_seed_001_keeps_every_paragraph() -> None:
+    raw = _seed("001")
+    c = cleaned(raw)
+    paragraphs = [p.strip() for p in raw.split("\n") if p.strip()]
+    assert all(p in c.text for p in paragraphs[1:])
+
+
+# --- invented variants -----------------------------------------------------------------
+
+
+def _article(*middle: str, tail: str = "") -> str:
+    parts = ["Tram line to reach northern suburbs", PARA_A, *middle, PARA_B, PARA_C]
+    return "\n\n".join(parts) + (("\n\n" + tail) if tail else "") + "\n"
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("READ MORE: Ferry strike enters third week", "related_link"),
+        ("Also read - Mayor opens new library", "related_link"),
+        ("Related: Stadium plans approved", "related_link"),
+        ("See also", "related_link"),
+        ("Lire aussi : La grève des transports continue", "related_link"),
+        ("Lesen Sie auch: Neue Brücke eröffnet", "related_link"),
+        ("Leia também: Prefeito inaugura escola", "related_link"),
+        ("ADVERTISEMENT", "advertisement"),
+        ("Follow us on Twitter and Facebook", "call_to_action"),
+        ("Sign up for our newsletter", "call_to_action"),
+        ("Click here to download the full report", "call_to_action"),
+        ("Share this:", "call_to_action"),
+    ],
+)
+def test_boilerplate_lines_inside_an_article(line: str, reason: str) -> None:
+    c = cleaned(_article(line))
+    assert line not in c.text
+    assert [r.reason for r in c.removals if line in r.text] == [reason]
+    assert PARA_A in c.text and PARA_B in c.text and PARA_C in c.text
+
+
+@pytest.mark.parametrize(
+    "tail, source",
+    [
+        ("Stay tuned to The Daily Ledger for the latest news and updates!", "The Daily Ledger"),
+        ("© 2020 Example News. All rights reserved", "Example News"),
+        ("Copyright 2019 Northern Herald Media | All rights reserved.", "Northern Herald Media"),
+        ("Originally published at Coastal Times", "Coastal Times"),
+    ],
+)
+def test_footers_and_source_name(tail: str, source: str) -> None:
+    c = cleaned(_article(tail=tail))
+    assert c.source_name == source
+    assert c.text.endswith(PARA_C)
+
+
+@pytest.mark.parametrize("tail", ["Leave a reply", "12 Comments", "POST A COMMENT\n\n0 comments"])
+def test_comment_widgets_after_the_article(tail: str) -> None:
+    c = cleaned(_article(tail=tail))
+    assert c.text.endswith(PARA_C)
+    assert {r.reason for r in c.removals if r.reason != "whitespace"} == {"title", "comments"}
+
+
+def test_injected_headline_from_another_topic_removed() -> None:
+    c = cleaned(_article("Pop singer Lana Brooks announces world tour dates for autumn"))
+    assert "Lana Brooks" not in c.text
+    assert any(r.reason == "injected_headline" for r in c.removals)
+
+
+def test_subheading_sharing_article_vocabulary_kept() -> None:
+    c = cleaned(_article("Tram extension costs questioned by council opponents"))
+    assert "Tram extension costs questioned by council opponents" in c.text
+
+
+def test_one_line_paragraphs_and_quotes_kept() -> None:
+    quote = "“We will not stop until the tram reaches every suburb”"
+    short = "The vote was close."
+    c = cleaned(_article(quote, short))
+    assert quote in c.text and short in c.text
+
+
+def test_sentence_broken_by_paragraph_break_kept() -> None:
+    c = cleaned(_article("The transport minister, Anna Berg, wrote last week that", "budgets are already stretched"))
+    assert "wrote last week that\n\nbudgets are already stretched" in c.text
+
+
+def test_read_more_in_prose_is_not_a_link() -> None:
+    line = "Read more about the plan in the council's report, which was published on Monday."
+    assert line in cleaned(_article(line)).text
+
+
+@pytest.mark.parametrize(
+    "meta, expected",
+    [
+        ("Published: July 27, 2021", datetime.date(2021, 7, 27)),
+        ("date 2021-07-27 Highlights", datetime.date(2021, 7, 27)),
+        ("Posted on 3 March 2020", datetime.date(2020, 3, 3)),
+    ],
+)
+def test_leading_date_line(meta: str, expected: datetime.date) -> None:
+    c = cleaned(meta + "\n\n" + _article())
+    assert c.published_date == expected
+    assert meta not in c.text
+
+
+def test_no_date_invented() -> None:
+    assert cleaned(_article()).published_date is None
+
+
+def test_title_rules() -> None:
+    assert cleaned(_article()).title == "Tram line to reach northern suburbs"
+    assert cleaned(PARA_A + "\n\n" + PARA_B).title is None  # a first paragraph is no headline
+
+
+def test_web_page_zones_dropped() -> None:
+    nav = "\n".join(["Home", "* News", "* Sport", "* Weather", "Search", "Log In", "Menu"])
+    footer = "\n".join(["Related Stories", "* Ferry strike enters third week", "* Mayor opens library",
+                        "Comments", "© 2021 Example News", "Terms of Use", "Privacy Policy"])
+    byline = "By Jane Doe\nMarch 3, 2021 10:02 AM"
+    raw = "\n".join([nav, "Tram line to reach northern suburbs", byline, PARA_A, PARA_B, PARA_C, footer])
+    c = cleaned(raw)
+    assert c.text == "\n".join([PARA_A, PARA_B, PARA_C])
+
+
+_TEASERS = [
+    ("Harbour ferry strike enters its third week", "Mark Olsen", "March 2, 2021",
+     "Ferry crews walked out again on Monday, leaving island commuters stranded at the pier for hours."),
+    ("Pop singer announces autumn stadium tour", "Lena Brooks", "March 1, 2021",
+     "The singer will play fourteen stadium concerts across Europe, with tickets going on sale next Friday."),
+    ("Why sourdough bakeries are booming again", "Ana Ruiz", "February 28, 2021",
+     "Independent bakers say demand for slow-fermented bread has doubled since the pandemic began last spring."),
+]
+
+
+def _page(tail_cards: list[tuple[str, str, str, str]]) -> str:
+    cards = [line for card in tail_cards for line in ("+ " + card[0], card[1], card[2], card[3])]
+    return "\n".join(["Home", "* News", "* Sport", "Tram line to reach northern suburbs", "By Jane Doe",
+                      PARA_A, PARA_B, PARA_C, "Opinion", "The Daily Ledger Magazine", *cards,
+                      "© 2021 The Daily Ledger"])
+
+
+def test_teaser_list_of_other_stories_dropped() -> None:
+    c = cleaned(_page(_TEASERS))
+    assert c.text == "\n".join([PARA_A, PARA_B, PARA_C])
+    assert {r.reason for r in c.removals if "stadium concerts" in r.text} == {"related_link"}
+
+
+def test_card_laid_sections_of_the_same_story_kept() -> None:
+    sections = [
+        ("Tram route", "Council briefing", "March 2, 2021",
+         "The tram route to the northern suburbs follows the ring road before crossing the river at the old bridge."),
+        ("Tram costs", "Council briefing", "March 2, 2021",
+         "The council expects the tram extension to cost 400 million euros, shared with the regional government."),
+        ("Tram timetable", "Council briefing", "March 2, 2021",
+         "Trams to the northern suburbs would run every six minutes at peak times, the council said."),
+    ]
+    c = cleaned(_page(sections))
+    assert all(s[3] in c.text for s in sections)
+    assert c.text.startswith(PARA_A)
+
+
+def test_line_patterns_ignore_case() -> None:
+    for line in ("rEaD aLsO: Ferry strike", "FOLLOW US ON INSTAGRAM", "Leave A Reply", "ADVERTISEMENT"):
+        c = cleaned(_article(line))
+        assert line not in c.text and PARA_B in c.text
+
+
+def test_hard_wrapped_wire_copy_kept() -> None:
+    raw = (
+        "ACME CORP <ACM> SEES HIGHER PROFIT\n\n"
+        "NEW YORK, March 3 - Acme Corp said it expects profit for\n"
+        "the year to rise about ten pct on stronger sales of its\n"
+        "industrial products and lower costs.\n"
+        "    The company said orders in the first quarter were up\n"
+        "15 pct from a year earlier and that its backlog was at a\n"
+        "record level.\n"
+        "    Shr 1.10 dlrs vs 90 cts\n"
+        "    Net 12.3 mln vs 10.1 mln\n\n"
+        " Reuter\n"
+    )
+    c = cleaned(raw)
+    assert c.title == "ACME CORP <ACM> SEES HIGHER PROFIT"
+    assert "record level." in c.text and "Net 12.3 mln vs 10.1 mln" in c.text
+    assert "the year to rise about ten pct" in c.text
+
+
+# --- template keys ------------------------------------------------------------------
+
+
+def test_line_key_normalises() -> None:
+    assert line_key("  Follow US on Twitter!!  2021 ") == line_key("follow us on twitter 1999")
+    assert line_key("Hello,   World") == "hello world"
+
+
+def _site_doc(i: int) -> str:
+    return f"Daily Ledger Home\n{PARA_A} Story {i} is unique, number {i * 7}.\nDaily Ledger Home Delivery Desk\n"
+
+
+def test_template_keys_found_and_applied() -> None:
+    docs = [_site_doc(i).replace("unique", f"unique{chr(97 + i)}") for i in range(8)]
+    keys = template_line_keys(docs)
+    assert line_key("Daily Ledger Home Delivery Desk") in keys
+    c = cleaned(docs[0], keys)
+    assert "Delivery Desk" not in c.text
+    assert any(r.reason == "template" for r in c.removals)
+
+
+def test_template_keys_small_corpus_and_syndication_safe() -> None:
+    few = [_site_doc(i) for i in range(3)]
+    assert template_line_keys(few) == frozenset()
+    copies = [f"Header {i}\n{PARA_A}\n{PARA_B}\nShort common line.\n" for i in range(10)]
+    keys = template_line_keys(copies)
+    assert line_key(PARA_A) not in keys and line_key("Short common line.") not in keys
+
+
+def test_template_threshold_grows_with_corpus() -> None:
+    # 8 of 5008 documents (0.16 %) share a line: under the relative floor, over the absolute one
+    docs = [f"Unique opening {i} {chr(97 + i % 26)}{chr(97 + i // 26)}\nShared tagline here\n" for i in range(8)]
+    docs += [f"Other {i} {chr(97 + i % 26)}{chr(97 + i // 26 % 26)}x\n" for i in range(5000)]
+    assert line_key("Shared tagline here") not in template_line_keys(docs)
+    assert line_key("Shared tagline here") in template_line_keys(docs[:8])
+
+
+# --- robustness --------------------------------------------------------------------------
+
+
+def test_pathological_inputs_fast() -> None:
+    cases = [
+        "a" * 5_000_000,
+        ("Read more " * 500_000),
+        "© " * 2_000_000,
+        "\n" * 1_000_000,
+        ("* x\n" * 50_000),
+        "more " + "-" * 3_000_000,
+    ]
+    for raw in cases:
+        t0 = time.process_time()  # CPU time: wall time on a shared machine measures the neighbours
+        c = cleaned(raw)
+        assert time.process_time() - t0 < 1.0
+        assert len(c.text) + sum(r.end - r.start for r in c.removals) == len(raw)

@@ -1,0 +1,216 @@
+"""The release's static browse page, driven in headless Chromium from file:// URLs."""
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import schemas
+from pipeline import publish, site
+from pipeline.ids import stable_id
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    pg.on("pageerror", lambda err: errors.append(str(err)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield pg
+    pg.close()
+    assert not errors, errors
+
+
+def _article(aid: str, pieces: list[tuple[str, str | None]], title: str | None = None, source: str | None = None) -> tuple[dict, list[dict]]:
+    """An article row and its boilerplate rows from (text, reason-or-None) pieces of the raw text."""
+    raw_pos, spans, clean = 0, [], []
+    for text, reason in pieces:
+        if reason:
+            spans.append({"boilerplate_id": stable_id(aid, raw_pos), "article_id": aid, "start": raw_pos, "end": raw_pos + len(text), "text": text, "reason": reason})
+        else:
+            clean.append(text)
+        raw_pos += len(text)
+    text = "".join(clean)
+    row = {"article_id": aid, "source_file": f"{aid}.txt", "title": title, "published_date": None, "source_name": source, "text": text, "n_chars_raw": raw_pos, "n_chars_clean": len(text)}
+    return row, spans
+
+
+A1, A2, A3 = "a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2", "c3c3c3c3c3c3c3c3"
+G1, G2 = "9191919191919191", "9292929292929292"
+# The ship before the name is outside the Basic Multilingual Plane: offsets count code points.
+CLEAN_A1 = "🚢 Port news. Mayor Ana Ruiz said Lakeside will spend 40 million dollars.\n"
+
+
+def _tables(with_extras: bool = True) -> dict[str, pl.DataFrame]:
+    rows = [
+        _article(A1, [("Harbour budget approved\n\n", "title"), (CLEAN_A1, None), ("Read more: Mayor opens library\n", "related_link"), ("Councillors voted nine to four.\n", None), ("© 2024 Lakeside Tribune\n", "footer")], "Harbour budget approved", "Lakeside Tribune"),
+        _article(A2, [("Ana Ruiz backed a 40 million dollar harbour plan.\n", None), ("Share this on social media\n", "call_to_action")], "Harbour plan backed", "Valley Post"),
+        _article(A3, [("The harbour will cost 45 million dollars, critics said.\n", None)], None, "Coast Herald"),
+    ]
+    tables = {
+        "articles": pl.DataFrame([r for r, _ in rows]),
+        "boilerplate": pl.DataFrame([s for _, spans in rows for s in spans]),
+    }
+    if with_extras:
+        ruiz, lakeside = CLEAN_A1.index("Ana Ruiz"), CLEAN_A1.index("Lakeside")
+        tables["entities"] = pl.DataFrame(
+            {"entity_id": ["e000000000000001", "e000000000000002"], "name": ["Ana Ruiz", "Lakeside"], "type": ["PERSON", "GPE"], "aliases": [["Mayor Ruiz", "A. Ruiz"], []], "n_mentions": [2, 1], "n_articles": [2, 1], "wikidata_id": [None, "Q000"]}
+        )
+        tables["mentions"] = pl.DataFrame(
+            {"mention_id": ["m1", "m2", "m3"], "entity_id": ["e000000000000001", "e000000000000001", "e000000000000002"], "article_id": [A1, A2, A1], "sentence_id": ["s1", "s2", "s1"], "text": ["Ana Ruiz", "Ana Ruiz", "Lakeside"],
+             "start": [ruiz, 0, lakeside], "end": [ruiz + 8, 8, lakeside + 8]}
+        )
+        tables["claims"] = pl.DataFrame(
+            {
+                "claim_id": ["c1", "c2", "c3"], "article_id": [A1, A2, A3], "sentence_id": ["s1", "s2", "s3"], "kind": ["quantity"] * 3,
+                "text": ["Lakeside will spend 40 million dollars", "a 40 million dollar harbour plan", "The harbour will cost 45 million dollars"],
+                "start": [0, 0, 0], "end": [1, 1, 1], "subject_entity_ids": [["e000000000000002"], [], []], "predicate": ["spend", "back", "cost"],
+                "object": ["40 million dollars", "40 million dollar", "45 million dollars"], "group_id": [G1, G1, G2], "n_sources": [2, 2, 1],
+                "conflicts_with": [[G2], [G2], [G1]],
+            }
+        )
+    return tables
+
+
+def _write_site(root: Path, tables: dict[str, pl.DataFrame]) -> Path:
+    manifest = {"dataset": "newsclean", "version": "0.0.1", "schema_version": schemas.SCHEMA_VERSION, "pipeline_version": "test", "license": "other", "inputs": []}
+    models = {name: schemas.TABLES[name] for name in ("articles", "boilerplate")}
+    downloads = [{"path": "data/articles.parquet", "table": "articles", "format": "parquet", "rows": 3, "bytes": 1234, "sha256": "ab" * 32}]
+    for rel, content in site.site_files(tables, models, manifest, downloads).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content, encoding="utf-8")
+    return root / "index.html"
+
+
+def _open(page, index: Path, route: str = "overview") -> None:
+    page.goto(f"{index.as_uri()}#{route}")
+    page.wait_for_selector(f"main[data-route='#{route}']")
+
+
+def _click(page, selector: str, view: str) -> None:
+    """Click a link and wait until the page has rendered its target view."""
+    href = page.get_attribute(selector, "href")
+    page.click(selector)
+    page.wait_for_selector(f"main[data-route='{href}'][data-view='{view}']")
+
+
+def test_click_through_overview_article_and_claim_group(page, tmp_path):
+    index = _write_site(tmp_path, _tables())
+    _open(page, index)
+    captions = page.locator("figcaption").all_inner_texts()
+    assert "Entities per type" in captions and "Claim groups by number of sources" in captions and "Boilerplate removed by reason (characters)" in captions
+    assert page.locator("svg.chart").count() == 4  # rejects chart absent: no rejects table
+    assert page.locator("svg.chart rect").count() >= 3 + 2 + 2
+
+    _click(page, "nav >> text=Articles", "articles")
+    _click(page, "main >> text=Harbour budget approved", "article")
+    struck = page.locator("del.bp")
+    assert struck.all_text_contents() == ["Harbour budget approved\n\n", "Read more: Mayor opens library\n", "© 2024 Lakeside Tribune\n"]
+    assert [struck.nth(i).get_attribute("data-reason") for i in range(3)] == ["title", "related_link", "footer"]
+    assert "line-through" in struck.first.evaluate("el => getComputedStyle(el).textDecorationLine")
+    colours = {struck.nth(i).evaluate("el => getComputedStyle(el).backgroundColor") for i in range(3)}
+    assert len(colours) == 3  # one colour per reason
+    assert page.locator(".clean pre").text_content() == CLEAN_A1 + "Councillors voted nine to four.\n"
+    assert page.locator(".clean a.mention").all_inner_texts() == ["Ana Ruiz", "Lakeside"]
+    page.screenshot(path=tmp_path / "article.png", full_page=True)
+
+    _click(page, "ul.claims a", "group")
+    assert page.locator(".sources").inner_text() == "2 source(s)"
+    assert page.locator("main table tbody tr").count() == 2
+    assert set(page.locator("main table tbody tr td:first-child").all_inner_texts()) == {"Lakeside Tribune", "Valley Post"}
+    conflict = page.locator("p.conflict")
+    assert "Conflicts with" in conflict.inner_text() and G2 in conflict.inner_text()
+    page.screenshot(path=tmp_path / "group.png", full_page=True)
+    _click(page, f"p.conflict >> text={G2}", "group")
+    assert page.locator(".sources").inner_text() == "1 source(s)" and "45 million" in page.locator("main").inner_text()
+    assert (tmp_path / "article.png").stat().st_size > 10_000 and (tmp_path / "group.png").stat().st_size > 5_000
+
+
+def test_entities_show_aliases_counts_and_articles(page, tmp_path):
+    index = _write_site(tmp_path, _tables())
+    _open(page, index, f"article/1/{A1}")
+    _click(page, ".clean a.mention >> text=Ana Ruiz", "entity")
+    text = page.locator("main").inner_text()
+    assert "Ana Ruiz (PERSON)" in text and "Mayor Ruiz, A. Ruiz" in text and "2 mention(s) in 2 article(s)" in text
+    assert page.locator("main ul li a").all_inner_texts() == ["Harbour budget approved", "Harbour plan backed"]
+    _click(page, "nav >> text=Entities", "entities")
+    assert page.locator("main tbody tr").count() == 2 and page.locator("main tbody tr").first.inner_text().startswith("Ana Ruiz")
+
+
+def test_pages_without_entity_and_claim_tables_say_so(page, tmp_path):
+    index = _write_site(tmp_path, _tables(with_extras=False))
+    _open(page, index)
+    assert "No entities table in this release." in page.locator("main").inner_text()
+    for route, note in (("entities/1", "No entities table in this release."), ("groups/1", "No claims table in this release.")):
+        _open(page, index, route)
+        assert page.locator("main").inner_text().strip() == note
+    _open(page, index, f"article/1/{A2}")
+    assert page.locator("del.bp").all_text_contents() == ["Share this on social media\n"]
+    assert "No claims table in this release." in page.locator("main").inner_text()
+
+
+def test_articles_are_paged_and_loaded_on_demand(page, tmp_path):
+    rows = [_article(f"{i:016x}", [(f"Story number {i}.\n", None), ("Advertisement\n", "advertisement")], f"Story {i}") for i in range(site.ARTICLES_PER_PAGE * 2 + 7)]
+    index = _write_site(tmp_path, {"articles": pl.DataFrame([r for r, _ in rows]), "boilerplate": pl.DataFrame([s for _, spans in rows for s in spans])})
+    _open(page, index, "articles/1")
+    assert "page 1 of 3" in page.locator(".pager").first.inner_text()
+    assert page.locator("main tbody tr").count() == site.ARTICLES_PER_PAGE
+
+    def loaded() -> list[str]:
+        return [s.split("site/data/")[1] for s in page.eval_on_selector_all("head script[src]", "els => els.map(e => e.src)")]
+
+    assert sorted(loaded()) == ["articles/00001.js", "meta.js"]
+    _click(page, ".pager >> nth=0 >> a.next", "articles")
+    _click(page, ".pager >> nth=0 >> a.next", "articles")
+    assert page.locator("main tbody tr").count() == 7 and "Story 106" in page.locator("main").inner_text()
+    assert sorted(loaded()) == ["articles/00001.js", "articles/00002.js", "articles/00003.js", "meta.js"]
+
+
+def test_hostile_text_is_shown_as_text(page, tmp_path):
+    evil = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+    row, spans = _article(A1, [(evil + "\n", "title"), (f"Body {evil}\n", None)], evil, "</td><b>x</b>")
+    index = _write_site(tmp_path, {"articles": pl.DataFrame([row]), "boilerplate": pl.DataFrame(spans)})
+    _open(page, index, "articles/1")
+    _click(page, "main tbody a", "article")
+    assert page.locator("main img, main script, main b").count() == 0
+    assert evil in page.locator(".clean pre").inner_text() and page.title() != "pwned"
+
+
+def test_tables_view_shows_schema_and_preview(page, tmp_path):
+    index = _write_site(tmp_path, _tables())
+    _open(page, index, "tables")
+    assert page.locator("main h3").all_inner_texts() == ["articles", "boilerplate"]
+    _click(page, "main h3 >> text=boilerplate", "table")
+    text = page.locator("main").inner_text()
+    assert "Preview (first 4 of 4 rows)" in text and "Read more: Mayor opens library" in text and "boilerplate_id" in text
+    _open(page, index, "downloads")
+    assert "1.2 KiB" in page.locator("main").inner_text() and page.locator("main a[href='manifest.json']").count() == 1
+
+
+def test_committed_release_page_shows_every_article(page):
+    versions = publish.released_versions(ROOT / "releases")
+    assert versions, "no release committed under releases/"
+    root = ROOT / "releases" / versions[-1]
+    manifest = json.loads((root / "manifest.json").read_text())
+    boilerplate = pl.read_parquet(root / "data/boilerplate.parquet")
+    _open(page, root / "index.html", "articles/1")
+    assert page.locator("main tbody tr").count() == min(manifest["tables"]["articles"], site.ARTICLES_PER_PAGE)
+    _click(page, "main tbody a >> nth=0", "article")
+    aid = page.url.rsplit("/", 1)[1]
+    assert page.locator("del.bp").count() == boilerplate.filter(pl.col("article_id") == aid).height

@@ -1,0 +1,361 @@
+"""Claims: extraction from hand-made stage outputs, grouping, conflicts, order independence."""
+
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.claims import COLUMNS, claim_records, claims, grouped_claims
+from pipeline.ids import stable_id
+from schemas.claims import Claims
+from schemas.validate import validated
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+# Invented entities: (surface forms, entity id, type). Ids are 16 hex like the real stage's.
+ENTITIES = {
+    "lopez": (["Ana Lopez", "Lopez"], "a" * 16, "PERSON"),
+    "chile": (["Chile"], "b" * 16, "GPE"),
+    "peru": (["Peru"], "c" * 16, "GPE"),
+    "us": (["United States", "US", "U.S."], "d" * 16, "GPE"),
+    "iraq": (["Iraq"], "e" * 16, "GPE"),
+    "syria": (["Syria"], "f" * 16, "GPE"),
+    "biden": (["Joe Biden", "Biden"], "1" * 16, "PERSON"),
+    "okafor": (["Grace Okafor", "Okafor"], "2" * 16, "PERSON"),
+    "navy": (["Chilean Navy"], "3" * 16, "ORG"),
+    "kazmi": (["Mustafa al-Kazmi", "al-Kazmi", "Al Kazemi", "Al-Kasimi", "Mustafa al-Kadhimi"], "4" * 16, "PERSON"),
+    "is": (["Islamic State", "ISIS", "IS"], "5" * 16, "ORG"),
+}
+COUNT = re.compile(
+    r"(?P<q>(?:around|about|at least|more than) )?(?P<n>\d[\d,]*)(?: (?P<u>US troops|US soldiers|troops|soldiers|people|dead|protesters|years|dollars))?"
+)
+UNITS = {"US troops": "troop", "US soldiers": "soldier", "troops": "troop", "soldiers": "soldier", "people": "people",
+         "dead": "dead", "protesters": "protester", "years": "year", "dollars": None}
+QUALIFIERS = {"around ": "approximate", "about ": "approximate", "at least ": "at_least", "more than ": "at_least", None: "exact"}
+DATES = re.compile(r"\b(?:in (?P<y>(?:19|20)\d\d)|by the end of (?P<e>(?:19|20)\d\d)|on (?P<m>Monday))\b")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\s].*?(?:[.?!][”\"]?(?=\s|$)|$)", text)]
+
+
+def stage_frames(texts: dict[str, str], published: dict[str, dt.date] | None = None) -> dict[str, pl.DataFrame]:
+    """Articles, sentences, mentions, entities, quantities and dates as the earlier stages make them."""
+    articles = pl.DataFrame(
+        {"article_id": list(texts), "text": list(texts.values()),
+         "published_date": [(published or {}).get(a) for a in texts]},
+        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date},
+    )
+    sentences, mentions, quantities, dates = [], [], [], []
+    for article_id, text in texts.items():
+        spans = _sentence_spans(text)
+        for position, (start, end) in enumerate(spans):
+            sentences.append({"sentence_id": stable_id(article_id, start, end), "article_id": article_id,
+                              "position": position, "text": text[start:end], "start": start, "end": end})
+
+        def sentence_of(offset: int) -> str:
+            start, end = next(s for s in spans if s[0] <= offset < s[1])
+            return stable_id(article_id, start, end)
+
+        taken: list[tuple[int, int]] = []
+        forms = sorted(((f, e) for e in ENTITIES.values() for f in e[0]), key=lambda fe: -len(fe[0]))
+        for form, (_, entity_id, type_) in forms:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                mentions.append({"mention_id": stable_id(article_id, m.start(), m.end()), "entity_id": entity_id,
+                                 "article_id": article_id, "sentence_id": sentence_of(m.start()), "text": m.group(),
+                                 "start": m.start(), "end": m.end(), "type": type_})
+        for m in COUNT.finditer(text):
+            if re.fullmatch(r"(?:19|20)\d\d", m.group("n")) and not m.group("u"):
+                continue
+            value = float(m.group("n").replace(",", ""))
+            quantities.append({"quantity_id": stable_id(article_id, m.start(), m.end()), "article_id": article_id,
+                               "sentence_id": sentence_of(m.start()), "text": m.group(), "start": m.start(), "end": m.end(),
+                               "value": value, "low": None, "high": None, "unit": UNITS.get(m.group("u")),
+                               "currency": "USD" if m.group("u") == "dollars" else None, "qualifier": QUALIFIERS[m.group("q")]})
+        for m in DATES.finditer(text):
+            year = m.group("y") or m.group("e")
+            value = dt.date(int(year), 12, 31) if m.group("e") else (dt.date(int(year), 1, 1) if year else None)
+            dates.append({"date_id": stable_id(article_id, m.start(), m.end()), "article_id": article_id,
+                          "sentence_id": sentence_of(m.start()), "text": m.group(), "start": m.start(), "end": m.end(),
+                          "value": value, "end_value": None,
+                          "granularity": "day" if m.group("e") or m.group("m") else "year"})
+    entities = pl.DataFrame(
+        [{"entity_id": e[1], "name": e[0][0], "type": e[2]} for e in ENTITIES.values()],
+        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "type": pl.Utf8},
+    )
+    return {
+        "articles": articles,
+        "sentences": pl.DataFrame(sentences, schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32,
+                                                     "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32}),
+        "mentions": pl.DataFrame(mentions, schema={"mention_id": pl.Utf8, "entity_id": pl.Utf8, "article_id": pl.Utf8,
+                                                   "sentence_id": pl.Utf8, "text": pl.Utf8, "start": pl.Int32,
+                                                   "end": pl.Int32, "type": pl.Utf8}),
+        "entities": entities,
+        "quantities": pl.DataFrame(quantities, schema={"quantity_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8,
+                                                       "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32, "value": pl.Float64,
+                                                       "low": pl.Float64, "high": pl.Float64, "unit": pl.Utf8,
+                                                       "currency": pl.Utf8, "qualifier": pl.Utf8}),
+        "dates": pl.DataFrame(dates, schema={"date_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8,
+                                             "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32, "value": pl.Date,
+                                             "end_value": pl.Date, "granularity": pl.Utf8}),
+    }
+
+
+def extracted(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return claims(frames["articles"], frames["sentences"], frames["mentions"], frames["entities"],
+                  frames["quantities"], frames["dates"])
+
+
+def run(texts: dict[str, str], published: dict[str, dt.date] | None = None) -> pl.DataFrame:
+    return grouped_claims(extracted(stage_frames(texts, published)))
+
+
+def only(frame: pl.DataFrame, **where) -> dict:
+    rows = frame.filter(*(pl.col(k) == v for k, v in where.items())).to_dicts()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def eid(key: str) -> str:
+    return ENTITIES[key][1]
+
+
+# --- extraction --------------------------------------------------------------------------------
+def test_quantity_claim_with_subjects_and_exact_span():
+    text = "There are currently 2,500 US troops in Iraq helping the local army."
+    out = run({"a1": text})
+    claim = only(out, kind="quantity")
+    assert claim["object"] == "2,500 US troops"
+    assert claim["subject_entity_ids"] == sorted([eid("us"), eid("iraq")])
+    assert claim["quantity_id"] is not None and claim["date_id"] is None
+    assert text[claim["start"]:claim["end"]] == claim["text"]
+    assert out.filter(pl.col("kind") == "event").is_empty()  # "there are" states, no actor acts
+
+
+def test_two_quantities_in_one_sentence_get_their_own_clause_and_time():
+    text = "There are currently 2,500 US troops in Iraq, up from 170,000 in 2007 after the invasion."
+    out = run({"a1": text}).filter(pl.col("kind") == "quantity").sort("start")
+    assert out["object"].to_list() == ["2,500 US troops", "170,000"]
+    now, then = out.to_dicts()
+    assert now["date_id"] is None and then["date_id"] is not None
+    assert then["text"].startswith("up from 170,000 in 2007")
+
+
+def test_event_with_actor_predicate_and_date():
+    text = "Prime Minister Ana Lopez will end the naval mission in Peru by the end of 2023."
+    claim = only(run({"a1": text}), kind="event")
+    assert claim["predicate"] == "end"
+    assert claim["subject_entity_ids"] == sorted([eid("lopez"), eid("peru")])
+    assert claim["date_id"] is not None
+    assert claim["object"].startswith("the naval mission in Peru")
+
+
+def test_passive_event_and_fronted_phrase():
+    out = run({"a1": "These forces were deployed by Grace Okafor.", "a2": "As planned, Grace Okafor visited Chile on Monday."})
+    assert only(out, article_id="a1")["predicate"] == "deploy"
+    assert only(out, article_id="a2")["predicate"] == "visit"
+
+
+def test_quoted_statement_with_inverted_speaker():
+    text = "“Our economy is stronger than ever,” said Ana Lopez."
+    claim = only(run({"a1": text}), kind="statement")
+    assert claim["speaker_entity_id"] == eid("lopez")
+    assert claim["predicate"] == "say"
+    assert claim["object"] == "Our economy is stronger than ever"
+
+
+def test_reported_statement_carries_speaker_into_the_claims_it_reports():
+    text = "Grace Okafor said US soldiers would stay in Chile to train the Chilean Navy."
+    out = run({"a1": text})
+    statement = only(out, kind="statement")
+    event = only(out, kind="event")
+    assert statement["speaker_entity_id"] == eid("okafor")
+    assert event["speaker_entity_id"] == eid("okafor")
+    assert event["predicate"] == "stay"
+    assert eid("okafor") not in event["subject_entity_ids"]
+
+
+def test_according_to_and_pronoun_speakers():
+    text = ("Ana Lopez met Grace Okafor in Chile. According to Okafor, the talks went well. "
+            "“We will keep working on the border deal,” she said.")
+    statements = run({"a1": text}).filter(pl.col("kind") == "statement").sort("start")
+    assert statements["speaker_entity_id"].to_list() == [eid("okafor"), eid("okafor")]
+    assert statements["object"].to_list()[0] == "the talks went well."
+
+
+def test_speaker_is_not_a_name_inside_a_longer_subject():
+    text = "An official in the Biden administration said that the mission in Iraq was changing."
+    claim = only(run({"a1": text}), kind="statement")
+    assert claim["speaker_entity_id"] is None
+
+
+def test_no_claims_in_questions_opinions_or_bare_states():
+    out = run({"a1": "What do we need from Chile? It will not be, even so, a placid transition. Peru is far from being a stable ally."})
+    assert out.is_empty()
+
+
+def test_durations_and_spelled_out_references_are_not_quantity_claims():
+    out = run({"a1": "The two countries agreed to end the mission in Chile after 18 years."})
+    assert out.filter(pl.col("kind") == "quantity").is_empty()
+    assert only(out, kind="event")["predicate"] == "agree"
+
+
+def test_denied_or_hoped_words_hold_no_claims():
+    out = run({"a1": "Joe Biden did not say how many soldiers would remain in Iraq.",
+               "a2": "Ana Lopez expressed hope that Peru would sign the deal with Chile."})
+    assert out["kind"].to_list() == ["statement", "statement"]
+
+
+def test_reporting_verb_with_a_noun_object_is_an_event():
+    text = "Joe Biden announced the withdrawal of all US troops from Iraq by the end of 2021."
+    claim = only(run({"a1": text}), kind="event")
+    assert claim["predicate"] == "announce"
+
+
+def test_several_claims_in_one_sentence():
+    text = "Most US troops finally withdrew from Iraq in 2011, but returned three years later to fight the Islamic State."
+    events = run({"a1": text}).filter(pl.col("kind") == "event").sort("start")
+    assert events["predicate"].to_list() == ["withdraw", "return"]
+    assert events["text"].to_list()[1].startswith("but returned three years later")
+
+
+# --- grouping ----------------------------------------------------------------------------------
+TROOPS = {
+    "a1": "There are currently 2,500 US troops in Iraq.",
+    "a2": "At the end of last year, there were around 2,500 US soldiers in Iraq.",
+    "a3": "There are 3,000 US troops in Iraq now.",
+    "a4": "Their presence also supports the 900 US troops stationed in Syria.",
+}
+
+
+def test_compatible_values_group_and_conflicting_values_are_flagged():
+    out = run(TROOPS).filter(pl.col("kind") == "quantity")
+    by_article = {r["article_id"]: r for r in out.to_dicts()}
+    assert by_article["a1"]["group_id"] == by_article["a2"]["group_id"]
+    assert by_article["a1"]["n_sources"] == 2
+    assert by_article["a3"]["group_id"] != by_article["a1"]["group_id"]
+    assert by_article["a3"]["conflicts_with"] == [by_article["a1"]["group_id"]]
+    assert by_article["a1"]["conflicts_with"] == [by_article["a3"]["group_id"]]
+    # Syria is another subject: neither grouped nor in conflict.
+    assert by_article["a4"]["n_sources"] == 1 and by_article["a4"]["conflicts_with"] == []
+
+
+def test_values_at_different_times_neither_group_nor_conflict():
+    out = run({"a1": "There were 2,500 US troops in Iraq in 2007.", "a2": "There were 2,500 US troops in Iraq in 2011.",
+               "a3": "There were 3,000 US troops in Iraq in 2011."}).filter(pl.col("kind") == "quantity")
+    groups = dict(zip(out["article_id"], out["group_id"]))
+    assert len(set(groups.values())) == 3
+    conflicts = dict(zip(out["article_id"].to_list(), out["conflicts_with"].to_list()))
+    assert conflicts["a1"] == [] and conflicts["a2"] == [groups["a3"]]
+
+
+def test_at_least_matches_the_same_count_and_people_matches_the_dead():
+    out = run({"a1": "A bomb attack in Chile left at least 30 dead.", "a2": "The bombing in Chile killed 30 people.",
+               "a3": "The bombing in Chile killed 300 people."}).filter(pl.col("kind") == "quantity")
+    groups = dict(zip(out["article_id"], out["group_id"]))
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+    assert out.filter(pl.col("article_id") == "a3")["conflicts_with"].to_list() == [[]]  # "at least 30" allows 300
+
+
+def test_paraphrased_events_group_and_other_events_about_the_same_actors_do_not():
+    out = run({
+        "a1": "Joe Biden will end the US combat mission in Iraq by the end of 2021.",
+        "a2": "The US combat mission in Iraq will be completed by the end of 2021, Joe Biden announced.",
+        "a3": "Joe Biden visited the US embassy in Iraq in 2021.",
+        "a4": "Joe Biden will end the US combat mission in Iraq by the end of 2030.",
+    }).filter(pl.col("kind") == "event")
+    groups = dict(zip(out["article_id"], out["group_id"]))
+    assert groups["a1"] == groups["a2"]
+    assert groups["a3"] != groups["a1"] and groups["a4"] != groups["a1"]
+    assert only(out, article_id="a1")["n_sources"] == 2
+
+
+def test_statements_group_only_with_the_same_speaker():
+    out = run({
+        "a1": "Ana Lopez said the border deal with Peru will be signed in 2024.",
+        "a2": "“The border deal with Peru will be signed in 2024,” Lopez said.",
+        "a3": "Grace Okafor said the border deal with Peru will be signed in 2024.",
+    }).filter(pl.col("kind") == "statement")
+    groups = dict(zip(out["article_id"], out["group_id"]))
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_output_independent_of_row_order_and_sharding():
+    texts = {**TROOPS, "b1": "Joe Biden will end the US combat mission in Iraq by the end of 2021.",
+             "b2": "Joe Biden said the US combat mission in Iraq will end by the end of 2021.",
+             "b3": "“Our economy is stronger than ever,” said Ana Lopez."}
+    frames = stage_frames(texts)
+    whole = grouped_claims(extracted(frames))
+    rng = random.Random(7)
+    ids = list(texts)
+    rng.shuffle(ids)
+    shards = []
+    for part in (ids[:3], ids[3:]):
+        shard = {k: f.filter(pl.col("article_id").is_in(part)) if "article_id" in f.columns else f for k, f in frames.items()}
+        shard = {k: f.sample(fraction=1.0, shuffle=True, seed=3) for k, f in shard.items()}
+        shards.append(extracted(shard))
+    merged = grouped_claims(pl.concat(shards[::-1]).sample(fraction=1.0, shuffle=True, seed=5))
+    assert merged.equals(whole)
+    assert whole.columns == list(COLUMNS)
+
+
+def test_table_validates_with_foreign_keys_and_spans():
+    frames = stage_frames({**TROOPS, "b1": "Grace Okafor said US soldiers would stay in Chile in 2025."})
+    out = grouped_claims(extracted(frames))
+    tables = {**frames, "claims": out}
+    assert validated(tables, {"claims": Claims})["claims"].height == out.height
+    broken = out.with_columns(pl.col("start") + 1)
+    with pytest.raises(Exception, match="span_matches|text_length"):
+        validated({**tables, "claims": broken}, {"claims": Claims})
+
+
+def test_claim_records_per_article():
+    out = run(TROOPS)
+    records = claim_records(out)
+    assert set(records) == set(TROOPS)
+    first = records["a1"][0]
+    assert set(first) == set(COLUMNS) - {"article_id"}
+    assert TROOPS["a1"][first["start"]:first["end"]] == first["text"]
+
+
+def test_empty_inputs():
+    frames = stage_frames({"a1": "Nothing here."})
+    out = grouped_claims(extracted(frames))
+    assert out.is_empty() and out.columns == list(COLUMNS)
+
+
+# --- seeds (a few checks on real text; the full evaluation is benchmarks/claims_eval.py) -------
+def _seed(prefix: str) -> str:
+    return " ".join(next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8").split())
+
+
+def test_seed_sentences():
+    seed = _seed("001")
+    start = seed.index("There are currently 2,500")
+    sentence = seed[start:seed.index("invasion.", start) + len("invasion.")]
+    quote = seed[seed.index('"Our nation'):seed.index("across Iraq.") + len("across Iraq.")]
+    out = run({"s1": sentence, "s2": quote})
+    assert sorted(out.filter(pl.col("kind") == "quantity")["object"].to_list()) == ["170,000", "2,500 US troops"]
+    statement = only(out, kind="statement")
+    assert statement["speaker_entity_id"] == eid("kazmi")
+    assert statement["object"] == "Our nation is stronger than ever"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Joe Biden", "said", "“", "”", '"', ",", "Iraq", "2,500 troops", "will end", "the",
+                                 "mission", "in 2011", "according to", "?", ".", "—", "; ", "he", "US", "not"]),
+                min_size=1, max_size=30))
+def test_spans_always_match_the_text(words):
+    text = " ".join(words).strip() or "x"
+    out = run({"a1": text})
+    for row in out.iter_rows(named=True):
+        assert text[row["start"]:row["end"]] == row["text"] and row["text"]
+        assert row["n_sources"] >= 1

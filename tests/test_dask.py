@@ -1,0 +1,33 @@
+"""The same flow on a local Dask cluster of 2 worker processes gives byte-identical tables."""
+
+import os
+import shutil
+
+import pytest
+
+from pipeline import flows, io
+from tests.conftest import ROOT, SEEDS
+from tests.test_incremental import _article
+
+
+def _hashes(directory):
+    return {p.name: io.file_sha256(p) for p in sorted(directory.iterdir())}
+
+
+def test_two_dask_workers_build_the_same_dataset_as_one_process(prefect_harness, tmp_path, monkeypatch):
+    pytest.importorskip("prefect_dask")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    inp = tmp_path / "in"
+    shutil.copytree(SEEDS, inp)
+    for n in range(7):
+        (inp / f"site-{n}.txt").write_text(_article(n, footer=True), encoding="utf-8")
+    single = flows.run_build(input=str(inp), out=str(tmp_path / "single" / "data"), shard_size=3)
+    dask = flows.run_build(executor="dask", workers=2, input=str(inp), out=str(tmp_path / "dask" / "data"), shard_size=3)
+    assert dask["incremental"]["documents_analysed"] == single["incremental"]["documents_analysed"] == 12
+    assert _hashes(tmp_path / "dask" / "data") == _hashes(tmp_path / "single" / "data")
+    assert (tmp_path / "dask" / ".data.state" / "dask").is_dir()  # spill space in the state folder, not /tmp
+
+
+def test_unknown_executor_is_refused():
+    with pytest.raises(ValueError, match="unknown executor"):
+        flows.task_runner("ray")

@@ -1,0 +1,180 @@
+from datetime import date
+
+import polars as pl
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline.dates import date_records, date_spans, dates
+from schemas.dates import Dates
+from schemas.validate import validated
+
+PUB = date(2021, 7, 27)  # a Tuesday
+
+# Excerpt from Wikinews, "Magnitogorsk apartment building collapses after explosion, dozens dead"
+# (2019-01-04), CC BY 2.5, https://en.wikinews.org/wiki/Magnitogorsk_apartment_building_collapses_after_explosion,_dozens_dead
+WIKINEWS = (
+    "Friday, January 4, 2019 \n\n\nAn apartment building collapsed on Monday in Magnitogorsk. "
+    "Rescuers ended their work yesterday. Search and rescue was suspended on Tuesday."
+)
+
+
+def resolved(text: str, published: date | None = PUB) -> list[tuple[str, str | None, str | None, str]]:
+    return [
+        (d.text, d.value and d.value.isoformat(), d.end_value and d.end_value.isoformat(), d.granularity)
+        for d in date_spans(text, published)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They signed it on Monday.", [("Monday", "2021-07-26", None, "day")]),
+        ("Biden confirmed this Monday that", [("this Monday", "2021-07-26", None, "day")]),
+        ("The vote was held on Tuesday.", [("Tuesday", "2021-07-27", None, "day")]),
+        ("It happened last Tuesday.", [("last Tuesday", "2021-07-20", None, "day")]),
+        ("We meet next Friday.", [("next Friday", "2021-08-06", None, "day")]),
+        ("by the end of this year", [("the end of this year", "2021-12-31", None, "day")]),
+        ("At the end of last year, troops", [("the end of last year", "2020-12-31", None, "day")]),
+        ("since late last year, when", [("late last year", "2020-09-01", "2020-12-31", "range")]),
+        ("elections on October 10, with", [("October 10", "2021-10-10", None, "day")]),
+        ("the war began 18 years ago.", [("18 years ago", "2003-01-01", None, "year")]),
+        ("In three months, Iraq will vote", [("In three months", "2021-10-27", None, "month")]),
+        ("They agreed in April to", [("April", "2021-04-01", None, "month")]),
+        ("The talks end in December.", [("December", "2021-12-01", None, "month")]),
+        ("Last week, the militia", [("Last week", "2021-07-19", None, "week")]),
+        ("the battles of the next 20 years", [("the next 20 years", "2021-07-27", "2041-07-27", "range")]),
+        ("Rescuers worked yesterday and tomorrow.", [("yesterday", "2021-07-26", None, "day"), ("tomorrow", "2021-07-28", None, "day")]),
+        ("earlier this year", [("earlier this year", "2021-01-01", "2021-07-27", "range")]),
+        ("Prices fell in mid-2020.", [("mid-2020", "2020-05-01", "2020-08-31", "range")]),
+    ],
+)
+def test_relative_expressions_resolve_against_published_date(text, expected):
+    assert resolved(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("took office in May 2020 after", [("May 2020", "2020-05-01", None, "month")]),
+        ("the September 11, 2001 attacks", [("September 11, 2001", "2001-09-11", None, "day")]),
+        ("George W. Bush (2001-2009) ordered", [("2001-2009", "2001-01-01", "2009-12-31", "range")]),
+        ("invaded Iraq in 2003 to oust", [("2003", "2003-01-01", None, "year")]),
+        ("from 1990 to 1995", [("from 1990 to 1995", "1990-01-01", "1995-12-31", "range")]),
+        ("the 2019-20 season", [("2019-20", "2019-01-01", "2020-12-31", "range")]),
+        ("on 4 July 1995 and 15th of August, 1947", [("4 July 1995", "1995-07-04", None, "day"), ("15th of August, 1947", "1947-08-15", None, "day")]),
+        ("file sales_report-2002-10-09.xlsx", [("2002-10-09", "2002-10-09", None, "day")]),
+        ("on 5/3/18 and 22/04/2020 and 10.07.2020", [("5/3/18", "2018-05-03", None, "day"), ("22/04/2020", "2020-04-22", None, "day"), ("10.07.2020", "2020-07-10", None, "day")]),
+        ("in the 1990s and the 19th century", [("the 1990s", "1990-01-01", None, "decade"), ("the 19th century", "1800-01-01", None, "century")]),
+        ("Q3 2019 and the first quarter of 2013", [("Q3 2019", "2019-07-01", None, "quarter"), ("the first quarter of 2013", "2013-01-01", None, "quarter")]),
+        ("Dec. 31, 1994", [("Dec. 31, 1994", "1994-12-31", None, "day")]),
+    ],
+)
+def test_absolute_expressions(text, expected):
+    assert resolved(text) == expected
+    assert resolved(text, None) == expected
+
+
+def test_without_published_date_relative_values_are_null_but_kept():
+    found = resolved("They met on Monday, by the end of this year, in April and October 10.", None)
+    assert [(t, v) for t, v, _, _ in found] == [("Monday", None), ("the end of this year", None), ("April", None), ("October 10", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This may take longer than expected.",
+        "May I ask why? You may not!",
+        "Protesters will march to the capital; they march daily.",
+        "She waited a second and asked for a second opinion.",
+        "June Carter and August Wilson spoke.",
+        "He sent 2000 troops and paid $1999 for about 2010 items.",
+        "Growth was 6.45 percent, 1.5 million people.",
+        "It happened for the first time in 18 years.",
+        "World War II and the post-9/11 era",
+        "We've reached the end of the line.",
+        "The Sun reported it.",
+    ],
+)
+def test_not_dates(text):
+    assert resolved(text) == []
+
+
+def test_time_of_day_stays_in_the_day_span():
+    assert resolved("Meet on Monday at 2.30 pm or 8am this morning.") == [
+        ("Monday at 2.30 pm", "2021-07-26", None, "day"),
+        ("8am this morning", "2021-07-27", None, "day"),
+    ]
+
+
+def test_month_day_without_year_takes_nearest_occurrence():
+    assert resolved("on December 28", date(2021, 1, 3)) == [("December 28", "2020-12-28", None, "day")]
+    assert resolved("on February 29", date(2021, 3, 1)) == [("February 29", "2020-02-29", None, "day")]
+
+
+def test_wikinews_dateline_and_weekdays():
+    found = resolved(WIKINEWS, date(2019, 1, 4))
+    assert found[0] == ("Friday, January 4, 2019", "2019-01-04", None, "day")
+    assert [(t, v) for t, v, _, _ in found[1:]] == [("Monday", "2018-12-31"), ("yesterday", "2019-01-03"), ("Tuesday", "2019-01-01")]
+
+
+def _frames(texts: dict[str, str], published: dict[str, date | None]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    articles = pl.DataFrame(
+        {"article_id": list(texts), "text": list(texts.values()), "published_date": [published[a] for a in texts]},
+        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date},
+    )
+    rows = []
+    for aid, text in texts.items():
+        start = 0
+        for i, part in enumerate(text.split(". ")):
+            end = start + len(part) + (1 if start + len(part) < len(text) else 0)
+            rows.append({"sentence_id": f"{aid[:8]}{i:08d}", "article_id": aid, "position": i, "text": text[start:end], "start": start, "end": end})
+            start = end + 1
+    return articles, pl.DataFrame(rows, schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32})
+
+
+TEXTS = {
+    "a" * 16: "Troops left on Monday. The war began in 2003. It ends by the end of this year.",
+    "b" * 16: "Talks resumed in April 2020. Talks failed last week.",
+}
+PUBLISHED = {"a" * 16: PUB, "b" * 16: None}
+
+
+def test_frame_validates_and_is_shard_independent():
+    articles, sentences = _frames(TEXTS, PUBLISHED)
+    table = dates(articles, sentences)
+    validated({"articles": articles, "sentences": sentences, "dates": table}, {"dates": Dates})
+    assert table["text"].to_list() == ["Monday", "2003", "the end of this year", "April 2020", "last week"]
+    shards = [dates(articles[i:i + 1], sentences.filter(pl.col("article_id") == articles["article_id"][i])) for i in (1, 0)]
+    assert pl.concat(shards).sort("article_id", "start", "end").equals(table)
+    assert dates(articles.reverse(), sentences.reverse()).equals(table)
+
+
+def test_span_crossing_sentences_is_dropped():
+    articles, _ = _frames({"c" * 16: "Meet on May 4. 2020 was hard."}, {"c" * 16: None})
+    sentences = pl.DataFrame(
+        {"sentence_id": ["s" * 16], "article_id": ["c" * 16], "position": [0], "text": ["Meet on May"], "start": [0], "end": [11]},
+        schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32},
+    )
+    assert dates(articles, sentences).is_empty()
+
+
+def test_records_are_the_annotate_dicts():
+    articles, sentences = _frames(TEXTS, PUBLISHED)
+    records = date_records(dates(articles, sentences))
+    assert records["a" * 16][0] == {"start": 15, "end": 21, "text": "Monday", "value": "2021-07-26", "end_value": None, "granularity": "day"}
+    assert records["b" * 16][-1]["value"] is None
+
+
+def test_schema_rejects_bad_granularity():
+    articles, sentences = _frames(TEXTS, PUBLISHED)
+    table = dates(articles, sentences).with_columns(pl.lit("fortnight").alias("granularity"))
+    with pytest.raises(Exception, match="granularity"):
+        validated({"articles": articles, "sentences": sentences, "dates": table}, {"dates": Dates})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 ,.-/MayJuneon20ThisweekagoDecember'")), max_size=60), st.none() | st.dates())
+def test_spans_always_match_text(text, published):
+    for d in date_spans(text, published):
+        assert text[d.start:d.end] == d.text
+        assert d.end_value is None or d.granularity == "range"

@@ -1,0 +1,232 @@
+import importlib.util
+import random
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.entities import load_gazetteer, mention_candidates, mention_records, resolved_entities
+from pipeline.names import name_clusters, person_keys
+from pipeline.sentences import sentences
+from schemas.entities import Entities
+from schemas.mentions import Mentions
+from schemas.validate import validated
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def _articles(texts: dict[str, str], when: date | None = None) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"article_id": list(texts), "text": list(texts.values()), "published_date": [when] * len(texts)},
+        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date},
+    )
+
+
+def _resolve(texts: dict[str, str], gazetteer, when: date | None = None):
+    articles = _articles(texts, when)
+    mentions, entities = resolved_entities(mention_candidates(articles, sentences(articles), gazetteer), gazetteer)
+    names = dict(entities.select("entity_id", "name").iter_rows())
+    return articles, mentions, entities, names
+
+
+def _entity_of(mentions: pl.DataFrame, names: dict, article: str, surface: str, nth: int = 0) -> str:
+    rows = mentions.filter((pl.col("article_id") == article) & (pl.col("text") == surface)).sort("start")
+    assert rows.height > nth, f"{surface!r} not found in {article}: {mentions.filter(pl.col('article_id') == article)['text'].to_list()}"
+    return names[rows["entity_id"][nth]]
+
+
+def test_gazetteer_roles_parse_and_user_rows_win(gazetteer, tmp_path):
+    assert ("spokesperson", "White House") in gazetteer.roles
+    assert ("prime minister", "Iraq") in gazetteer.roles
+    assert gazetteer.entries["United States"].wikidata_id == "Q30"
+    user = tmp_path / "mine.csv"
+    user.write_text(
+        "name,type,aliases,demonyms,roles,wikidata_id\n"
+        "Zorvian Republic,GPE,Zorvia|ZR,Zorvian,,\n"
+        "Iraq,GPE,Mesopotamia,Iraqi,,Q796\n",
+        encoding="utf-8",
+    )
+    extended = load_gazetteer(user)
+    assert extended.entry_for(("Zorvia",)) == "Zorvian Republic"
+    assert extended.entry_for(("ZR",)) == "Zorvian Republic"
+    assert extended.entry_for(("zr",)) is None, "all-capitals aliases match only in capitals"
+    assert extended.entry_for(("Mesopotamia",)) == "Iraq"
+    assert extended.entry_for(("Republic", "of", "Iraq")) is None, "a user row replaces the shipped row"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,type\nX,PLANET\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_gazetteer(bad)
+
+
+def test_spans_titles_roles_and_types(gazetteer):
+    text = (
+        "Paraguayan Foreign Minister Ramona Etcheverry met Gen. Tomas Brandt in Asuncion on Tuesday.\n\n"
+        "However, Etcheverry said the Ministry of Energy would help. The Ibarra Workers Party objected.\n\n"
+        "Later the UN envoy flew to Baghdad. It is not clear what is next."
+    )
+    articles, mentions, entities, names = _resolve({"a1": text}, gazetteer)
+    for start, end, surface in mentions.select("start", "end", "text").iter_rows():
+        assert text[start:end] == surface
+    by_text = {t: (ty, r) for t, ty, r in mentions.select("text", "type", "role").iter_rows()}
+    assert by_text["Ramona Etcheverry"] == ("PERSON", "Paraguayan Foreign Minister")
+    assert by_text["Tomas Brandt"][0] == "PERSON" and by_text["Tomas Brandt"][1] == "Gen."
+    assert by_text["Ministry of Energy"][0] == "ORG"
+    assert by_text["Ibarra Workers Party"][0] == "ORG"
+    assert by_text["Baghdad"][0] == "GPE" and by_text["UN"][0] == "ORG"
+    assert _entity_of(mentions, names, "a1", "Etcheverry") == "Ramona Etcheverry"
+    surfaces = set(mentions["text"])
+    for not_a_mention in ("However", "Later", "Tuesday", "It", "Paraguayan", "Foreign Minister", "is"):
+        assert not_a_mention not in surfaces
+
+
+def test_acronyms_only_in_capitals_and_demonyms_are_not_places(gazetteer):
+    text = "The US said it is ready. Iraqi officials told us that IS fighters fled, as Americans watched."
+    _, mentions, _, names = _resolve({"a1": text}, gazetteer)
+    assert [(t, names[e]) for t, e in mentions.select("text", "entity_id").iter_rows()] == [
+        ("US", "United States"), ("IS", "Islamic State")
+    ]
+
+
+def test_transliterations_resolve_across_articles_and_surnames_stay_apart(gazetteer):
+    texts = {
+        "a1": "Iraqi Defence Minister Jumaa Enad Saadoun visited Basra. Saadoun spoke to reporters.",
+        "a2": "Defence Minister Juma'a Inad Sadoun arrived in Erbil on Sunday.",
+        "a3": "The talks with Jumaa Inad Saadun ended. Saddam Hussein was mentioned, as was Fuad Hussein.",
+        "a4": "Officials in Iran and Iraq, Austria and Australia spoke. They said Hussein was not named.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer)
+    minister = {_entity_of(mentions, names, a, s) for a, s in (("a1", "Jumaa Enad Saadoun"), ("a1", "Saadoun"), ("a2", "Juma'a Inad Sadoun"), ("a3", "Jumaa Inad Saadun"))}
+    assert len(minister) == 1
+    assert _entity_of(mentions, names, "a3", "Saddam Hussein") == "Saddam Hussein"
+    assert _entity_of(mentions, names, "a3", "Fuad Hussein") == "Fuad Hussein"
+    places = {s: _entity_of(mentions, names, "a4", s) for s in ("Iran", "Iraq", "Austria", "Australia")}
+    assert len(set(places.values())) == 4
+    bare = _entity_of(mentions, names, "a4", "Hussein")
+    assert bare not in ("Saddam Hussein", "Fuad Hussein"), "a shared surname alone is not enough"
+
+
+def test_gazetteer_aliases_and_acronyms(gazetteer):
+    texts = {
+        "a1": "President Joe Biden spoke. Biden said the so-called Islamic State terrorist organization was weaker.",
+        "a2": "U.S. officials said ISIS and Daesh are one group; America and the USA agreed. President Biden left.",
+    }
+    _, mentions, entities, names = _resolve(texts, gazetteer)
+    assert {_entity_of(mentions, names, "a1", s) for s in ("Joe Biden", "Biden")} == {"Joe Biden"}
+    assert _entity_of(mentions, names, "a2", "Biden") == "Joe Biden"
+    assert {_entity_of(mentions, names, "a2", s) for s in ("ISIS", "Daesh")} == {"Islamic State"}
+    assert _entity_of(mentions, names, "a1", "Islamic State") == "Islamic State"
+    assert {_entity_of(mentions, names, "a2", s) for s in ("U.S.", "America", "USA")} == {"United States"}
+    biden = entities.filter(pl.col("name") == "Joe Biden").row(0, named=True)
+    assert biden["aliases"] == ["Biden", "Joe Biden"] and biden["n_articles"] == 2 and biden["wikidata_id"] == "Q6279"
+
+
+def test_role_identifies_a_garbled_name_but_not_another_person(gazetteer):
+    texts = {
+        "a1": "White House press secretary Jenn Sakey told reporters the visit went well.",
+        "a2": "White House spokeswoman Andrea Bates declined to comment.",
+        "a3": "Former White House spokeswoman Jenna Psakki wrote a book.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, when=date(2021, 7, 26))
+    assert _entity_of(mentions, names, "a1", "Jenn Sakey") == "Jen Psaki"
+    assert _entity_of(mentions, names, "a2", "Andrea Bates") == "Andrea Bates"
+    assert _entity_of(mentions, names, "a3", "Jenna Psakki") != "Jen Psaki", "a former role names no current holder"
+    _, later, _, later_names = _resolve({"a1": texts["a1"]}, gazetteer, when=date(2023, 1, 10))
+    assert _entity_of(later, later_names, "a1", "Jenn Sakey") != "Jen Psaki", "in 2023 someone else held the role"
+
+
+def test_output_does_not_depend_on_shards_or_row_order(gazetteer):
+    texts = {
+        "a1": "Iraqi Prime Minister Mustafa al-Kazmi met Joe Biden. Kazmi smiled.",
+        "a2": "Mustafa al Kazemi, the Iraqi leader, flew home. Al Kazemi thanked Washington.",
+        "a3": "Prime Minister Mustafa al-Kasimi spoke in Baghdad about the Islamic State (IS).",
+        "a4": "Kadhimi faces pressure from militias backed by Iran.",
+    }
+    articles = _articles(texts)
+    whole = resolved_entities(mention_candidates(articles, sentences(articles), gazetteer), gazetteer)
+    shards = []
+    for part in (["a3", "a1"], ["a4", "a2"]):
+        sub = articles.filter(pl.col("article_id").is_in(part)).reverse()
+        shards.append(mention_candidates(sub, sentences(sub).sample(fraction=1.0, shuffle=True, seed=1), gazetteer))
+    split = resolved_entities(pl.concat(shards[::-1]).sample(fraction=1.0, shuffle=True, seed=2), gazetteer)
+    assert whole[0].equals(split[0]) and whole[1].equals(split[1])
+    kadhimi = whole[1].filter(pl.col("name") == "Mustafa al-Kadhimi")
+    assert kadhimi["n_mentions"][0] == 6 and kadhimi["n_articles"][0] == 4
+
+
+def test_tables_validate_and_records(gazetteer):
+    text = "US President Joe Biden met Iraqi Prime Minister Mustafa al-Kazmi at the White House."
+    articles = _articles({"abcdef0123456789": text})
+    sents = sentences(articles)
+    mentions, entities = resolved_entities(mention_candidates(articles, sents, gazetteer), gazetteer)
+    # Sentences are another stage's table: here they only serve the mentions' foreign key.
+    validated({"articles": articles, "sentences": sents, "mentions": mentions, "entities": entities},
+              {"mentions": Mentions, "entities": Entities})
+    records = mention_records(mentions, entities)
+    assert records == {"abcdef0123456789": [
+        {"start": 0, "end": 2, "text": "US", "type": "GPE", "entity": "United States"},
+        {"start": 13, "end": 22, "text": "Joe Biden", "type": "PERSON", "entity": "Joe Biden"},
+        {"start": 48, "end": 64, "text": "Mustafa al-Kazmi", "type": "PERSON", "entity": "Mustafa al-Kadhimi"},
+        {"start": 72, "end": 83, "text": "White House", "type": "ORG", "entity": "White House"},
+    ]}
+    broken = mentions.with_columns(pl.col("start") + 1)
+    with pytest.raises(Exception):
+        validated({"articles": articles, "mentions": broken, "entities": entities}, {"mentions": Mentions})
+
+
+def test_name_clusters_avoid_chaining_and_ambiguity():
+    names = [
+        "Gilberto Rodriguez Orejuela", "Miguel Rodriguez Orejuela", "Rodriguez Orejuela",
+        "Muhammad Ali Haydar", "Mohamad Ali Haidar", "Mohammed Ali Haidar",
+        "Iraq", "Iran", "Austria", "Australia",
+    ]
+    kinds = ["PERSON"] * 6 + ["GPE"] * 4
+    got = name_clusters(names, kinds)
+    assert len({got[0], got[1], got[2]}) == 3, "an ambiguous short name joins neither full name"
+    assert got[3] == got[4] == got[5]
+    assert len(set(got[6:])) == 4
+    order = list(range(len(names)))
+    random.Random(3).shuffle(order)
+    shuffled = name_clusters([names[i] for i in order], [kinds[i] for i in order])
+    assert all((got[a] == got[b]) == (shuffled[order.index(a)] == shuffled[order.index(b)]) for a in range(10) for b in range(10))
+    assert person_keys("Mustafa al-Kadhimi") == person_keys("Mustafa Al Kazemi") == ("mustafa", "kazimi")
+
+
+def test_spacy_pipeline_as_extractor(gazetteer, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PERSON", "pattern": "Ramona Etcheverry"},
+        {"label": "GPE", "pattern": "Asuncion"},
+        {"label": "ORG", "pattern": "United Nations"},
+        {"label": "DATE", "pattern": "Tuesday"},
+    ])
+    path = tmp_path / "tiny_ner"
+    nlp.to_disk(path)
+    text = "Foreign Minister Ramona Etcheverry left Asuncion on Tuesday for the United Nations."
+    articles = _articles({"a1": text})
+    candidates = mention_candidates(articles, sentences(articles), gazetteer, ner=f"spacy:{path}")
+    got = [(t, ty, g, r) for t, ty, g, r in candidates.select("text", "type", "gazetteer", "role").iter_rows()]
+    assert got == [
+        ("Ramona Etcheverry", "PERSON", None, "Foreign Minister"),
+        ("Asuncion", "GPE", None, None),
+        ("United Nations", "ORG", "United Nations", None),
+    ]
+    with pytest.raises(ValueError):
+        mention_candidates(articles, sentences(articles), gazetteer, ner="flair:x")
+
+
+def test_seed_gold_figures():
+    spec = importlib.util.spec_from_file_location("entities_eval", ROOT / "benchmarks" / "entities_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scores = module.seed_scores()
+    assert scores["n_gold"] > 200
+    assert scores["mention_precision"] >= 0.95 and scores["mention_recall"] >= 0.95
+    assert scores["cluster_precision"] >= 0.98 and scores["cluster_recall"] >= 0.95

@@ -1,0 +1,262 @@
+"""Incremental builds: planning, cache keys, the result store, and incremental == full rebuild."""
+
+import errno
+import os
+import random
+import shutil
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import schemas
+from pipeline import build, flows, incremental, io
+from pipeline.boilerplate import cleaned, line_key, template_line_keys
+from pipeline.build import ShardResult, StageReport
+from pipeline.incremental import Batch
+from pipeline.state import ResultStore, code_version, default_state_dir, load_index
+from tests.conftest import SEEDS
+
+FOOTER = "Prairie Ledger regional desk bulletin for subscribers"
+_WORDS = (
+    "council farmers river budget harvest bridge mayor school storm election tariff grain rail "
+    "clinic teachers drought festival museum court union factory wind solar transit housing"
+).split()
+
+
+def _article(n: int, footer: bool) -> str:
+    rng = random.Random(n)
+    title = f"{rng.choice(_WORDS).title()} plan number {n} divides {rng.choice(_WORDS)} officials"
+    paragraphs = [
+        " ".join(f"The {rng.choice(_WORDS)} {rng.choice(_WORDS)} in district {n} said {rng.choice(_WORDS)} costs rose by {rng.randint(2, 90)} percent." for _ in range(4))
+        for _ in range(3)
+    ]
+    return "\n\n".join([title, *paragraphs, *([FOOTER] if footer else [])]) + "\n"
+
+
+def _age(directory: Path) -> None:
+    """Files written seconds ago are 'racy' (their mtime could repeat); age them as a real folder would be."""
+    for p in directory.rglob("*"):
+        os.utime(p, (1_600_000_000, 1_600_000_000))
+
+
+def _hashes(directory: Path) -> dict[str, str]:
+    return {p.name: io.file_sha256(p) for p in sorted(directory.iterdir())}
+
+
+def _inputs(path: Path, n_synthetic: int, footer_from: int = 0) -> Path:
+    shutil.copytree(SEEDS, path)
+    for n in range(n_synthetic):
+        (path / f"site-{n:02d}.txt").write_text(_article(n, footer=n >= footer_from), encoding="utf-8")
+    _age(path)
+    return path
+
+
+# --- pure logic -----------------------------------------------------------------------
+
+
+def test_plan_reads_only_new_changed_and_untrusted_files():
+    code = "c1"
+    previous = {
+        "same.txt": {"sha256": "a", "fingerprint": "10:1"},
+        "touched.txt": {"sha256": "b", "fingerprint": "10:1"},
+        "gone.txt": {"sha256": "c", "fingerprint": "10:1"},
+        "racy.txt": {"sha256": "d", "fingerprint": None},
+    }
+    cached = {incremental.ingest_key(p, e["sha256"], code) for p, e in previous.items()}
+    prints = {"same.txt": "10:1", "touched.txt": "10:2", "racy.txt": None, "new.txt": "5:5"}
+    plan = incremental.plan(sorted(prints), prints, previous, cached, code, keep_removed=False)
+    assert plan.unchanged == {"same.txt": "a"}
+    assert plan.to_read == ["new.txt", "racy.txt", "touched.txt"]
+    assert plan.known == {"touched.txt": "b", "racy.txt": "d"}
+    assert plan.removed == ["gone.txt"] and plan.kept == {}
+    kept = incremental.plan(sorted(prints), prints, previous, cached, code, keep_removed=True)
+    assert kept.kept == {"gone.txt": "c"}
+    # Another code version: nothing cached is valid, everything is read again.
+    other = incremental.plan(sorted(prints), prints, previous, cached, "c2", keep_removed=True)
+    assert other.unchanged == {} and other.known == {} and other.kept == {}
+
+
+def test_analysis_key_changes_only_for_documents_holding_a_new_template_line():
+    docs = pl.DataFrame({"source_file": ["a.txt", "b.txt"], "raw_sha256": ["1", "2"], "raw_text": [f"Story A\n{FOOTER}\n", "Story B\nNo footer here\n"]})
+    lines = incremental.document_lines(docs)
+    before = incremental.analysis_keys(docs, lines, frozenset({"unrelated line"}), "s", "c")
+    after = incremental.analysis_keys(docs, lines, frozenset({"unrelated line", line_key(FOOTER.upper() + "  ")}), "s", "c")
+    assert before[0] != after[0] and before[1] == after[1]
+    assert incremental.analysis_keys(docs, lines, frozenset(), "other options", "c")[1] != before[1]
+
+
+def test_cleaning_depends_only_on_the_template_lines_a_document_holds():
+    """The contract the analysis key relies on; fails if boilerplate starts using templates otherwise."""
+    texts = [_article(n, footer=True) for n in range(6)] + [(SEEDS / p).read_text() for p in sorted(os.listdir(SEEDS))]
+    templates = template_line_keys(texts) | {"some other sites template line"}
+    assert line_key(FOOTER) in templates
+    for raw in texts:
+        own = {line_key(s) for s in raw.split("\n") if s.strip()} & templates
+        assert cleaned(raw, templates) == cleaned(raw, frozenset(own))
+        assert set(incremental.line_hashes(raw)) >= {incremental._hash64(k) for k in own}
+
+
+def _item(n_rows: int, tag: str) -> ShardResult:
+    frame = pl.DataFrame({"article_id": [tag] * n_rows, "i": list(range(n_rows))}, schema={"article_id": pl.Utf8, "i": pl.Int64})
+    return ShardResult({"things": frame}, [StageReport("count", 1, n_rows, {"dropped": 1} if n_rows == 0 else {})])
+
+
+def test_batches_split_exactly_and_come_back_in_key_order():
+    items = incremental.batch([("k1", _item(2, "x")), ("k2", _item(0, "y")), ("k3", _item(3, "z"))])
+    tables, reports = incremental.results(items, ["k3", "k1"])
+    assert tables["things"]["article_id"].to_list() == ["z", "z", "z", "x", "x"]
+    assert tables["things"]["i"].to_list() == [0, 1, 2, 0, 1]
+    assert [r.as_dict() for r in reports] == [{"stage": "count", "rows_in": 2, "rows_out": 5, "removed": {}}]
+    with pytest.raises(KeyError):
+        incremental.results(items, ["k4"])
+
+
+def test_store_keeps_whole_segments_prunes_and_compacts(tmp_path, monkeypatch):
+    store = ResultStore(tmp_path / "s")
+    store.put(incremental.batch([("k1", _item(1, "a")), ("k2", _item(2, "b"))]))
+    store.put(incremental.batch([("k3", _item(1, "c"))]))
+    (tmp_path / "s" / ".half-written.tmp").mkdir()  # a crashed write: ignored
+    reopened = ResultStore(tmp_path / "s")
+    assert reopened.keys() == {"k1", "k2", "k3"}
+    got = reopened.get(["k2", "k3", "missing"])
+    assert sorted(got.keys) == ["k2", "k3"] and got.tables["things"].height == 3
+    reopened.retain({"k1", "k2"})
+    assert len(list((tmp_path / "s").glob("[!.]*"))) == 1
+    monkeypatch.setattr("pipeline.state.MAX_SEGMENTS", 1)
+    reopened.put(incremental.batch([("k4", _item(1, "d"))]))
+    reopened.retain({"k2", "k4"})
+    again = ResultStore(tmp_path / "s")
+    assert again.keys() == {"k2", "k4"} and len(list((tmp_path / "s").glob("[!.]*"))) == 1
+    assert again.get(["k2"]).tables["things"]["article_id"].to_list() == ["b", "b"]
+
+
+def test_code_version_is_stable_and_state_lives_beside_the_output(tmp_path):
+    assert code_version() == code_version() and len(code_version()) == 16
+    assert default_state_dir(str(tmp_path / "data")) == tmp_path / ".data.state"
+    assert not default_state_dir("s3://bucket/data").is_relative_to(tmp_path)
+
+
+# --- the flow -------------------------------------------------------------------------
+
+
+def test_incremental_build_equals_a_full_rebuild(prefect_harness, tmp_path):
+    inp = _inputs(tmp_path / "in", n_synthetic=5, footer_from=1)  # the footer is in 4 documents: not yet a template
+    out = tmp_path / "inc" / "data"
+    first = flows.build_dataset(input=str(inp), out=str(out), shard_size=3)
+    assert first["incremental"]["documents_analysed"] == first["articles"] + first["rejected"] == 10
+
+    same = flows.build_dataset(input=str(inp), out=str(out), shard_size=3)
+    assert same["nothing_to_do"] and same["incremental"]["files_read"] == 0 and same["articles"] == first["articles"]
+
+    (inp / "site-05.txt").write_text(_article(5, footer=True), encoding="utf-8")  # 5th footer: now a template line
+    (inp / "site-06.txt").write_text(_article(6, footer=False), encoding="utf-8")
+    (inp / "000_f497f5fc9ee5aba9.txt").write_text((SEEDS / "000_f497f5fc9ee5aba9.txt").read_text() + "\nA late correction was added.\n")
+    (inp / "site-00.txt").unlink()
+    _age(inp)
+    second = flows.build_dataset(input=str(inp), out=str(out), shard_size=3)
+    # 2 new + 1 changed decoded; those 3 plus the 4 older documents holding the new template line re-analysed.
+    assert second["incremental"] | {"kept": 0} == {"files_read": 3, "files_decoded": 3, "documents_analysed": 7, "removed": 1, "kept": 0}
+
+    full = flows.build_dataset(input=str(inp), out=str(tmp_path / "full" / "data"), shard_size=1000)
+    assert _hashes(out) == _hashes(tmp_path / "full" / "data")
+    arts = pl.read_parquet(out / "articles.parquet")
+    assert "site-00.txt" not in arts["source_file"].to_list() and full["articles"] == second["articles"]
+    assert not any(FOOTER in t for t in arts["text"])
+    assert load_index(default_state_dir(str(out)))["inputs"].keys() == {p.name for p in inp.iterdir()}
+
+
+def test_removed_files_stay_with_keep_removed_and_touching_reads_without_work(prefect_harness, tmp_path):
+    inp = _inputs(tmp_path / "in", n_synthetic=2)
+    out = tmp_path / "data"
+    flows.build_dataset(input=str(inp), out=str(out), keep_removed=True)
+    (inp / "site-01.txt").unlink()
+    kept = flows.build_dataset(input=str(inp), out=str(out), keep_removed=True)
+    assert kept["incremental"]["kept"] == 1 and kept["articles"] == 7
+    assert "site-01.txt" in pl.read_parquet(out / "articles.parquet")["source_file"].to_list()
+    dropped = flows.build_dataset(input=str(inp), out=str(out))
+    assert dropped["articles"] == 6 and not dropped["nothing_to_do"]
+    os.utime(inp / "site-00.txt", (1_700_000_000, 1_700_000_000))  # touched, same bytes: read, not decoded
+    touched = flows.build_dataset(input=str(inp), out=str(out))
+    assert touched["nothing_to_do"] and touched["incremental"]["files_read"] == 1
+    shutil.rmtree(out)  # a missing output is rebuilt from the cache
+    rebuilt = flows.build_dataset(input=str(inp), out=str(out))
+    assert not rebuilt["nothing_to_do"] and rebuilt["incremental"]["files_decoded"] == 0 and rebuilt["incremental"]["documents_analysed"] == 0
+
+
+def test_a_crashed_run_resumes_without_redoing_finished_shards(prefect_harness, tmp_path, monkeypatch):
+    inp = _inputs(tmp_path / "in", n_synthetic=3)
+    real = build.analysed
+
+    def fails_on_one(docs, templates, options=build.BuildOptions()):
+        if docs["source_file"][0] == "site-02.txt":
+            raise RuntimeError("worker lost")
+        return real(docs, templates, options)
+
+    monkeypatch.setattr(build, "analysed", fails_on_one)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        flows.build_dataset(input=str(inp), out=str(tmp_path / "data"), shard_size=2)
+    monkeypatch.setattr(build, "analysed", real)
+    resumed = flows.build_dataset(input=str(inp), out=str(tmp_path / "data"), shard_size=2)
+    # Documents in path order, 2 per shard: only the shard holding site-01 and site-02 is redone.
+    assert resumed["incremental"]["files_read"] == resumed["incremental"]["files_decoded"] == 0
+    assert resumed["incremental"]["documents_analysed"] == 2 and resumed["articles"] == 8
+
+
+def test_transient_read_errors_are_retried_and_permanent_ones_become_rejects(prefect_harness, tmp_path, monkeypatch):
+    inp = _inputs(tmp_path / "in", n_synthetic=2)
+    monkeypatch.setattr(flows, "READ_RETRY_DELAYS", [0, 0, 0])
+    real = io.read_input
+    failures = {"site-00.txt": 1, "site-01.txt": 99}
+
+    def flaky(root, source_file, raise_transient=False):
+        if failures.get(source_file, 0) > 0:
+            failures[source_file] -= 1
+            err = OSError(errno.EIO, os.strerror(errno.EIO))
+            if raise_transient:
+                raise err
+            return io.InputFile(source_file, None, None, "unreadable", f"cannot read the file: {err.strerror}")
+        return real(root, source_file, raise_transient)
+
+    monkeypatch.setattr(io, "read_input", flaky)
+    summary = flows.build_dataset(input=str(inp), out=str(tmp_path / "data"))
+    rejects = pl.read_parquet(tmp_path / "data" / "rejects.parquet")
+    assert dict(zip(rejects["source_file"], rejects["reason"])) == {"site-01.txt": "unreadable"}
+    assert summary["articles"] == 6 and failures == {"site-00.txt": 0, "site-01.txt": 96}  # 3 transient failures retried, the 4th attempt records it
+
+
+def test_concurrent_builds_take_turns_or_skip_and_never_mix(prefect_harness, tmp_path):
+    inp = _inputs(tmp_path / "in", n_synthetic=2)
+    out = tmp_path / "data"
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(flows.build_dataset(input=str(inp), out=str(out)))
+        except Exception as err:  # surfaced by the assertion below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(results) == 2 and sorted(r["nothing_to_do"] for r in results) == [False, True]
+    schemas.validated(io.read_dataset(out, list(schemas.TABLES)), schemas.TABLES)
+    with io.dataset_lock(out):
+        skipped = flows.build_dataset(input=str(inp), out=str(out), skip_if_busy=True)
+    assert skipped["skipped"]
+
+
+def test_fsspec_urls_for_input_and_output(prefect_harness, tmp_path):
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    for p in sorted(SEEDS.iterdir()):
+        fs.pipe(f"/news-in/{p.name}", p.read_bytes())
+    summary = flows.build_dataset(input="memory://news-in", out="memory://news-out", state=str(tmp_path / "state"))
+    local = flows.build_dataset(input=str(SEEDS), out=str(tmp_path / "data"))
+    assert summary["articles"] == local["articles"] == 5
+    assert fs.cat("/news-out/articles.parquet") == (tmp_path / "data" / "articles.parquet").read_bytes()
+    assert flows.build_dataset(input="memory://news-in", out="memory://news-out", state=str(tmp_path / "state"))["nothing_to_do"]

@@ -1,0 +1,138 @@
+import polars as pl
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline.quantities import quantities, quantity_records, quantity_spans, singular
+from schemas.quantities import Quantities
+from schemas.validate import validated
+
+# Excerpt from Wikinews, "Magnitogorsk apartment building collapses after explosion, dozens dead"
+# (2019-01-04), CC BY 2.5, https://en.wikinews.org/wiki/Magnitogorsk_apartment_building_collapses_after_explosion,_dozens_dead
+WIKINEWS = (
+    "The 1973 building was home to over 1,000 people; 48 apartments were damaged. Rescuers recovered "
+    "at least ten survivors. He was told of \"presumably between 36 and 40 people under the rubble\"."
+)
+
+
+def found(text: str) -> list[tuple]:
+    return [(q.text, q.value, q.low, q.high, q.unit, q.currency, q.qualifier) for q in quantity_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There are 2,500 US troops in Iraq", [("2,500 US troops", 2500, None, None, "troop", None, "exact")]),
+        ("around 2,500 soldiers remain", [("around 2,500 soldiers", 2500, None, None, "soldier", None, "approximate")]),
+        ("an attack left at least 30 dead", [("at least 30 dead", 30, None, None, "dead", None, "at_least")]),
+        ("up from 170,000 in 2007", [("170,000", 170000, None, None, None, None, "exact")]),
+        ("militias fired hundreds of rockets", [("hundreds of rockets", 200, None, None, "rocket", None, "at_least")]),
+        ("tens of thousands of people marched", [("tens of thousands of people", 20000, None, None, "people", None, "at_least")]),
+        ("a campaign of nearly two decades", [("nearly two decades", 2, None, None, "decade", None, "approximate")]),
+        ("The US is providing $100 million for aid", [("$100 million", 1e8, None, None, None, "USD", "exact")]),
+        ("a 2.3bn euros deal and £1.2m fine", [("2.3bn euros", 2.3e9, None, None, None, "EUR", "exact"), ("£1.2m", 1.2e6, None, None, None, "GBP", "exact")]),
+        ("paid HK$ 10.05 billion and 125 million Australian dollars", [("HK$ 10.05 billion", 1.005e10, None, None, None, "HKD", "exact"), ("125 million Australian dollars", 1.25e8, None, None, None, "AUD", "exact")]),
+        ("The tower is 40 000 km away", [("40 000 km", 40000, None, None, "kilometre", None, "exact")]),
+        ("between 30 and 40 people and 30-40 cars", [("between 30 and 40 people", 35, 30, 40, "people", None, "range"), ("30-40 cars", 35, 30, 40, "car", None, "range")]),
+        ("up to 20% of voters; less than 5 per cent", [("up to 20%", 20, None, None, "percent", None, "at_most"), ("less than 5 per cent", 5, None, None, "percent", None, "at_most")]),
+        ("a dozen eggs, two thousand men, thirty casualties", [("a dozen eggs", 12, None, None, "egg", None, "exact"), ("two thousand men", 2000, None, None, "man", None, "exact"), ("thirty casualties", 30, None, None, "casualty", None, "exact")]),
+        ("a 20-year deployment and 2.5m people", [("20-year", 20, None, None, "year", None, "exact"), ("2.5m people", 2.5e6, None, None, "people", None, "exact")]),
+        ("the troops left 18 years ago", [("18 years", 18, None, None, "year", None, "exact")]),
+        ("temperatures of -5 degrees", [("-5 degrees", -5, None, None, "degree", None, "exact")]),
+        ("It lost 25 pounds but sold for 5 million pounds", [("25 pounds", 25, None, None, "pound", None, "exact"), ("5 million pounds", 5e6, None, None, None, "GBP", "exact")]),
+        ("shares fell 34 cents", [("34 cents", 34, None, None, "cent", None, "exact")]),
+        ("about two-thirds of members", [("about two-thirds", 2 / 3, None, None, None, None, "approximate")]),
+    ],
+)
+def test_quantities_with_unit_currency_and_qualifier(text, expected):
+    assert found(text) == [tuple(pytest.approx(x) if isinstance(x, float | int) and not isinstance(x, bool) else x for x in row) for row in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Their first one-on-one meeting was in the Oval Office.",
+        "the post-9/11 era after World War II",
+        "He came 21st; it was the first time and the second try.",
+        "COVID-19 cases rose and F-16 jets flew; see 192.168.1.2 or call +1-222-333-4444.",
+        "John Smith, 45, said the G7 and MH17 talks were over.",
+        "It happened on October 10, 2021 at 6am, or 10:30 p.m. in 2003.",
+        "The score was 3-1 in No. 10 and Article 5 applies.",
+        "That one is really good, and no one came.",
+        "Visit https://example.com/page?id=30%25 or mail a1@b2.com",
+        "Agent 007 and code 0000",
+    ],
+)
+def test_not_quantities(text):
+    assert found(text) == []
+
+
+def test_seed_like_counts_keep_years_out():
+    assert [q.text for q in quantity_spans("There are currently 2,500 US troops in Iraq, up from 170,000 in 2007 after the invasion.")] == [
+        "2,500 US troops",
+        "170,000",
+    ]
+    assert [q.text for q in quantity_spans("He sent 2000 troops in 2019.")] == ["2000 troops"]
+
+
+def test_wikinews_excerpt():
+    assert found(WIKINEWS) == [
+        ("over 1,000 people", 1000, None, None, "people", None, "at_least"),
+        ("48 apartments", 48, None, None, "apartment", None, "exact"),
+        ("at least ten survivors", 10, None, None, "survivor", None, "at_least"),
+        ("between 36 and 40 people", 38, 36, 40, "people", None, "range"),
+    ]
+
+
+@pytest.mark.parametrize(("plural", "lemma"), [("troops", "troop"), ("casualties", "casualty"), ("witnesses", "witness"), ("children", "child"), ("people", "people"), ("bus", "bus")])
+def test_singular(plural, lemma):
+    assert singular(plural) == lemma
+
+
+def _frames(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    articles = pl.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published_date": [None] * len(texts)}, schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
+    rows = []
+    for aid, text in texts.items():
+        start = 0
+        for i, part in enumerate(text.split(". ")):
+            end = start + len(part) + (1 if start + len(part) < len(text) else 0)
+            rows.append({"sentence_id": f"{aid[:8]}{i:08d}", "article_id": aid, "position": i, "text": text[start:end], "start": start, "end": end})
+            start = end + 1
+    return articles, pl.DataFrame(rows, schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32})
+
+
+TEXTS = {
+    "a" * 16: "About 2,500 troops stay. Between 30 and 40 people died. It cost $5 million.",
+    "b" * 16: "Some 600 protesters marched. Up to 20% voted.",
+}
+
+
+def test_frame_validates_and_is_shard_independent():
+    articles, sentences = _frames(TEXTS)
+    table = quantities(articles, sentences)
+    validated({"articles": articles, "sentences": sentences, "quantities": table}, {"quantities": Quantities})
+    assert table["text"].to_list() == ["About 2,500 troops", "Between 30 and 40 people", "$5 million", "Some 600 protesters", "Up to 20%"]
+    shards = [quantities(articles[i:i + 1], sentences.filter(pl.col("article_id") == articles["article_id"][i])) for i in (1, 0)]
+    assert pl.concat(shards).sort("article_id", "start", "end").equals(table)
+    assert quantities(articles.reverse(), sentences.reverse()).equals(table)
+
+
+def test_records_are_the_annotate_dicts():
+    articles, sentences = _frames(TEXTS)
+    records = quantity_records(quantities(articles, sentences))
+    assert records["b" * 16][1] == {"start": 29, "end": 38, "text": "Up to 20%", "value": 20.0, "low": None, "high": None, "unit": "percent", "currency": None, "qualifier": "at_most"}
+
+
+def test_schema_rejects_range_without_bounds():
+    articles, sentences = _frames(TEXTS)
+    table = quantities(articles, sentences).with_columns(pl.lit("range").alias("qualifier"))
+    with pytest.raises(Exception, match="range_has_bounds"):
+        validated({"articles": articles, "sentences": sentences, "quantities": table}, {"quantities": Quantities})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*"0123456789 ,.-$%£€aoutenm", " million", " people", " dozen", " at least ", " between ", " and ", "two", "one"]), max_size=30))
+def test_spans_always_match_text(pieces):
+    text = "".join(pieces)
+    for q in quantity_spans(text):
+        assert text[q.start:q.end] == q.text
+        assert (q.low is None) == (q.qualifier != "range")

@@ -1,0 +1,57 @@
+"""`python -m pipeline serve`: a local Prefect server is started, the deployment runs when triggered, all stops cleanly."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from pipeline import serve
+from tests.conftest import ROOT, SEEDS
+
+
+def _wait_for_line(proc: subprocess.Popen, needle: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        if needle in line:
+            return line
+    raise AssertionError(f"{needle!r} not printed in {seconds} s; output:\n{''.join(seen)}")
+
+
+def test_served_deployment_runs_when_triggered_and_stops_with_its_server(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")} | {
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PYTHONPATH": str(ROOT),
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    out = tmp_path / "data"
+    port = serve.free_port()
+    cmd = [sys.executable, "-m", "pipeline", "serve", "--cron", "0 0 1 1 *", "--input", str(SEEDS), "--out", str(out), "--port", str(port)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = _wait_for_line(proc, "serving deployment", 90)
+        api = f"http://127.0.0.1:{port}/api"
+        assert api in line and "0 0 1 1 *" in line
+        trigger = (
+            "from prefect.deployments import run_deployment\n"
+            "run = run_deployment('scheduled-build/newsclean', timeout=60, poll_interval=1)\n"
+            "print(run.state.type.value)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", trigger], env=env | {"PREFECT_API_URL": api}, capture_output=True, text=True, timeout=90)
+        assert done.stdout.strip().endswith("COMPLETED"), done.stdout + done.stderr
+        assert (out / "manifest.json").exists() and (tmp_path / ".data.state" / "prefect" / "prefect.db").exists()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    assert proc.returncode == 0
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)
+        raise AssertionError("the local Prefect server still answers after serve exited")
+    except OSError:
+        pass
