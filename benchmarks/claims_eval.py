@@ -1,11 +1,14 @@
 """Claim extraction and grouping measured against the hand annotation of the seeds.
 
     python benchmarks/claims_eval.py [--gold tests/gold/seed_claims.jsonl] [--seeds seeds] [--speed-corpus PATH] [--show]
+    python benchmarks/claims_eval.py --gold tests/gold/invented_claims.jsonl
 
 Runs the real stages on the seed files (cleaning, sentences, entities, quantities, dates, claims,
 grouping) and compares with `tests/gold/seed_claims.jsonl`, one line per gold claim: seed
 prefix, the text of the sentence holding it, its kind, and a group label shared by the claims
-that assert the same thing. A predicted claim matches an unused gold claim of the same seed and
+that assert the same thing. A gold file may carry its own clean articles as lines
+`{"article", "published_date", "text"}` (tests/gold/invented_claims.jsonl does); the seeds are
+then not read and a claim line's "seed" names its article. A predicted claim matches an unused gold claim of the same seed and
 kind whose sentence is the predicted claim's sentence (whitespace-insensitive; either may
 contain the other, as sentence splitting may differ). Prints claim precision/recall/F1 (overall
 and per kind), pairwise grouping precision/recall over matched claims, the number of sources
@@ -104,6 +107,10 @@ def _report(gold: list[dict], predicted: list[dict], show: bool) -> None:
             found = [predicted[p]["n_sources"] for g, p in pairs if gold[g]["group"] == label]
             print(f"  {label:<24} {n} -> {max(found) if found else '-'}")
     if show:
+        for title, pairs_shown in (("FP pair", same_pred - same_gold), ("FN pair", same_gold - same_pred)):
+            for a, b in sorted(pairs_shown):
+                if a in group_of and b in group_of:
+                    print(f"{title} {gold[a]['group']:<22} {gold[b]['group']:<22} {gold[a]['seed']} {gold[a]['sentence'][:50]!r} | {gold[b]['seed']} {gold[b]['sentence'][:50]!r}")
         used = {p for _, p in pairs}
         for p, claim in enumerate(predicted):
             mark = "  " if p in used else "FP"
@@ -134,10 +141,19 @@ def main() -> None:
     parser.add_argument("--speed-corpus", default=str(ROOT.parent / "shared" / "corpora" / "wikinews" / "wikinews-2019-2020.jsonl"))
     parser.add_argument("--show", action="store_true", help="list every predicted claim and every missed gold claim")
     args = parser.parse_args()
-    gold = [json.loads(line) for line in Path(args.gold).open(encoding="utf-8")]
-    files = sorted(Path(args.seeds).glob("*.txt"))
-    articles = _articles([(f.stem.split("_")[1], f.read_text(encoding="utf-8")) for f in files])
-    seed_of = {f.stem.split("_")[1]: f.stem.split("_")[0] for f in files}
+    lines = [json.loads(line) for line in Path(args.gold).open(encoding="utf-8")]
+    gold = [line for line in lines if "article" not in line]
+    own = [line for line in lines if "article" in line]
+    if own:
+        articles = pl.DataFrame(
+            [{"article_id": r["article"], "text": r["text"], "published_date": r.get("published_date")} for r in own],
+            schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Utf8},
+        ).with_columns(pl.col("published_date").str.to_date())
+        seed_of = {r["article"]: r["article"] for r in own}
+    else:
+        files = sorted(Path(args.seeds).glob("*.txt"))
+        articles = _articles([(f.stem.split("_")[1], f.read_text(encoding="utf-8")) for f in files])
+        seed_of = {f.stem.split("_")[1]: f.stem.split("_")[0] for f in files}
     sents, grouped, _ = _stages(articles)
     sentence_text = dict(zip(sents["sentence_id"].to_list(), sents["text"].to_list()))
     predicted = [

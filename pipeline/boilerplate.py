@@ -1,9 +1,10 @@
 """Boilerplate removal: raw page text -> clean article body plus the removed spans.
 
 The main body is found at document level (the best-scoring run of prose lines, so
-navigation, teaser lists and footers around it go); inside it, lines are removed by
-pattern (read-more links, calls to action, ads, captions...) and by a topical test for
-headlines of unrelated stories injected by related-story widgets.
+navigation, teaser lists and footers around it go; teaser lists whose summaries are real
+prose are trimmed by layout and topic); inside it, lines are removed by pattern (read-more
+links, calls to action, ads, captions...) and by a topical test for headlines of unrelated
+stories injected by related-story widgets.
 """
 
 from __future__ import annotations
@@ -109,7 +110,12 @@ _BARE = {
         comentarios?
         coment[áa]rios?
         komentar
-        commenti""",
+        commenti
+        комментари[йия]
+        \d+ комментари[йяев]{0,2}
+        отзывы
+        ответить
+        (?:добавить|оставить|написать) (?:комментарий|отзыв)""",
     "call_to_action": r"""
         print(?: this)?(?: article| story| page)?
         e-mail(?: this)?(?: article| story)?
@@ -147,6 +153,9 @@ _BARE = {
         register""",
     "navigation": r"""
         home
+        главная
+        поиск
+        меню
         menu
         search
         sections?
@@ -209,6 +218,12 @@ _SEPARATED = {
         previous (?:article|post|story)
         prev (?:article|post|story)
         lire (?:aussi|également|la suite)
+        читайте (?:также|еще|ещё)
+        смотрите также
+        похожие (?:статьи|записи|новости|материалы)
+        вам (?:также )?(?:может быть интересно|понравится)
+        самые популярные [^\n:.]{1,30}
+        свежие (?:записи|новости|статьи)
         à lire (?:aussi|également)
         voir aussi
         lesen sie (?:auch|mehr)
@@ -260,6 +275,11 @@ _PREFIX = {
         stay tuned (?:to|with|for)
         stay (?:up to date|informed|connected|in touch) with
         follow us
+        перейти к (?:контенту|содержанию|основному содержанию)
+        поделиться
+        подпишитесь
+        подписаться
+        добавить в избранное
         follow [^\n]{1,60}? on (?:twitter|facebook|instagram|linkedin|youtube|telegram|google)
         like us on
         subscribe (?:to|for|now|today)
@@ -291,6 +311,8 @@ _PREFIX = {
         site index
         site ?map
         about us
+        политика конфиденциальности
+        все права защищены
         contact us
         go to home page
         this (?:website|site) uses cookies
@@ -565,6 +587,14 @@ def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
             for i in _lines_containing(low, lines, literals):
                 if reason[i] is None and units[i] <= max_units and not wrapped[i]:
                     reason[i] = "comments" if "disqus" in text[i].lower() else tag
+    # A line of six words or more said three times on one page is a repeated photo caption or teaser, not prose
+    # of the article (bullets excluded: menus repeat in header and footer, handled as zones).
+    counts = Counter(text)
+    if len(counts) <= len(text) - 2:
+        repeated = {s for s, c in counts.items() if c >= 3 and not _is_bullet(s) and len(s.split()) >= 6}
+        for i in [i for i, s in enumerate(text) if s in repeated]:
+            if reason[i] is None:
+                reason[i] = "caption"
     if template_keys:
         for i, s in enumerate(text):
             if reason[i] is None and line_key(s) in template_keys:
@@ -589,13 +619,14 @@ _PENALTY = {
     "title": -1.0,
     "short": -3.0,  # untagged line too short to be prose (chosen by 5-fold CV on the dev set)
     "bullet": -4.0,  # untagged list item
+    "table": 1.0,  # untagged row of a data table (standings, results): content, though short
 }
 
 
 def _scores(lines: _Lines) -> list[float]:
     """How much each line argues for being article body (prose) or against it."""
     penalty = _PENALTY
-    short, bullet = penalty["short"], penalty["bullet"]
+    short, bullet, table = penalty["short"], penalty["bullet"], penalty["table"]
     out = []
     for r, u, t, s in zip(lines.reason, lines.units, lines.terminal, lines.text):
         if r is not None:
@@ -606,9 +637,19 @@ def _scores(lines: _Lines) -> list[float]:
             out.append(u / 2)
         elif t and u >= 5:
             out.append(0.5)
+        elif _is_bullet(s):
+            out.append(bullet)
         else:
-            out.append(bullet if _is_bullet(s) else short)
+            out.append(table if _is_table_row(s) else short)
     return out
+
+
+def _is_table_row(s: str) -> bool:
+    """A row of figures: three or more numbers making up at least 40 % of the line's tokens, with
+    a label (a line of numbers alone is more often pagination)."""
+    tokens = s.split()
+    numbers = sum(1 for t in tokens if t[0].isdigit())
+    return numbers >= 3 and numbers * 5 >= 2 * len(tokens) and numbers < len(tokens)
 
 
 def _gains(lines: _Lines, scores: list[float]) -> list[float]:
@@ -729,9 +770,22 @@ def _body_end(lines: _Lines, scores: list[float], a: int, b: int) -> int:
 _WORD_RE = re.compile(r"[^\W\d_]\w{2,}")
 
 
+# Kanji and katakana runs: Chinese and Japanese put no spaces between words, so their
+# content "words" are character pairs (hiragana is mostly grammar and is left out).
+_IDEOGRAPH_RUN_RE = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
+
+
 def _stems(text: str) -> list[str]:
-    """Five-letter prefixes of the content words: a cheap stemmer ("fighters" ~ "fighting")."""
-    return [w[:5] for w in _WORD_RE.findall(text.lower()) if w[:5] not in _STOP_STEMS]
+    """Five-letter prefixes of the content words: a cheap stemmer ("fighters" ~ "fighting");
+    character pairs for Chinese and Japanese."""
+    low = text.lower()
+    if low.isascii() or not _WIDE_RE.search(low):
+        return [w[:5] for w in _WORD_RE.findall(low) if w[:5] not in _STOP_STEMS]
+    runs = _IDEOGRAPH_RUN_RE.findall(low)
+    low = _WIDE_RE.sub(" ", low)
+    out = [w[:5] for w in _WORD_RE.findall(low) if w[:5] not in _STOP_STEMS]
+    out += [run[k:k + 2] for run in runs for k in range(len(run) - 1)]
+    return out
 
 
 _QUOTES = "\"'“‘«„"
@@ -953,7 +1007,8 @@ def _tag_body(lines: _Lines, first: int, title: str | None) -> int:
     # boilerplate shows up there, the sign of a page's footer zone.
     if reason[b:].count(None) == n - b:
         b = n
-    if all(r in (None, "title", "metadata") for r in reason[:a]):
+    # An untagged lead-in (a plain article's short opening lines) stays too, unless it is a menu.
+    if all(r in (None, "title", "metadata") for r in reason[:a]) and not _menu(lines, first, a):
         a = first
     for i in range(a):
         if reason[i] is None:
@@ -962,6 +1017,15 @@ def _tag_body(lines: _Lines, first: int, title: str | None) -> int:
         if reason[i] is None:
             reason[i] = "footer"
     return a
+
+
+_MENU_ITEMS = 3  # this many one-to-four-word list items make a run of lines a menu
+
+
+def _menu(lines: _Lines, a: int, b: int) -> bool:
+    """Lines a..b hold a navigation menu: several short list items."""
+    text, units = lines.text, lines.units
+    return sum(1 for i in range(a, b) if units[i] <= 4 and _is_bullet(text[i])) >= _MENU_ITEMS
 
 
 def rebuilt_clean(raw: str, removals: Sequence[Removal]) -> str:

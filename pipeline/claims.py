@@ -24,19 +24,35 @@ not what is true: "the announcement marks the end of World War II" (a translatio
 event claim, and its group shows that only one source makes it.
 
 Grouping: claims of one kind that assert the same thing in any articles share a `group_id`, and
-`n_sources` counts the group's distinct articles. Quantity claims agree when their units match
-(troops and soldiers are one unit; "people" matches any count of people), their values agree
-(2,500 and "around 2,500" do; 2,500 and 3,000 do not), their times overlap or one is unknown, and
-they name a common entity. Event and statement claims agree when their times agree and their
-words (entities, verb class, content words with synonyms folded: "end", "complete", "closure")
-overlap by 60 % of the smaller claim, with a common entity (events) or the same speaker
-(statements). Each claim joins the group of the earliest matching group founder (claims are
-visited by article_id and offset), so a chain of loose pairs cannot merge two claims that do
-not match. Candidates come from blocking (unit and value bucket) and MinHash/LSH (words), so
-grouping is near-linear. `conflicts_with` lists quantity groups with the same unit and the same
-entities whose values cannot both hold, at the same known time or with no time stated in either.
+`n_sources` counts the group's distinct articles. Every claim has places: the countries and
+places it names, by entity or by nationality ("Iraqi Army", "American forces" and "U.S." name
+Iraq and the United States), and, for a count that names none ("the 2,500 remaining soldiers in
+the Asian country"), those its article names most. Two claims can group only when nothing keeps
+them apart: times overlap (a claim with no date speaks of its article's time, within a year;
+"in April" and "by the end of the year" differ even with the year unknown), places nest or both
+articles name them all ("Canada, Kenya" never joins "Canada, Lithuania"), polarity agrees ("will
+not end" never joins "will end"), and different people doing the same thing stay apart.
+Quantity claims must also count the same thing (troops, soldiers and forces are military
+personnel; the dead are a class of their own; "people" matches protesters but not troops; a
+count with no noun takes one named in its clause, "the number of US troops ... around 2,500",
+or the previous number's, "2,500 US troops, up from 170,000") with values that can both hold
+(2,500 and "around 2,500" do; 2,500 and 3,000 do not; "at least 30" allows 300); counts under
+100 also need a shared word beyond the unit ("bomb attack" and "bombing"). Event claims must
+share an action class (end/complete/conclude, withdraw/leave/pull out, train/advise/assist,
+agree/sign/deal, ...) that is the main verb of each unless that verb only frames another action
+("decided to withdraw", "announced the end of", "the withdrawal will be completed"), and 30 % of
+the smaller claim's words; statements need the same named speaker and 60 % of words (or the
+event rule). Dated claims are visited first, then by article and offset; each joins the best
+supported group founder it is compatible with, checked against every member, so a chain of
+loose pairs cannot merge claims that disagree. Candidates come from blocks (unit and value
+bucket; action and place; speaker and word), the latest 200 per key, so grouping is
+near-linear. `conflicts_with` lists quantity groups with a claim of the same unit and places at
+the same time (known and overlapping, or unknown in both) whose values cannot both hold;
+groups sharing an article never conflict (an article giving two values describes a change).
 """
 
+import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
@@ -45,7 +61,8 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dedup import candidate_pairs, content_words, estimated_jaccard, minhash_signatures
+from pipeline.dedup import content_words
+from pipeline.entities import load_gazetteer
 from pipeline.ids import stable_id
 
 KINDS = ("quantity", "event", "statement")
@@ -53,14 +70,14 @@ COLUMNS = (
     "claim_id", "article_id", "sentence_id", "kind", "text", "start", "end", "subject_entity_ids", "predicate",
     "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with",
 )
-MIN_OVERLAP = 0.6
-MIN_SHARED_WORDS = 3
+MIN_SHARED_WORDS = 2
 
 _SCHEMA = {
     "claim_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "kind": pl.Utf8, "text": pl.Utf8,
     "start": pl.Int32, "end": pl.Int32, "subject_entity_ids": pl.List(pl.Utf8), "predicate": pl.Utf8,
     "object": pl.Utf8, "quantity_id": pl.Utf8, "date_id": pl.Utf8, "speaker_entity_id": pl.Utf8,
-    "_words": pl.List(pl.Utf8),
+    # Space-separated: far cheaper to build than list columns, and only grouping reads them.
+    "_words": pl.Utf8, "_actions": pl.Utf8, "_main": pl.Utf8, "_negated": pl.Boolean,
 }
 
 # --- Verbs -----------------------------------------------------------------------------------
@@ -142,32 +159,61 @@ _SYNONYMS = {
     **dict.fromkeys("withdraw withdrew withdrawn withdrawal leave left pull pullout exit depart departure".split(), "withdraw"),
     **dict.fromkeys("kill killed killing dead death die died fatality".split(), "kill"),
     **dict.fromkeys("attack bomb bombing strike struck assault".split(), "attack"),
-    **dict.fromkeys("agree agreed agreement deal accord sign signed".split(), "agree"),
+    **dict.fromkeys("agree agreed agreement deal accord sign signed treaty pact".split(), "agree"),
     **dict.fromkeys("mission operation".split(), "mission"),
-    **dict.fromkeys("advise advising advisory adviser".split(), "advise"),
-    **dict.fromkeys("train training trainer".split(), "train"),
-    **dict.fromkeys("assist assistance support help".split(), "assist"),
+    # Training, advising and assisting an army are one role in news wording.
+    **dict.fromkeys("train training trainer instructor advise advising advisory adviser advisor assist assistance".split(), "train"),
+    **dict.fromkeys("stay remain keep present presence station stationed".split(), "stay"),
+    **dict.fromkeys("meet met meeting talks summit".split(), "meet"),
     **dict.fromkeys("announce announced announcement".split(), "announce"),
-    **dict.fromkeys("invade invasion".split(), "invade"),
+    **dict.fromkeys("invade invasion overthrow oust topple".split(), "invade"),
+    **dict.fromkeys("return back".split(), "return"),
     **dict.fromkeys("deploy deployment".split(), "deploy"),
-    **dict.fromkeys("elect election".split(), "elect"),
+    **dict.fromkeys("elect election vote poll".split(), "elect"),
 }
+# Folded words that name what happens; an event claim's actions are these among its words.
+_ACTIONS = frozenset("end withdraw kill attack agree train stay meet invade return deploy elect".split())
+# Verbs that frame another action rather than being it: in "decided to withdraw" or "signed an
+# agreement ending the mission" the action is in the object, so they need not match.
+_LIGHT = frozenset("""announce decide order call plan start begin continue make take put succeed try want seek vow
+    promise expect aim come confirm declare allow reach agree sign stay remain keep present limit transform help
+    dedicate follow hold carry launch claim need face see mark set""".split())
+# Framing verbs that name no action of their own never count as shared words.
+_FRAMING = _LIGHT - _ACTIONS
 # Titles around names say who, not what: "former President George W. Bush" in two claims about
 # different events must not count as shared words.
 _TITLE_WORDS = set("president former prime minister then-president secretary spokeswoman spokesman chief leader "
                    "general official king queen premier chancellor".split())
-# Counted nouns folded into one unit; "people" matches any unit in _PEOPLE.
+# Counted nouns folded into one class. Generic "people" matches any other count of people; the
+# military and the dead are classes of their own (600 protesters are not 600 troops).
 _UNITS = {
-    **dict.fromkeys("troop soldier force serviceman servicemen personnel marine".split(), "troop"),
-    **dict.fromkeys("dead death fatality casualty victim life killed".split(), "death"),
+    **dict.fromkeys("troop soldier force serviceman servicemen personnel marine fighter sailor airman".split(), "military"),
+    **dict.fromkeys("dead death fatality casualty killed life".split(), "death"),
     **dict.fromkeys("people person individual".split(), "people"),
 }
-_PEOPLE = {"troop", "death", "people", "protester", "civilian", "refugee", "worker", "student", "fighter",
-           "militant", "child", "woman", "man", "resident", "prisoner", "migrant", "voter", "employee", "patient"}
+_PEOPLE = {"people", "protester", "civilian", "refugee", "worker", "student", "militant", "child", "woman", "man",
+           "resident", "prisoner", "migrant", "voter", "employee", "patient", "victim"}
+# A count of people in a clause about killing is a death toll: "killing at least 30 people".
+_KILLING = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|lost (?:their|the) li(?:fe|ves))\b", re.IGNORECASE)
+_UNIT_WORD = re.compile(r"[a-z]+")
 _TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
 _APPROX = 0.1
-# Quantity group founders compared pairwise for conflicts per (unit, subjects) block, at most.
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+# Counts below this are common enough that matching needs a shared word besides the unit.
+_DISTINCT_VALUE = 100
+# An undated claim is taken to speak of its article's time: within a year of publication for
+# grouping, within a month for conflicts.
+_UNDATED_GROUP_DAYS = 365
+_UNDATED_CONFLICT_DAYS = 31
+# Places of an article used for claims that name none themselves ("in the Asian country").
+_CONTEXT_PLACES = 3
+# Claims compared per block key (the latest ones), and quantity claims compared for conflicts per block.
+_MAX_BLOCK = 200
 _MAX_CONFLICT_BLOCK = 500
+# Share of the smaller claim's words two event or statement claims must have in common.
+MIN_OVERLAP = 0.3
+MIN_WORD_OVERLAP = 0.6
+
 
 # --- Clause scanning -------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|n't")
@@ -176,6 +222,10 @@ _CLAUSE_BREAK = re.compile(
     r"up from|down from|having|killing|leaving)\b)|\s+but\s+"
 )
 _TRIM = " \t\n,;:—–-"
+_ADJUNCT = re.compile(r"\b(?:after|before|following|since|until|prior to|ahead of|amid)\b", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no longer)\b|n't\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]*(?:\.[A-Z])*\.?")
 _QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"'}
 _OPENING = re.compile(
     r"\s*(?:as|after|before|following|speaking|ahead|in|on|at|by|with|since|during|prior|for|despite|although|though|if|"
@@ -239,7 +289,7 @@ def _lemma(word: str) -> str | None:
         return lemma
     if len(word) > 4 and word.endswith("ed"):
         stem = word[:-2]
-        return stem + "e" if stem[-1] in "cvzug" else stem
+        return stem + "e" if stem[-1] in "cvzug" or (stem.endswith("at") and stem[-3] not in "aeiou") else stem
     return None
 
 
@@ -446,7 +496,7 @@ def _sentence_claims(sentence: tuple, mentions: list[tuple], quantities: list[tu
         found.append(_claim(sentence_id, base, text, "statement", start, end, subjects, said.lemma,
                             " … ".join(text[s:e] for s, e in content), None,
                             _nearest(dates, base + start, base + end, base + said.start),
-                            speaker, words | {"E:" + e for e in subjects} | ({"S:" + speaker} if speaker else set())))
+                            speaker, words, negated=said.negated))
         # Denied, hoped-for or believed words are not asserted: no claims inside them.
         regions = [] if said.negated or said.lemma in _UNASSERTED else content
         # "..., said X, who took office in May 2020": the writer's own words after the speaker.
@@ -489,27 +539,45 @@ def _clause_claims(sentence_id: str, base: int, text: str, start: int, end: int,
     lemma = predicate[0] if predicate else "be"
     found = []
     counted = [q for q in quantities if q[0] >= base + start and q[1] <= base + end and _counted(text, base, q)]
+    # Names and dates are compared on their own; counted nouns ("800 troops") stay words.
+    spans = [(m[0] + base, m[1] + base) for m in mentions] + [(d[0], d[1]) for d in dates]
+    if counted:
+        # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30").
+        sentence_words = sorted(_words_of(text, base, 0, len(text), spans))
     for q_start, q_end, quantity_id, _unit in counted:
         found.append(_claim(sentence_id, base, text, "quantity", start, end, subjects, lemma, text[q_start - base:q_end - base],
-                            quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, set()))
-    if predicate and subjects and lemma not in _NOT_EVENTS:
-        absolute = [(m[0] + base, m[1] + base) for m in inside]
-        date_spans = [(d[0], d[1]) for d in dates]
-        quantity_spans = [(q[0], q[1]) for q in quantities]
-        words = _words_of(text, base, predicate[1], end, absolute + date_spans + quantity_spans)
-        words |= {"E:" + e for e in subjects} | {"P:" + _SYNONYMS.get(lemma, lemma)}
+                            quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, sentence_words))
+    # A named actor, or a nationality standing for one ("Canadian trainers will ..."); with only a
+    # nationality, a present or past passive ("is needed", "were battle-tested") is a judgement.
+    if predicate and lemma not in _NOT_EVENTS and (subjects or (
+            _text_places(text[start:end]) and not _PASSIVE.search(text, start, predicate[1]))):
+        words = _words_of(text, base, start, end, spans)
+        folded = _SYNONYMS.get(lemma, lemma)
+        words.add(folded)
+        # What happens is named before a time adjunct: "... train the army after the withdrawal".
+        adjunct = _ADJUNCT.search(text, predicate[2], end)
+        acts = {folded} | (_words_of(text, base, start, adjunct.start(), spans) if adjunct else words)
         obj = text[slice(*_trimmed(text, predicate[2], end))]
+        main = "" if lemma in _LIGHT or folded in _LIGHT else folded
+        # "The withdrawal will be completed": ending another action is that action.
+        if main == "end" and acts & (_ACTIONS - {"end"}):
+            main = ""
         found.append(_claim(sentence_id, base, text, "event", start, end, subjects, lemma, obj, None,
-                            _nearest(dates, base + start, base + end, base + predicate[1]), speaker, words))
+                            _nearest(dates, base + start, base + end, base + predicate[1]), speaker, words, main,
+                            bool(_NEGATION.search(text, start, predicate[1])), acts))
     return found
 
 
 def _claim(sentence_id: str, base: int, text: str, kind: str, start: int, end: int, subjects: list[str], predicate: str,
-           obj: str, quantity_id: str | None, date_id: str | None, speaker: str | None, words: set[str]) -> dict:
+           obj: str, quantity_id: str | None, date_id: str | None, speaker: str | None, words: Iterable[str],
+           main: str = "", negated: bool = False, acts: Iterable[str] | None = None) -> dict:
+    words = sorted(words)
     return {
         "sentence_id": sentence_id, "kind": kind, "text": text[start:end], "start": base + start, "end": base + end,
         "subject_entity_ids": subjects, "predicate": predicate, "object": obj, "quantity_id": quantity_id,
-        "date_id": date_id, "speaker_entity_id": speaker, "_words": sorted(words),
+        "date_id": date_id, "speaker_entity_id": speaker, "_words": " ".join(words),
+        "_actions": " ".join(sorted({w for w in (words if acts is None else acts) if w in _ACTIONS} | ({main} if main else set()))),
+        "_main": main, "_negated": negated,
     }
 
 
@@ -539,7 +607,88 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
             rows.append(tuple(row[c] for c in _SCHEMA))
     frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
     frame = frame.join(_quantity_terms(quantities), on="quantity_id", how="left").join(_date_terms(dates), on="date_id", how="left")
-    return frame.select(*COLUMNS[:13], pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id")
+    frame = _with_places(frame, mentions, entities).join(
+        articles.select("article_id", pl.col("published_date").alias("_published")), on="article_id", how="left")
+    return _with_inferred_units(frame.select(*COLUMNS[:13], pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id"))
+
+
+@functools.cache
+def _place_lexicon() -> tuple[dict[str, str], frozenset[str]]:
+    """(demonym or country short form, case-folded -> country name; names of places) from the gazetteer."""
+    gazetteer = load_gazetteer()
+    names = {}
+    for words, name in gazetteer.exact.items():
+        if gazetteer.entries[name].type == "GPE":
+            names[" ".join(words).casefold()] = name
+    # Countries only: "the Asian country" names no place to match on.
+    names.update((d, n) for d, n in gazetteer.demonyms.items() if gazetteer.entries[n].type == "GPE")
+    return names, frozenset(n for n, e in gazetteer.entries.items() if e.type in ("GPE", "LOC"))
+
+
+def _text_places(text: str) -> set[str]:
+    """Countries named by nationality or short form in a text: "Iraqi army", "U.S. soldiers"."""
+    names = _place_lexicon()[0]
+    return {names[w] for w in (m.group().rstrip(".").casefold() for m in _CAPITALISED.finditer(text)) if w in names}
+
+
+def _entity_places(entities: pl.DataFrame) -> dict[str, str]:
+    """Entity id -> the place it is or belongs to: a GPE or LOC itself, or the country an
+    organisation's leading nationality names ("Iraqi Army" -> Iraq, "US Army" -> United States)."""
+    names, places = _place_lexicon()
+    found = {}
+    for entity_id, name, type_ in entities.select("entity_id", "name", "type").iter_rows():
+        if type_ in ("GPE", "LOC") or name in places:
+            found[entity_id] = name
+        elif type_ != "PERSON" and name:
+            first = name.split()[0].rstrip(".").casefold()
+            if first in names:
+                found[entity_id] = names[first]
+    return found
+
+
+def _with_places(frame: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """Adds _places (the claim's own places), _persons (its people) and _context (its article's
+    most mentioned places), each sorted and "|"-separated."""
+    place_of = _entity_places(entities)
+    people = set(entities.filter(pl.col("type") == "PERSON")["entity_id"].to_list())
+    own = ["|".join(sorted({place_of[e] for e in subjects if e in place_of} | _text_places(text)))
+           for subjects, text in frame.select("subject_entity_ids", "text").iter_rows()]
+    persons = ["|".join(sorted(set(subjects) & people)) for subjects in frame["subject_entity_ids"].to_list()]
+    counted = (
+        mentions.select("article_id", pl.col("entity_id").replace_strict(place_of, default=None, return_dtype=pl.Utf8).alias("place"))
+        .drop_nulls().group_by("article_id", "place").len()
+        .sort("article_id", "len", "place", descending=[False, True, False])
+        .group_by("article_id", maintain_order=True).agg(pl.col("place").head(_CONTEXT_PLACES).sort().str.join("|").alias("_context"))
+    )
+    return frame.with_columns(pl.Series("_places", own, dtype=pl.Utf8), pl.Series("_persons", persons, dtype=pl.Utf8)
+                              ).join(counted, on="article_id", how="left")
+
+
+def _with_inferred_units(frame: pl.DataFrame) -> pl.DataFrame:
+    """Quantity claims get a unit class when the quantity stage found no counted noun: a counted
+    noun named in the clause ("the number of US troops ... has been around 2,500"), else the unit
+    and places of the sentence's previous number ("2,500 US troops, up from 170,000 in 2007").
+    A count of people in a clause about killing becomes a death toll."""
+    if frame.is_empty():
+        return frame
+    units, places = frame["_unit"].to_list(), frame["_places"].to_list()
+    previous: tuple[str, str, str] | None = None
+    for i, (kind, sentence_id, text) in enumerate(frame.select("kind", "sentence_id", "text").iter_rows()):
+        if kind != "quantity":
+            continue
+        if units[i] is None:
+            named = [_UNITS.get(w) or _UNITS[w[:-1]] for w in _UNIT_WORD.findall(text.lower())
+                     if w in _UNITS or (w.endswith("s") and w[:-1] in _UNITS)]
+            if named:
+                units[i] = named[0]
+            elif previous is not None and previous[0] == sentence_id:
+                units[i] = previous[1]
+                places[i] = places[i] or previous[2]
+        if units[i] in _PEOPLE and _KILLING.search(text):
+            units[i] = "death"
+        if units[i] is not None:
+            previous = (sentence_id, units[i], places[i])
+    return frame.with_columns(pl.Series("_unit", units, dtype=pl.Utf8), pl.Series("_places", places, dtype=pl.Utf8))
 
 
 def _quantity_terms(quantities: pl.DataFrame) -> pl.DataFrame:
@@ -576,111 +725,204 @@ def _date_terms(dates: pl.DataFrame) -> pl.DataFrame:
         .when(granularity == "decade").then(value.dt.offset_by("10y").dt.offset_by("-1d"))
         .otherwise(value)
     )
-    return dates.select("date_id", value.alias("_from"), last.alias("_to"))
+    # The month alone still tells dates apart when the year is unresolved: "in April" is not "by
+    # the end of the year", whatever the year.
+    text = pl.col("text").str.to_lowercase()
+    named = pl.lit(None, dtype=pl.Int8)
+    for number, name in reversed(list(enumerate(_MONTHS, 1))):
+        named = pl.when(text.str.contains(rf"\b{name}")).then(pl.lit(number, dtype=pl.Int8)).otherwise(named)
+    month = (
+        pl.when(granularity.is_in(["day", "month"]) & value.is_not_null()).then(value.dt.month().cast(pl.Int8))
+        .when(granularity.is_in(["day", "month"])).then(
+            pl.when(text.str.contains(r"\bend of (?:the |this |next |last )?year\b")).then(pl.lit(12, dtype=pl.Int8)).otherwise(named))
+    )
+    return dates.select("date_id", value.alias("_from"), last.alias("_to"), month.alias("_month"))
 
 
 # --- Grouping --------------------------------------------------------------------------------
-def _times_agree(a: dict, b: dict) -> bool:
-    """Overlapping intervals, or either time unknown."""
-    if a["_from"] is None or b["_from"] is None:
-        return True
-    return a["_from"] <= b["_to"] and b["_from"] <= a["_to"]
+# Words that only say what is counted; two counts sharing nothing else share no context.
+_COUNTED_WORDS = frozenset(set(_UNITS) | _PEOPLE | {"troop", "kill", "number"})
+
+
+def _windows(claims: pl.DataFrame) -> pl.DataFrame:
+    """Adds the time windows used to group (_gfrom, _gto) and to find conflicts (_cfrom, _cto):
+    the claim's own date, else a window around its article's publication, else null (unknown)."""
+    published = pl.col("_published")
+    return claims.with_columns(
+        pl.coalesce("_from", published - pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gfrom"),
+        pl.coalesce("_to", published + pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gto"),
+        pl.coalesce("_from", published - pl.duration(days=_UNDATED_CONFLICT_DAYS)).alias("_cfrom"),
+        pl.coalesce("_to", published + pl.duration(days=_UNDATED_CONFLICT_DAYS)).alias("_cto"),
+    )
+
+
+def _overlap(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None, b_to: dt.date | None) -> bool:
+    """Overlapping intervals, or either unknown."""
+    return a_from is None or b_from is None or (a_from <= b_to and b_from <= a_to)
 
 
 def _units_agree(a: str | None, b: str | None) -> bool:
-    return a == b or (a == "people" and b in _PEOPLE) or (b == "people" and a in _PEOPLE)
+    return a is not None and (a == b or (a == "people" and b in _PEOPLE) or (b == "people" and a in _PEOPLE))
 
 
 def _unit_block(unit: str | None) -> str:
     return "people" if unit in _PEOPLE else str(unit)
 
 
-def _value_buckets(low: float, high: float) -> range:
-    """Log-scale buckets (factor 1.25) an interval spans; values within 20 % share or touch one."""
-    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)) or low <= 0:
+def _prepared(row: dict) -> dict:
+    """The row with the sets grouping compares, built once."""
+    row["_words"] = frozenset(row["_words"].split()) - _FRAMING
+    row["_actions"] = frozenset(row["_actions"].split())
+    row["_places"] = frozenset(filter(None, row["_places"].split("|")))
+    row["_context"] = frozenset(filter(None, (row["_context"] or "").split("|")))
+    row["_persons"] = frozenset(filter(None, row["_persons"].split("|")))
+    row["_subjects"] = frozenset(row["subject_entity_ids"])
+    # The quantity's own words ("five miles") say what is counted, not what it is about.
+    row["_counted"] = content_words(row["object"]) if row["kind"] == "quantity" else frozenset()
+    return row
+
+
+def _quantity_places(row: dict) -> frozenset[str]:
+    """A count's places: its clause's, else its article's ("the soldiers in the Asian country")."""
+    return row["_places"] or row["_context"]
+
+
+def _places_agree(a: dict, b: dict) -> bool:
+    """Places that can describe one thing: one claim's places are all named by the other claim
+    or its article. "Iraq" and "United States, Iraq" can; "Canada, Kenya" and "Canada,
+    Lithuania" cannot. Else each claim's article must name the other's places too: "US
+    soldiers in the country" can join "troops in Iraq" when both articles are about both."""
+    own_a, own_b = a["_places"], b["_places"]
+    if own_a <= own_b or own_b <= own_a:
+        return True
+    both = own_a | own_b
+    return both <= own_a | a["_context"] and both <= own_b | b["_context"]
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    """Nothing keeps the two claims apart: times, places, speaker, unit and value all agree."""
+    if not _overlap(a["_gfrom"], a["_gto"], b["_gfrom"], b["_gto"]) or a["_negated"] != b["_negated"]:
+        return False
+    if (a["_from"] is None or b["_from"] is None) and None not in (a["_month"], b["_month"]) and a["_month"] != b["_month"]:
+        return False
+    if a["kind"] == "quantity":
+        return (_units_agree(a["_unit"], b["_unit"]) and a["_low"] is not None and b["_low"] is not None
+                and a["_low"] <= b["_high"] and b["_low"] <= a["_high"]
+                and _places_agree(a, b))
+    # Unattributed words ("one resident told ...") are nobody's in particular.
+    if a["kind"] == "statement" and (a["speaker_entity_id"] is None or a["speaker_entity_id"] != b["speaker_entity_id"]):
+        return False
+    # Different people doing the same thing are different events: "Parker spoke with ..." vs "Patel spoke with ...".
+    if a["kind"] == "event" and a["_persons"] and b["_persons"] and not a["_persons"] & b["_persons"]:
+        return False
+    return _places_agree(a, b)
+
+
+def _support(a: dict, b: dict) -> float:
+    """How much says the two claims assert the same thing (0: nothing does); compatibility apart."""
+    words_a, words_b = a["_words"], b["_words"]
+    shared = words_a & words_b
+    same_subject = bool(a["_subjects"] & b["_subjects"])
+    if a["kind"] == "quantity":
+        if not (same_subject or _quantity_places(a) & _quantity_places(b)):
+            return 0.0
+        # Shares, sums and distances ("20% of the vote", "US$1 million") are about someone in particular.
+        if not same_subject and a["_unit"] not in _PEOPLE and a["_unit"] not in ("military", "death"):
+            return 0.0
+        context = {w for w in shared - _COUNTED_WORDS - a["_counted"] - b["_counted"] if not w[0].isdigit()}
+        if min(abs(a["_low"]), abs(b["_low"])) < _DISTINCT_VALUE and not context:
+            return 0.0
+        return 1.0 + len(context) / (1 + min(len(words_a), len(words_b)))
+    overlap = len(shared) / max(1, min(len(words_a), len(words_b)))
+    if len(shared) < MIN_SHARED_WORDS:
+        return 0.0
+    if a["kind"] == "statement" and overlap >= MIN_WORD_OVERLAP:
+        return overlap
+    actions = a["_actions"] & b["_actions"]
+    if not actions or (a["_main"] and a["_main"] not in actions) or (b["_main"] and b["_main"] not in actions):
+        return 0.0
+    if not (same_subject or a["_places"] & b["_places"]):
+        return 0.0
+    # A verb outside the action classes ("tweeted", "served") needs the rest of the wording too.
+    if overlap < (MIN_OVERLAP if actions & _ACTIONS else MIN_WORD_OVERLAP):
+        return 0.0
+    # Between groups, prefer the one doing the same things: "will train" joins "will continue to
+    # train" before "agreed in April to train".
+    return overlap * (1 + len(actions) / len(a["_actions"] | b["_actions"]))
+
+
+def _block_keys(row: dict) -> list[tuple]:
+    """Keys under which a claim's possible matches are found; claims sharing none never group."""
+    if row["kind"] == "quantity":
+        buckets = _value_buckets(row["_low"], row["_high"])
+        block = _unit_block(row["_unit"])
+        return [(block, b) for b in range(buckets.start - 1, buckets.stop + 1)] if buckets else []
+    if row["kind"] == "statement":
+        return [(row["speaker_entity_id"], w) for w in row["_words"]] if row["speaker_entity_id"] else []
+    anchors = row["_places"] or ["E:" + e for e in row["subject_entity_ids"]]
+    return [(action, place) for action in row["_actions"] for place in anchors]
+
+
+def _value_buckets(low: float | None, high: float | None) -> range:
+    """Log-scale buckets (factor 1.25) an interval spans; values within 20 % share or touch one.
+    None for counts of one or less: "one thing", "a single standard" assert no number worth matching."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)) or low <= 1:
         return range(0)
     first, last = math.floor(math.log(low, 1.25)), math.floor(math.log(max(high, low), 1.25))
     return range(first, min(last, first + 8) + 1)
 
 
-def _quantity_anchors(rows: list[dict], anchor: list[int], indices: list[int]) -> None:
-    """Leader clustering of quantity claims, blocked by unit and value bucket."""
-    founders: dict[tuple, list[int]] = defaultdict(list)
+def _group_anchors(rows: list[dict], anchor: list[int], indices: list[int]) -> None:
+    """Claims of one kind, in order, join the group they are best supported by, provided they
+    are compatible with every member (so a chain of loose pairs cannot merge claims that
+    disagree); else they found a group. Candidate founders come from blocks, the latest _MAX_BLOCK per key."""
+    members: dict[int, list[int]] = {}
+    blocks: dict[tuple, list[int]] = defaultdict(list)
     for i in indices:
         row = rows[i]
-        buckets = _value_buckets(row["_low"], row["_high"])
-        block = _unit_block(row["_unit"])
-        best, best_score = i, 0
-        seen = set()
-        for bucket in range(buckets.start - 1, buckets.stop + 1) if buckets else ():
-            for a in founders.get((block, bucket), ()):
-                if a in seen:
-                    continue
-                seen.add(a)
-                other = rows[a]
-                shared = len(set(row["subject_entity_ids"]) & set(other["subject_entity_ids"]))
-                if (shared and _units_agree(row["_unit"], other["_unit"]) and row["_low"] <= other["_high"]
-                        and other["_low"] <= row["_high"] and _times_agree(row, other)
-                        and (shared, -a) > (best_score, -best)):
-                    best, best_score = a, shared
-        anchor[i] = best
-        if best == i:
-            for bucket in buckets:
-                founders[(block, bucket)].append(i)
+        keys = _block_keys(row)
+        scores: dict[int, float] = {}
+        for j in sorted({j for key in keys for j in blocks.get(key, ())[-_MAX_BLOCK:]}):
+            score = _support(row, rows[j])
+            if score:
+                scores[j] = score
+        for founder, _ in sorted(scores.items(), key=lambda fs: (-fs[1], fs[0])):
+            if all(_compatible(row, rows[m]) for m in members[founder][:_MAX_BLOCK]):
+                anchor[i] = founder
+                members[founder].append(i)
+                break
+        else:
+            members[i] = [i]
+            for key in keys:
+                blocks[key].append(i)
 
 
-def _word_score(a: dict, b: dict) -> float:
-    """Overlap of two claims' words (share of the smaller set), or 0 when they must not group."""
-    words_a, words_b = set(a["_words"]), set(b["_words"])
-    shared = words_a & words_b
-    if len(shared) < MIN_SHARED_WORDS or not _times_agree(a, b):
-        return 0.0
-    if a["kind"] == "event" and not any(w.startswith("E:") for w in shared):
-        return 0.0
-    if a["kind"] == "statement" and a["speaker_entity_id"] != b["speaker_entity_id"]:
-        return 0.0
-    if all(w[:2] in ("E:", "S:", "P:") for w in shared):
-        return 0.0
-    overlap = len(shared) / min(len(words_a), len(words_b))
-    return overlap if overlap >= MIN_OVERLAP else 0.0
-
-
-def _word_anchors(rows: list[dict], anchor: list[int], indices: list[int]) -> None:
-    """Leader clustering of event or statement claims; candidates from MinHash/LSH on their words."""
-    if not indices:
-        return
-    signatures = minhash_signatures([rows[i]["_words"] for i in indices], num_perm=64)
-    pairs = candidate_pairs(signatures, bands=32, rows=2)
-    pairs = pairs[estimated_jaccard(signatures, pairs) >= 0.1]
-    neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for i, j in pairs.tolist():
-        score = _word_score(rows[indices[i]], rows[indices[j]])
-        if score:
-            neighbours[j].append((i, score))
-    local_anchor = list(range(len(indices)))
-    for j in range(len(indices)):
-        options = [(-score, i) for i, score in neighbours.get(j, ()) if local_anchor[i] == i]
-        if options:
-            local_anchor[j] = min(options)[1]
-        anchor[indices[j]] = indices[local_anchor[j]]
-
-
-def _conflicts(rows: list[dict], anchor: list[int]) -> dict[int, list[int]]:
-    """Quantity group founders whose values cannot both hold, per founder."""
+def _conflicts(rows: list[dict], anchor: list[int]) -> dict[int, set[int]]:
+    """Per group founder, the quantity groups it disagrees with: two of their claims have the same
+    unit, the same places and the same time (known and overlapping, or unknown in both), and
+    values that cannot both hold. Groups sharing an article are skipped: an article giving two
+    values ("2,500 now, up from 170,000") describes a change, not a dispute."""
+    articles: dict[int, set[str]] = defaultdict(set)
+    for i, row in enumerate(rows):
+        articles[anchor[i]].add(row["article_id"])
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
-        if row["kind"] == "quantity" and anchor[i] == i and row["subject_entity_ids"] and row["_min"] is not None:
-            blocks[(row["_unit"], tuple(row["subject_entity_ids"]))].append(i)
-    found: dict[int, list[int]] = defaultdict(list)
+        if row["kind"] == "quantity" and row["_unit"] is not None and row["_min"] is not None:
+            places = tuple(sorted(_quantity_places(row)))
+            if places:
+                blocks[(row["_unit"], places)].append(i)
+    found: dict[int, set[int]] = defaultdict(set)
     for members in blocks.values():
         for x, i in enumerate(members[:_MAX_CONFLICT_BLOCK]):
             for j in members[x + 1:_MAX_CONFLICT_BLOCK]:
                 a, b = rows[i], rows[j]
-                same_time = (a["_from"] is None and b["_from"] is None) or (
-                    a["_from"] is not None and b["_from"] is not None and _times_agree(a, b))
+                if anchor[i] == anchor[j] or articles[anchor[i]] & articles[anchor[j]]:
+                    continue
+                same_time = (a["_cfrom"] is None and b["_cfrom"] is None) or (
+                    a["_cfrom"] is not None and b["_cfrom"] is not None and _overlap(a["_cfrom"], a["_cto"], b["_cfrom"], b["_cto"]))
                 if same_time and (a["_max"] < b["_min"] or b["_max"] < a["_min"]):
-                    found[i].append(j)
-                    found[j].append(i)
+                    found[anchor[i]].add(anchor[j])
+                    found[anchor[j]].add(anchor[i])
     return found
 
 
@@ -689,12 +931,13 @@ def grouped_claims(claims: pl.DataFrame) -> pl.DataFrame:
 
     Deterministic and independent of row order and sharding; sorted by article_id, start, end, claim_id.
     """
-    ordered = claims.sort("article_id", "start", "end", "kind", "claim_id")
-    rows = ordered.to_dicts()
+    # Dated claims found groups first, so that an undated claim cannot tie together claims
+    # about different years by coming first.
+    ordered = _windows(claims).sort(pl.col("_from").is_null(), "article_id", "start", "end", "kind", "claim_id")
+    rows = [_prepared(row) for row in ordered.to_dicts()]
     anchor = list(range(len(rows)))
-    _quantity_anchors(rows, anchor, [i for i, r in enumerate(rows) if r["kind"] == "quantity"])
-    for kind in ("event", "statement"):
-        _word_anchors(rows, anchor, [i for i, r in enumerate(rows) if r["kind"] == kind])
+    for kind in KINDS:
+        _group_anchors(rows, anchor, [i for i, r in enumerate(rows) if r["kind"] == kind])
     group_of = [stable_id("claim-group", rows[a]["claim_id"]) for a in anchor]
     conflicts = _conflicts(rows, anchor)
     conflict_groups = [sorted(group_of[c] for c in conflicts.get(a, ())) for a in anchor]

@@ -36,7 +36,7 @@ def _run_options(args: argparse.Namespace) -> dict:
 def _build(args: argparse.Namespace) -> int:
     from pipeline.flows import run_build
 
-    summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, **_run_options(args))
+    summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
     if summary["nothing_to_do"]:
         print(f"Nothing to do: {args.out} is up to date with {summary['input_files']} input file(s) ({summary['seconds']:.1f} s)")
         return 0
@@ -67,8 +67,14 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="processes of the local Dask cluster (default: 2)")
 
 
+def _add_ner_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ner", default="rules", help="entity extractor: rules (built in) or spacy:NAME_OR_PATH of an installed spaCy pipeline (default: rules)")
+    p.add_argument("--gazetteer", help="CSV of extra gazetteer entries (same columns as pipeline/data/gazetteer.csv); they win over shipped ones")
+
+
 def _annotate(args: argparse.Namespace) -> int:
     from pipeline.annotate import annotations
+    from pipeline.build import BuildOptions
 
     lines = Path(args.input).read_text(encoding="utf-8").splitlines()
     records = []
@@ -78,7 +84,7 @@ def _annotate(args: argparse.Namespace) -> int:
                 records.append(json.loads(line))
             except json.JSONDecodeError as err:
                 raise SystemExit(f"{args.input}:{n}: not a JSON object ({err.msg})") from err
-    out = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in annotations(records))
+    out = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in annotations(records, BuildOptions(args.ner, args.gazetteer)))
     Path(args.output).write_text(out, encoding="utf-8")
     return 0
 
@@ -107,12 +113,22 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    import schemas
+    from schemas.reference import tables_document
+
+    Path(args.out).write_text(tables_document(schemas.TABLES, schemas.SCHEMA_VERSION), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Build and inspect the newsclean dataset.")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the dataset from input text files, or bring it up to date")
     _add_run_options(b)
     b.add_argument("--full", action="store_true", help="discard the cache of incremental builds and rebuild everything")
+    _add_ner_options(b)
     b.set_defaults(func=_build)
     srv = sub.add_parser("serve", help="run the build on a cron schedule as a Prefect deployment")
     srv.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
@@ -125,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
     a = sub.add_parser("annotate", help="annotate JSONL lines of clean text")
     a.add_argument("--input", required=True, help='JSONL with {"id", "text", "published_date"?} per line')
     a.add_argument("--output", required=True, help="JSONL to write")
+    _add_ner_options(a)
     a.set_defaults(func=_annotate)
     pub = sub.add_parser("publish", help="make a versioned, immutable release from a validated build")
     pub.add_argument("--data", default="data", help="the build to publish (default: data)")
@@ -137,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
     dl.add_argument("source", metavar="SOURCE", help="release URL (http/https), local path or fsspec URL")
     dl.add_argument("--to", required=True, help="directory to download into")
     dl.set_defaults(func=_download)
+    d = sub.add_parser("docs", help="write docs/tables.md from the pandera models")
+    d.add_argument("--out", default="docs/tables.md", help="file to write (default: docs/tables.md)")
+    d.set_defaults(func=_docs)
     return p
 
 

@@ -35,6 +35,10 @@ class DownloadError(RuntimeError):
     """The download could not finish; files already verified stay, nothing corrupt is left."""
 
 
+class NotFound(DownloadError):
+    """The source has no such file."""
+
+
 class ChecksumMismatch(DownloadError):
     """A file's bytes do not match the manifest."""
 
@@ -86,8 +90,13 @@ class _Source:
     def chunks(self, rel: str, offset: int) -> tuple[bool, Iterator[bytes]]:
         """(resumed, chunks): resumed is False when the source sends the file from its start."""
         if not self.http:
-            fh = self.fs.open(self.where(rel), "rb")
-            fh.seek(offset)
+            try:
+                fh = self.fs.open(self.where(rel), "rb")
+                fh.seek(offset)
+            except FileNotFoundError as err:
+                raise NotFound(f"{self.where(rel)}: no such file") from err
+            except OSError as err:
+                raise DownloadError(f"{self.where(rel)}: cannot read ({err})") from err
             return offset > 0, _iterate(fh)
         request = urllib.request.Request(self.where(rel), headers={"Range": f"bytes={offset}-"} if offset else {})
         try:
@@ -96,7 +105,7 @@ class _Source:
             if err.code == 416 and offset:
                 # The part file is not a prefix the server recognises: start again.
                 return self.chunks(rel, 0)
-            raise DownloadError(f"{self.where(rel)}: HTTP {err.code} {err.reason}") from err
+            raise (NotFound if err.code == 404 else DownloadError)(f"{self.where(rel)}: HTTP {err.code} {err.reason}") from err
         except (urllib.error.URLError, OSError) as err:
             raise DownloadError(f"{self.where(rel)}: cannot connect ({err})") from err
         return response.status == 206, _iterate(response)
@@ -115,7 +124,8 @@ def _iterate(fh) -> Iterator[bytes]:
             raise http.client.IncompleteRead(b"", fh.length)
 
 
-def _human(n: int) -> str:
+def human_bytes(n: int) -> str:
+    """A size for people: 512 B, 16.1 KiB, 3.2 MiB."""
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -149,7 +159,7 @@ def _fetch(source: _Source, entry: dict, target: Path, say: Callable[[str], None
         offset = part.stat().st_size if part.exists() and part.stat().st_size < size else 0
         resumed, chunks = source.chunks(rel, offset)
         if offset and resumed:
-            say(f"    resuming {rel} at {_human(offset)}")
+            say(f"    resuming {rel} at {human_bytes(offset)}")
         digest = hashlib.sha256()
         if resumed:
             with open(part, "rb") as fh:
@@ -167,12 +177,12 @@ def _fetch(source: _Source, entry: dict, target: Path, say: Callable[[str], None
                     digest.update(block)
                     out.write(block)
                     if size >= PROGRESS_OVER_BYTES and have >= next_note:
-                        say(f"    {rel}: {100 * have // size}% of {_human(size)}")
+                        say(f"    {rel}: {100 * have // size}% of {human_bytes(size)}")
                         next_note += size // 10
         except (OSError, http.client.HTTPException) as err:
             if attempt == ATTEMPTS:
                 raise DownloadError(f"{source.where(rel)}: transfer interrupted {ATTEMPTS} times ({err}); run the download again to resume") from err
-            say(f"    {rel}: interrupted at {_human(have)} ({err}), retrying")
+            say(f"    {rel}: interrupted at {human_bytes(have)} ({err}), retrying")
             continue
         if have == size and digest.hexdigest() == expected:
             os.replace(part, target)
@@ -220,16 +230,16 @@ def download(source: str, to: Path, say: Callable[[str], None] = print) -> Downl
     targets = [safe_target(to, f["path"]) for f in entries]
     try:
         sums = src.read(SUMS).decode("utf-8")
-    except (DownloadError, FileNotFoundError):
+    except NotFound:
         sums = None
     if sums is not None:
         _checked_sums(sums, manifest_raw, {f["path"]: f["sha256"] for f in entries})
     total = sum(f["bytes"] for f in entries)
-    say(f"{manifest.get('dataset', 'release')} {manifest.get('version', '')}: {len(entries)} file(s), {_human(total)} from {src.where('')}")
+    say(f"{manifest.get('dataset', 'release')} {manifest.get('version', '')}: {len(entries)} file(s), {human_bytes(total)} from {src.where('')}")
     report = DownloadReport()
     width = len(str(len(entries)))
     for n, (entry, target) in enumerate(zip(entries, targets), 1):
-        label = f"[{n:>{width}}/{len(entries)}] {entry['path']} ({_human(entry['bytes'])})"
+        label = f"[{n:>{width}}/{len(entries)}] {entry['path']} ({human_bytes(entry['bytes'])})"
         if _matches(target, entry):
             report.up_to_date.append(entry["path"])
             say(f"{label} up to date")
@@ -241,7 +251,7 @@ def download(source: str, to: Path, say: Callable[[str], None] = print) -> Downl
     _write_atomic(to / MANIFEST, manifest_raw)
     if sums is not None:
         _write_atomic(to / SUMS, sums.encode("utf-8"))
-    say(f"done: {len(report.fetched)} downloaded ({_human(report.bytes)}), {len(report.up_to_date)} already up to date, all verified")
+    say(f"done: {len(report.fetched)} downloaded ({human_bytes(report.bytes)}), {len(report.up_to_date)} already up to date, all verified")
     return report
 
 

@@ -8,9 +8,14 @@ Extraction (per shard, `mention_candidates`), without downloaded models:
 - Titles and roles before a name (President, Prime Minister, Gen., spokeswoman, "Iraqi Prime
   Minister", "Prime Minister of Iraq,") are not part of the mention: they type it PERSON and are
   kept in `role`. Demonyms ("Iraqi") are not mentions; they name the role's affiliation.
-- Other runs are typed by their last word (Party, Ministry -> ORG; River, Sea -> LOC; City,
-  Province -> GPE; War, Summit -> EVENT), as acronyms (ORG), by name particles or a role (PERSON);
-  two to four plain capitalised words that are not common English words are PERSON; else OTHER.
+- Other runs are typed by their last word (Party, Ministry, Corp, Airlines -> ORG; River, Sea ->
+  LOC; City, Province -> GPE; War, Summit -> EVENT) or a first word (Mount, Lake -> LOC; Bank ->
+  ORG), as acronyms (ORG); PERSON needs evidence: a name particle, a title or role before it, a
+  first word in the shipped list of common given names (pipeline/data/given_names.txt) or an
+  initial, or the article naming it later by its last word alone; else OTHER ("Buenos Aires" and
+  "Standard Chartered", unknown to the gazetteer, are OTHER, not people).
+- Title words before a name, also in the plural ("Presidents George W. Bush and ..."), are not
+  part of the mention or of the canonical name.
 - A run with "and" is two names ("Iraq and Syria") unless one word precedes "and" and a head word
   ends it ("Securities and Exchange Commission"); "X of Y" with a head word before "of" is one.
 - A known surname after other name words ("Hunter Biden", "Qasim Soleimani") is left to
@@ -58,6 +63,7 @@ from pipeline.names import acronym, initials, name_clusters, person_keys, tokens
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
+GIVEN_NAMES_PATH = Path(__file__).parent / "data" / "given_names.txt"
 ROLE_NAME_SIMILARITY = 65
 
 CANDIDATE_SCHEMA = {
@@ -76,6 +82,7 @@ _CHUNK = re.compile(
     rf"(?<![\w'’.-])(?:(?:al|el|bin|ibn|de|van|von)[ \t\u00a0]+(?={_UP}))?{_TOK}(?:[ \t\u00a0]+(?:{_CONNECTOR}[ \t\u00a0]+)*{_TOK})*"
 )
 _LETTER = re.compile(_L)
+_INITIAL = re.compile(rf"{_UP}\.")
 # A lower-case word other than the short function words Title Case leaves in lower case.
 _LOWER_WORD = re.compile(r"\b(?!(?:a|an|and|as|at|by|for|from|in|of|on|or|the|to|vs|with)\b)[a-z][a-z]+\b")
 _WORDS = re.compile(r"\S+")
@@ -128,6 +135,9 @@ _TITLE_HEADS = frozenset(
     governor gov. mayor judge pope cardinal bishop imam sheikh mullah mr. mrs. ms. dr. prof. professor sir mr mrs
     ms dr gen lt col sgt capt commissioner attorney""".split()
 )
+# Titles in the plural ("Presidents George W. Bush and Barack Obama") are titles too.
+_TITLE_FORMS = frozenset({*_TITLE_WORDS, *(w + "s" for w in _TITLE_WORDS if w.isalpha()), *(w + "es" for w in _TITLE_WORDS if w.endswith("s"))})
+_TITLE_HEAD_FORMS = frozenset({*_TITLE_HEADS, *(w + "s" for w in _TITLE_HEADS if w.isalpha())})
 _HEAD_TYPES = {
     **dict.fromkeys(
         """party army ministry council corporation corp inc ltd company bank university agency service services
@@ -138,7 +148,8 @@ _HEAD_TYPES = {
         federation directorate bureau board cabinet government industries enterprises society centre center
         institution consortium team channel partners investments securities capital economics holdings insurance
         systems technologies communications resources pharmaceuticals motors electric energy airline mills works
-        steel""".split(), "ORG"),
+        steel co llc plc gmbh limited incorporated corporation brigade battalion regiment division fleet
+        ministries institutes""".split(), "ORG"),
     **dict.fromkeys(
         """river sea ocean gulf bay mountains mountain lake valley desert island islands peninsula strait canal
         coast plain plains basin square street bridge airport base palace zone park dam port""".split(), "LOC"),
@@ -146,6 +157,11 @@ _HEAD_TYPES = {
     **dict.fromkeys(
         "war election elections summit olympics games cup championship revolution crisis conference festival uprising massacre offensive pandemic lecture awards prize".split(),
         "EVENT"),
+}
+# A first word that types the run it opens ("Mount Sinjar", "Lake Tharthar", "Bank Melli").
+_PREFIX_TYPES = {
+    **dict.fromkeys("mount mt lake cape isle fort gulf wadi jabal jebel".split(), "LOC"),
+    **dict.fromkeys("bank university".split(), "ORG"),
 }
 _COMMON = frozenset(
     """a an the this that these those there here it its he she they we you i me him her his hers them their our
@@ -217,6 +233,7 @@ class Gazetteer:
     demonyms: dict[str, str] = field(default_factory=dict)
     roles: dict[tuple[str, str], list[tuple[str, Role]]] = field(default_factory=lambda: defaultdict(list))
     longest: int = 1
+    given_names: frozenset[str] = frozenset()
 
     def entry_for(self, words: tuple[str, ...], folded: tuple[str, ...] | None = None) -> str | None:
         """Gazetteer name for a word sequence as written (and its case-folded form, if at hand), or None."""
@@ -260,6 +277,13 @@ def _role_parts(m: re.Match, gazetteer: Gazetteer) -> tuple[str, str]:
     return head, gazetteer.affiliation(aff) if aff else ""
 
 
+@lru_cache(maxsize=1)
+def given_names(path: Path = GIVEN_NAMES_PATH) -> frozenset[str]:
+    """Common given names (lower case) from the shipped list: evidence that a run names a person."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
+
+
 def load_gazetteer(extra: str | Path | None = None) -> Gazetteer:
     """The shipped gazetteer plus an optional user CSV with the same columns; user rows win.
 
@@ -279,7 +303,7 @@ def load_gazetteer(extra: str | Path | None = None) -> Gazetteer:
                 if row["type"] not in TYPES:
                     raise ValueError(f"{path}: unknown type {row['type']!r} for {row['name']!r}")
                 rows[row["name"]] = {**row, "_rank": rank}
-    gazetteer = Gazetteer(entries={})
+    gazetteer = Gazetteer(entries={}, given_names=given_names())
     # Shipped rows index first so that user rows, indexed later, win alias conflicts.
     ordered = sorted(rows.values(), key=lambda r: (r["_rank"], r["name"]))
     for row in ordered:
@@ -342,10 +366,10 @@ def _title_run(words: list[str], i: int, j: int, gazetteer: Gazetteer) -> int:
     k = i
     while k < j:
         w = words[k].casefold()
-        if not (w in _TITLE_WORDS or w in gazetteer.demonyms):
+        if not (w in _TITLE_FORMS or w in gazetteer.demonyms):
             break
         k += 1
-    heads = [h for h in range(i, j - 1) if words[h].casefold() in _TITLE_HEADS]
+    heads = [h for h in range(i, j - 1) if words[h].casefold() in _TITLE_HEAD_FORMS]
     if not heads:
         return i
     end = heads[-1] + 1
@@ -367,21 +391,31 @@ def _name_start(words: list[str], i: int, j: int, gazetteer: Gazetteer) -> int:
 
 def _kept_word(word: str, gazetteer: Gazetteer) -> bool:
     w = word.casefold()
-    return not (w in _COMMON or w in _CALENDAR or w in _ADJECTIVES or w in gazetteer.demonyms or w in _TITLE_WORDS)
+    return not (w in _COMMON or w in _CALENDAR or w in _ADJECTIVES or w in gazetteer.demonyms or w in _TITLE_FORMS)
 
 
-def _run_type(words: list[str]) -> str:
-    """Type of a run of words that the gazetteer does not know."""
+def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
+    """Type of a run of words that the gazetteer does not know.
+
+    PERSON needs evidence: a name particle (al-, bin, abu), a first word that is a common given
+    name or an initial ("J. Okafor"); a title before the run or a later bare surname also make
+    it PERSON (see `_with_role`, `_linked`). Else cue words: a head word at the end (Bank, Party,
+    River, Province, War) or a place word at the start (Mount, Lake); else OTHER.
+    """
     last = words[-1].casefold()
     if len(words) > 1 and last in _HEAD_TYPES:
         return _HEAD_TYPES[last]
     if len(words) == 1:
         return "ORG" if acronym(words[0]) and len(words[0].replace(".", "")) >= 2 else "OTHER"
+    first = words[0].casefold()
+    if first in _PREFIX_TYPES:
+        return _PREFIX_TYPES[first]
     if any(w.casefold().split("-")[0] in _PERSON_PARTICLES for w in words):
         return "PERSON"
     plain = all(w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "").replace("’", "").isalpha()
-                and not (len(w) > 1 and w.isupper()) for w in words if w.casefold() not in _CONNECTOR_WORDS)
-    if plain and 2 <= len(words) <= 4 and not any(w.casefold() in _COMMON or w.casefold() in _CALENDAR for w in words):
+                and not (len(w) > 1 and w.isupper() and not _INITIAL.fullmatch(w)) for w in words if w.casefold() not in _CONNECTOR_WORDS)
+    if (plain and len(words) <= 4 and not any(w.casefold() in _COMMON or w.casefold() in _CALENDAR for w in words)
+            and (first.split("-")[0] in gazetteer.given_names or _INITIAL.fullmatch(words[0]))):
         return "PERSON"
     return "OTHER"
 
@@ -468,14 +502,14 @@ def _emit_run(words: list[str], i: int, j: int, emit, gazetteer: Gazetteer) -> N
         if a >= j:
             return
     run = words[a:j]
-    if all(w.casefold() in _TITLE_WORDS for w in run):
+    if all(w.casefold() in _TITLE_FORMS for w in run):
         return
     if len(run) == 1:
         word = run[0]
         if (not _kept_word(word, gazetteer) or word.casefold() in _HEAD_TYPES or word.split("-")[0].casefold() in _HYPHEN_PREFIXES
                 or len(_LETTER.findall(word)) < 2):
             return
-    emit(a, j, _run_type(run), None)
+    emit(a, j, _run_type(run, gazetteer), None)
 
 
 def _with_role(cand: _Candidate, text: str, gazetteer: Gazetteer) -> None:
@@ -542,6 +576,11 @@ def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Ga
     for c in cands:
         if c.gaz is None or gazetteer.entries[c.gaz].type == "PERSON":
             _with_role(c, text, gazetteer)
+    # A run referred to later by its last word alone ("Okafor ... Okafor said") names a person.
+    bare = {c.text for c in cands if c.gaz is None and " " not in c.text}
+    for c in cands:
+        if c.gaz is None and c.type == "OTHER" and " " in c.text and c.text.rsplit(" ", 1)[1] in bare and c.text[:1].isupper():
+            c.type = "PERSON"
     confirmed = {c.text for c in cands if not c.initial and not c.headline}
     surnames = {person_keys(c.text)[-1] for c in cands if c.type == "PERSON" and len(person_keys(c.text)) > 1 and not c.headline}
     kept = []
@@ -672,11 +711,13 @@ def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer) -> tuple[p
         .otherwise(pl.lit("c:") + pl.col("_cluster").cast(pl.Utf8)).alias("_entity")
     )
     entities, entity_of = _entity_rows(linked, gazetteer)
+    # The id is attached before the join: a join may reorder rows, a positional Series would not follow.
+    mention_ids = pl.Series("mention_id", [stable_id(a, s, e) for a, s, e in linked.select("article_id", "start", "end").iter_rows()], dtype=pl.Utf8)
     mentions = (
-        linked.with_columns(pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))
+        linked.with_columns(mention_ids, pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))
         .join(entities.select("entity_id", pl.col("type").alias("_etype")), on="entity_id")
         .select(
-            pl.Series("mention_id", [stable_id(a, s, e) for a, s, e in linked.select("article_id", "start", "end").iter_rows()]),
+            "mention_id",
             "entity_id", "article_id", "sentence_id", "text", "start", "end", pl.col("_etype").alias("type"), "role",
         )
         .sort("article_id", "start", "end")

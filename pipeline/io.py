@@ -164,7 +164,7 @@ def input_listing(spec: str | Path) -> InputListing:
     """The input files of a directory, glob or fsspec URL, with their fingerprints."""
     if is_url(spec):
         return _remote_listing(str(spec))
-    root, files = input_files(local_path(spec))
+    root, files = input_files(str(spec).removeprefix("file://"))
     now = time.time()
     prints: dict[str, str | None] = {}
     for rel in files:

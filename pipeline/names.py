@@ -1,24 +1,32 @@
 """Name keys and clustering: which spellings are one name, and which only look alike.
 
 Keys. A name is folded (accents stripped, case folded, apostrophes dropped) and split into tokens on
-spaces, hyphens and dots. PERSON tokens lose name particles (al-, el-, bin, ibn, de, van, von, ...),
-and each token gets a transliteration key: dh/zh->z, th->t, kh->k, gh->g, ph->f, q->k, ck->k,
-ou/oo->u, ee/ei/ey/ai/ay->i, e->i, o->u, y->i, a final h after a vowel dropped, double letters
-collapsed; "Abdul"/"Abdel"/"Abd al" -> "abd". So Kadhimi, Kazimi, Kazemi -> "kazimi".
-ORG tokens also drop legal forms (Ltd, Inc, LLC, OAO, S.A., ...) and stop words (of, the, and, ...).
+spaces, hyphens and dots. PERSON tokens lose name particles (al-, el-, ul-, ur-, bin, ibn, de, van,
+von, the Persian -e/-ye, ...) and an article written together with a consonant-initial name
+("Alrawi" -> "rawi"); dotted initials stay separate ("S.M." -> s, m); Mohd/Md -> Muhammad;
+Abdullah/Abdallah/Abd Allah -> "abd lah". Each token gets a transliteration key: a w after a vowel
+before a consonant -> u, other w -> v, dh/zh->z, th->t, kh->k, gh->g, ph->f, q->k, ck->k, sch/ch->sh,
+ou/oo->u, ee/ei/ey/ai/ay->i, e->i, o->u, y->i (after the first letter), a final h after a vowel
+dropped, double letters collapsed; "Abdul"/"Abdel"/"Abd al" -> "abd". So Kadhimi, Kazimi, Kazemi ->
+"kazimi". ORG tokens also drop legal forms (Ltd, Inc, LLC, OAO, S.A., ...) and stop words.
 
 Matching. Two PERSON tokens match when their keys are equal, or differ by one edit (two for keys of
 6+ letters, or when only vowels and d/z/s differ), both keys have 4+ letters and start with the same
-sound (vowels alike; s/z/d, c/k/g/q, p/f/v alike), or one is the other's initial. Two PERSON names
+sound (vowels alike; s/z/d, c/k/g/q, p/f/v alike; g/j, j/y, j/i alike only when the rest is
+identical: Gamal/Jamal), or one is the other's initial. Two PERSON names
 match when every token of the shorter matches a distinct token of the longer (an initial of the
-longer never stands for a word of the shorter), in order unless three or more tokens align, the
+longer never stands for a word of the shorter), in order unless three or more tokens align (or two
+two-token names whose words are swapped: "Surname Given"), the
 shorter has two tokens or more, and at least one matched token is distinctive (not among the most
 frequent tokens of the names being clustered); names that differ only in spacing match
 (Seyedmehdi / Seyed Mehdi). So "Saddam Hussein" and "Fuad Hussein" stay apart, and a bare
 "Hussein" matches no one. Two ORG names match when their token lists are equal, equal up to
-one-edit spellings, the same words in another order, or the shorter starts the longer and is
-completed in order by at most two more words; an all-capitals name (3+ letters) matches an ORG
-whose initials spell it. Every other kind (places, events, other) matches only on an equal key,
+one-edit spellings, the same words in another order, equal when run together ("Zhu Hai" /
+"Zhuhai"), or the shorter starts the longer and is completed in order by at most two more words;
+or when their naming words (not generic words such as Company, Trading, Foundation, Sherkat,
+Stichting, not frequent tokens) are one set of spellings, or those of one are all among the
+other's (two or more of them, or the other has only the one); an all-capitals name (3+ letters)
+matches an ORG whose initials spell it. Every other kind (places, events, other) matches only on an equal key,
 so Iraq/Iran and Austria/Australia never merge.
 
 Clustering is around representatives, not single linkage: names are visited most complete first
@@ -29,6 +37,9 @@ shares a distinctive token with the cluster's first one, so no chain drifts away
 matching two clusters equally well joins neither. A single PERSON token joins the one cluster with a
 full name ending in it (a surname), or a gazetteer entry's one-word alias one edit away; else it
 stays apart.
+A second, average-linkage pass repairs the first one's order effects: two PERSON or ORG clusters
+merge when at least half of their cross pairs of names match and each is the other's unique best
+partner (one round, so no chains).
 Candidates come only from blocks keyed by consonant skeletons of the rarest tokens, so the work is
 near-linear in the number of distinct names.
 """

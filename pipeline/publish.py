@@ -25,6 +25,8 @@ import yaml
 
 import schemas
 from pipeline import io, site
+from pipeline.download import human_bytes
+from schemas.reference import md_cell, table_reference
 from schemas.validate import DatasetInvalid
 
 DATASET = "newsclean"
@@ -286,18 +288,6 @@ def _size_category(n: int) -> str:
     return "n>10M"
 
 
-def _human_bytes(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
-
-
-def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, files: list[dict]) -> str:
     """The release's README.md: a YAML header Hugging Face reads, then the card for people."""
     version, rows, url = manifest["version"], manifest["tables"], manifest["url"]
@@ -328,7 +318,7 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
         "| file | table | rows | size | sha256 |",
         "|---|---|---:|---:|---|",
     ]
-    lines += [f"| `{f['path']}` | {f['table']} | {f['rows']} | {_human_bytes(f['bytes'])} | `{f['sha256']}` |" for f in files if "table" in f]
+    lines += [f"| `{f['path']}` | {f['table']} | {f['rows']} | {human_bytes(f['bytes'])} | `{f['sha256']}` |" for f in files if "table" in f]
     lines += [
         "",
         "`manifest.json` lists every file with its size and sha256; check a download with `sha256sum -c SHA256SUMS`, "
@@ -352,17 +342,7 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
         "",
         "## Tables",
     ]
-    for name, model in models.items():
-        meta = model.Config.metadata or {}
-        lines += ["", f"### {name} ({rows.get(name, 0)} rows)", "", meta.get("description", ""), ""]
-        if meta.get("primary_key"):
-            lines.append(f"Primary key: {', '.join(meta['primary_key'])}.")
-        for fk in meta.get("foreign_keys", []):
-            ref = fk["reference"]
-            lines.append(f"Foreign key: {', '.join(fk['fields'])} → {ref['resource']}.{', '.join(ref['fields'])}.")
-        lines += ["", "| column | type | nullable | description |", "|---|---|---|---|"]
-        for col, column in _columns(model).items():
-            lines.append(f"| `{col}` | {column.dtype.type} | {'yes' if column.nullable else 'no'} | {_md(column.description or '')} |")
+    lines += table_reference(models, rows)
     lines += ["", "## How it was made", ""]
     lines.append(
         f"Built from {len(manifest['inputs'])} input file(s) (paths and sha256 in `manifest.json` under `inputs`). "
@@ -371,7 +351,7 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
     lines += ["", "| stage | rows in | rows out | removed by reason |", "|---|---:|---:|---|"]
     for stage in manifest["stages"]:
         removed = ", ".join(f"{k} {v}" for k, v in stage["removed"].items()) or "none"
-        lines.append(f"| {stage['stage']} | {stage['rows_in']} | {stage['rows_out']} | {_md(removed)} |")
+        lines.append(f"| {stage['stage']} | {stage['rows_in']} | {stage['rows_out']} | {md_cell(removed)} |")
     lines += [
         "",
         "Decoding handles byte-order marks, UTF-16, stray invalid bytes and cp1252; text is normalised to NFC. "
@@ -515,7 +495,7 @@ def _write_release(
     for rel, text in documents.items():
         _write(root, rel, text)
         files.append(_entry(root, rel))
-    for rel, content in site.site_files(tables, models, manifest, sorted(files, key=lambda f: f["path"])).items():
+    for rel, content in site.site_files(tables, models, manifest, sorted(files, key=lambda f: f["path"])):
         _write(root, rel, content)
         files.append(_entry(root, rel))
     files.sort(key=lambda f: f["path"])
@@ -571,6 +551,22 @@ def release(
     models = schemas.TABLES if models is None else models
     build = _build_manifest(data)
     tables = _validated_tables(data, models)
+    # Two publishers must not pick the same next version or share a temporary directory.
+    with io.dataset_lock(out):
+        return _released(data, out, version, build, tables, models, license, url, gzip_over_bytes)
+
+
+def _released(
+    data: Path,
+    out: Path,
+    version: str | None,
+    build: dict,
+    tables: Mapping[str, pl.DataFrame],
+    models: Mapping[str, type[pa.DataFrameModel]],
+    license: str,
+    url: str | None,
+    gzip_over_bytes: int,
+) -> Release:
     existing = released_versions(out)
     latest = existing[-1] if existing else None
     latest_manifest = json.loads((out / latest / "manifest.json").read_text(encoding="utf-8")) if latest else None

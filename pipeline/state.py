@@ -66,7 +66,7 @@ def load_index(state: Path) -> dict:
 def save_index(state: Path, index: dict) -> None:
     state.mkdir(parents=True, exist_ok=True)
     tmp = state / "index.json.tmp"
-    tmp.write_text(json.dumps(index | {"format": INDEX_FORMAT}, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(index | {"format": INDEX_FORMAT}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, state / "index.json")
 
 

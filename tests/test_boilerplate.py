@@ -154,6 +154,9 @@ def _article(*middle: str, tail: str = "") -> str:
         ("Sign up for our newsletter", "call_to_action"),
         ("Click here to download the full report", "call_to_action"),
         ("Share this:", "call_to_action"),
+        ("Читайте также: Новый мост через реку открыт", "related_link"),
+        ("Поделиться", "call_to_action"),
+        ("Вам также может быть интересно", "related_link"),
     ],
 )
 def test_boilerplate_lines_inside_an_article(line: str, reason: str) -> None:
@@ -178,7 +181,9 @@ def test_footers_and_source_name(tail: str, source: str) -> None:
     assert c.text.endswith(PARA_C)
 
 
-@pytest.mark.parametrize("tail", ["Leave a reply", "12 Comments", "POST A COMMENT\n\n0 comments"])
+@pytest.mark.parametrize(
+    "tail", ["Leave a reply", "12 Comments", "POST A COMMENT\n\n0 comments", "5 комментариев\n\nДобавить комментарий"]
+)
 def test_comment_widgets_after_the_article(tail: str) -> None:
     c = cleaned(_article(tail=tail))
     assert c.text.endswith(PARA_C)
@@ -362,3 +367,79 @@ def test_pathological_inputs_fast() -> None:
         c = cleaned(raw)
         assert time.process_time() - t0 < 1.0
         assert len(c.text) + sum(r.end - r.start for r in c.removals) == len(raw)
+
+
+# --- page layouts: tables, repeated captions, menus, CJK ---------------------------------
+
+_SIDEBAR = [
+    "» Weekly column",
+    "Our columnist looks back at a season of crashes, comebacks and pit-lane drama in the junior series.",
+    "» Power ranking",
+    "Click the picture above to see how the drivers rank after the latest grand prix in Brazil this weekend.",
+    "» Podcast episode 29",
+    "The team talks about everything that happened in motor sport this month, with guests from the paddock.",
+]
+
+
+def _standings_page() -> str:
+    rows = [f"{k} {name} {500 - 7 * k} {k % 3} {k % 2} {12 - k} {20 - k}"
+            for k, name in enumerate(["Ana Ruiz", "Mark Olsen", "Lena Brooks", "Ivo Petrov", "Sara Lind",
+                                      "Tom Hale", "Joe Park", "Eva Stone", "Ken Mori", "Lia Costa"], start=1)]
+    return "\n".join(["Home", "* Results", "* Standings", "* Calendar", "Share this on WhatsApp",
+                      "This page always shows the championship standings after the most recent race!",
+                      "Pos. Driver Points Wins Poles Top 5 Top 10", *rows,
+                      "Only the top twelve drivers fight for the title in the last ten races.",
+                      "Share this on WhatsApp", *_SIDEBAR, "© 2021 Example Racing"])
+
+
+def test_data_table_is_body_not_the_sidebar() -> None:
+    c = cleaned(_standings_page())
+    assert "3 Lena Brooks 479 0 1 9 17" in c.text
+    assert "10 Lia Costa 430 1 0 2 10" in c.text
+    assert "championship standings after the most recent race" in c.text
+    assert "Home" not in c.text.split("\n")
+
+
+def test_repeated_caption_removed_single_lines_kept() -> None:
+    caption = "Festival dancers perform on the main stage at the park, 2021"
+    twice = "Northern line extension: the next steps for the council"
+    c = cleaned(_article(caption, twice, caption, "Winners meet in final", caption, twice,
+                         "Winners meet in final", "Winners meet in final"))
+    assert caption not in c.text
+    assert {r.reason for r in c.removals if caption in r.text} == {"caption"}
+    assert c.text.count(twice) == 2  # said twice: could be the article's own line
+    assert c.text.count("Winners meet in final") == 3  # too short to tell from a list entry
+    assert PARA_A in c.text and PARA_B in c.text
+
+
+def test_untagged_menu_before_the_article_dropped() -> None:
+    menu = "\n".join(["* News", "+ World", "+ Business", "* Sport", "+ Football", "* Culture"])
+    c = cleaned(menu + "\n" + _article())
+    assert c.text == "\n\n".join([PARA_A, PARA_B, PARA_C])
+
+
+def test_untagged_lead_in_of_a_plain_article_kept() -> None:
+    highlights = "\n".join(["* The council approved the tram extension on Tuesday",
+                            "* Six years of works are planned for the northern line",
+                            "* Opponents say buses would be cheaper"])
+    c = cleaned(highlights + "\n\n" + "Vote result\n" + "\n".join([PARA_A, PARA_B, PARA_C]))
+    assert c.text.startswith(highlights)
+
+
+def test_japanese_steps_after_the_article_kept() -> None:
+    # Japanese has no spaces: the topic of the steps below is only visible in character pairs
+    body = [
+        "キーボードのショートカット設定を変更する方法を説明します。この設定はパスワード管理ソフトの起動キーと競合します。",
+        "電子書籍アプリをインストールすると、起動ショートカットキーが自動で設定され、管理ソフトが起動しなくなります。",
+        "しかも電子書籍アプリの設定画面からは、このショートカットキーの設定を変更することができません。",
+        "変更の手順",
+        "以下、その手順",
+        "Windowsでの操作",
+        "まずスタートメニューから電子書籍アプリを探して右クリックし、表示されるメニューからプロパティを開きます。",
+        "欄を空にする",
+        "そしてショートカットキーの欄を空欄にして適用をクリックし、最後にパソコンを再起動すれば管理ソフトが使えます。",
+    ]
+    c = cleaned("\n".join(["ホーム", "* ソフトウェア", "* ハードウェア", "電子書籍アプリの起動キーを変更する", *body,
+                           "関連記事", "* 別の記事のタイトルです", "© 2021 Example Blog"]))
+    assert body[6] in c.text and body[8] in c.text
+    assert body[0] in c.text

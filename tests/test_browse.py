@@ -92,7 +92,7 @@ def _write_site(root: Path, tables: dict[str, pl.DataFrame]) -> Path:
     manifest = {"dataset": "newsclean", "version": "0.0.1", "schema_version": schemas.SCHEMA_VERSION, "pipeline_version": "test", "license": "other", "inputs": []}
     models = {name: schemas.TABLES[name] for name in ("articles", "boilerplate")}
     downloads = [{"path": "data/articles.parquet", "table": "articles", "format": "parquet", "rows": 3, "bytes": 1234, "sha256": "ab" * 32}]
-    for rel, content in site.site_files(tables, models, manifest, downloads).items():
+    for rel, content in site.site_files(tables, models, manifest, downloads):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(content, encoding="utf-8")
     return root / "index.html"

@@ -262,7 +262,11 @@ def test_at_least_matches_the_same_count_and_people_matches_the_dead():
                "a3": "The bombing in Chile killed 300 people."}).filter(pl.col("kind") == "quantity")
     groups = dict(zip(out["article_id"], out["group_id"]))
     assert groups["a1"] == groups["a2"] != groups["a3"]
-    assert out.filter(pl.col("article_id") == "a3")["conflicts_with"].to_list() == [[]]  # "at least 30" allows 300
+    # "killed 30 people" and "killed 300 people" cannot both hold ...
+    assert out.filter(pl.col("article_id") == "a3")["conflicts_with"].to_list() == [[groups["a1"]]]
+    # ... but "at least 30" allows 300.
+    alone = run({"a1": "A bomb attack in Chile left at least 30 dead.", "a3": "The bombing in Chile killed 300 people."})
+    assert alone.filter(pl.col("kind") == "quantity")["conflicts_with"].to_list() == [[], []]
 
 
 def test_paraphrased_events_group_and_other_events_about_the_same_actors_do_not():
@@ -359,3 +363,105 @@ def test_spans_always_match_the_text(words):
     for row in out.iter_rows(named=True):
         assert text[row["start"]:row["end"]] == row["text"] and row["text"]
         assert row["n_sources"] >= 1
+
+
+# --- grouping rules: places, units, times, polarity, actors -----------------------------------
+def _groups(out: pl.DataFrame, kind: str) -> dict[str, str]:
+    rows = out.filter(pl.col("kind") == kind)
+    return dict(zip(rows["article_id"], rows["group_id"]))
+
+
+def test_nationalities_name_places_and_another_country_keeps_a_count_apart():
+    groups = _groups(run({
+        "a1": "There are 2,500 US troops in Iraq.",
+        "a2": "About 2,500 American soldiers are deployed on Iraqi soil.",
+        "a3": "About 2,500 American soldiers are deployed on Syrian soil.",
+    }), "quantity")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_unit_comes_from_the_clause_or_the_previous_number():
+    out = run({
+        "a1": "There are 2,500 US troops in Iraq, up from 170,000 in 2007.",
+        "a2": "The number of US troops in Iraq has been around 2,500.",
+        "a3": "In 2007 there were 170,000 US soldiers in Iraq.",
+    }).filter(pl.col("kind") == "quantity")
+    group = {r["object"]: r["group_id"] for r in out.to_dicts()}
+    assert group["2,500 US troops"] == group["around 2,500"]
+    assert group["170,000"] == group["170,000 US soldiers"] != group["2,500 US troops"]
+
+
+def test_protesters_are_not_troops():
+    out = run({"a1": "There are 600 US troops in Iraq.", "a2": "There are 600 protesters in Iraq."}).filter(pl.col("kind") == "quantity")
+    assert out["group_id"].n_unique() == 2
+    assert out["conflicts_with"].to_list() == [[], []]
+
+
+def test_negated_events_do_not_group_with_affirmed_ones():
+    groups = _groups(run({
+        "a1": "Joe Biden will end the US combat mission in Iraq by the end of 2021.",
+        "a2": "Joe Biden will end the combat mission of the US in Iraq by the end of 2021.",
+        "a3": "Joe Biden will not end the US combat mission in Iraq by the end of 2021.",
+    }), "event")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_different_people_doing_the_same_thing_are_different_events():
+    groups = _groups(run({
+        "a1": "Ana Lopez visited the naval base in Chile in 2024.",
+        "a2": "In 2024 Ana Lopez visited the naval base in Chile.",
+        "a3": "Grace Okafor visited the naval base in Chile in 2024.",
+    }), "event")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_undated_claims_speak_of_their_publication_time():
+    texts = {"a1": "There are 2,500 US troops in Iraq.", "a2": "There are 2,500 US troops in Iraq.",
+             "a3": "There are 2,500 US troops in Iraq."}
+    published = {"a1": dt.date(2021, 7, 26), "a2": dt.date(2021, 7, 27), "a3": dt.date(2008, 3, 1)}
+    groups = _groups(run(texts, published), "quantity")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_an_article_giving_two_values_is_not_a_conflict():
+    out = run({"a1": "There were 2,500 US troops in Iraq in 2011. Later there were 3,000 US troops in Iraq in 2011.",
+               "a2": "There were 2,500 US troops in Iraq in 2011."}).filter(pl.col("kind") == "quantity")
+    assert out["group_id"].n_unique() == 2
+    assert out["conflicts_with"].to_list() == [[], [], []]
+
+
+def test_ending_a_withdrawal_is_the_withdrawal_and_an_adjunct_is_not_the_action():
+    groups = _groups(run({
+        "a1": "Joe Biden will withdraw US troops from Iraq in 2021.",
+        "a2": "The withdrawal of US troops from Iraq will be completed in 2021.",
+        "a3": "US troops will train the army of Iraq in 2021 after the withdrawal.",
+    }), "event")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+INVENTED = Path(__file__).resolve().parent / "gold" / "invented_claims.jsonl"
+
+
+def test_invented_articles_through_the_real_stages():
+    """The invented multi-source set (tests/gold/invented_claims.jsonl) through every stage."""
+    import json
+
+    from pipeline import dates, entities, quantities, sentences
+
+    own = [json.loads(line) for line in INVENTED.open(encoding="utf-8") if '"article"' in line]
+    articles = pl.DataFrame(
+        [{"article_id": r["article"], "text": r["text"], "published_date": dt.date.fromisoformat(r["published_date"])} for r in own],
+        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date},
+    )
+    sents = sentences.sentences(articles)
+    gazetteer = entities.load_gazetteer()
+    mentions, ents = entities.resolved_entities(entities.mention_candidates(articles, sents, gazetteer), gazetteer)
+    out = grouped_claims(claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents)))
+    counts = out.filter(pl.col("kind") == "quantity").to_dicts()
+    group = {(r["article_id"], r["object"]): r for r in counts}
+    troops = {r["article_id"] for r in counts if r["group_id"] == group[("A1", "800 troops")]["group_id"]}
+    assert troops == {"A1", "A2", "A3", "A7"}  # not Kenya's 800, not 2017's 450
+    assert group[("A4", "1,000 Canadian troops")]["conflicts_with"] == [group[("A1", "800 troops")]["group_id"]]
+    storm = group[("A2", "at least 14 people")]
+    assert storm["group_id"] == group[("A3", "14 dead")]["group_id"] != group[("A7", "14 people")]["group_id"]
+    assert group[("A8", "About 40 people")]["conflicts_with"] == [storm["group_id"]]

@@ -206,6 +206,15 @@ def test_local_path_and_fsspec_url_sources(tmp_path):
     assert _tree(tmp_path / "b") == _tree(release)
 
 
+def test_missing_release_is_a_clear_error_and_missing_sums_are_optional(tmp_path):
+    with pytest.raises(dl.NotFound, match="manifest.json: no such file"):
+        dl.download(str(tmp_path / "nowhere"), tmp_path / "dest", say=lambda _: None)
+    release = make_release(tmp_path / "release", {"a.txt": b"a"})
+    (release / "SHA256SUMS").unlink()
+    dl.download(str(release), tmp_path / "dest", say=lambda _: None)
+    assert (tmp_path / "dest/a.txt").read_bytes() == b"a" and not (tmp_path / "dest/SHA256SUMS").exists()
+
+
 def test_sums_disagreeing_with_manifest_are_refused(tmp_path):
     release = make_release(tmp_path / "release", {"a.txt": b"a"})
     (release / "SHA256SUMS").write_text(f"{'0' * 64}  a.txt\n")

@@ -63,18 +63,21 @@ def log_lock(path):
 """
 
 
-def _env(prefect_home: Path) -> dict[str, str]:
+def _env(prefect_home: Path, api_url: str | None) -> dict[str, str]:
     env = dict(os.environ, PREFECT_HOME=str(prefect_home), PYTHONPATH=str(ROOT), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
     env["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
+    if api_url:
+        # The test session's Prefect server: a child that starts its own spends seconds on it.
+        env["PREFECT_API_URL"] = api_url
     return env
 
 
-def _child(code: str, args: list[str], prefect_home: Path) -> subprocess.Popen:
+def _child(code: str, args: list[str], prefect_home: Path, api_url: str | None = None) -> subprocess.Popen:
     """A Python child in its own process group, running HOOKS, then `code`."""
     return subprocess.Popen(
         [sys.executable, "-c", HOOKS + code, *args],
         cwd=ROOT,
-        env=_env(prefect_home),
+        env=_env(prefect_home, api_url),
         start_new_session=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -128,6 +131,13 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def prefect_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("prefect")
+
+
+@pytest.fixture(scope="module")
+def api_url(prefect_harness) -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
 
 
 # --- killed during the write (no Prefect: one process per kill point) -------------------------
@@ -215,54 +225,47 @@ def _clean_build(prefect_harness, inp: Path, out: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_builds_killed_at_chosen_and_random_points_never_break_the_dataset(prefect_harness, prefect_home, inputs, tmp_path):
+def test_builds_killed_at_chosen_and_random_points_never_break_the_dataset(prefect_harness, prefect_home, api_url, inputs, tmp_path):
+    from pipeline.flows import build_dataset
+
     old, new = inputs
     out = tmp_path / "data"
-    started = time.perf_counter()
-    rc, log = _finish(_child(_build_code(), ["--input", str(old), "--out", str(out), "--shard-size", "4"], prefect_home))
-    full_run = time.perf_counter() - started
-    assert rc == 0, log
+    build_dataset(input=str(old), out=str(out), shard_size=4)
     before = _snapshot(out)
+    args = ["--input", str(new), "--out", str(out), "--shard-size", "4"]
+    seen = []
+    for hook in ("kill_at('pipeline.build', 'analysed', 12, 'before')", "kill_at('pipeline.io', '_write_table', 3, 'after')"):
+        started = time.perf_counter()
+        rc, log = _finish(_child(_build_code(hook), args, prefect_home, api_url))
+        assert rc == -signal.SIGKILL, f"{hook}: the kill point was never reached:\n{log[-3000:]}"
+        assert _snapshot(out) == before, f"{hook}: killed before the swap, the old dataset must stay"
+        _assert_whole(out)
+        seen.append(hook)
+    # Then at a random moment of a run, whatever it is doing (the write kill took about a run).
+    seed = time.time_ns()
+    delay = random.Random(seed).uniform(0.2, 1.1) * (time.perf_counter() - started)
+    proc = _child(_build_code(), args, prefect_home, api_url)
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    _finish(proc)
+    at_random = _snapshot(out)
     _assert_whole(out)
 
-    seed = time.time_ns()
-    rnd = random.Random(seed)
-    hooks = [
-        "kill_at('pipeline.build', 'ingested', 20, 'before')",  # during ingest
-        "kill_at('pipeline.build', 'analysed', 12, 'before')",  # after the first shards' analysis
-        "kill_at('pipeline.io', '_write_table', 3, 'after')",  # during the write
-        *[f"# killed after {rnd.uniform(0.5, 1.0) * full_run:.2f} s" for _ in range(2)],
-    ]
-    seen = []
-    for hook in hooks:
-        proc = _child(_build_code(hook), ["--input", str(new), "--out", str(out), "--shard-size", "4"], prefect_home)
-        if hook.startswith("# killed after"):
-            try:
-                proc.wait(timeout=float(hook.split()[3]))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-        rc, log = _finish(proc)
-        if not hook.startswith("#"):
-            assert rc == -signal.SIGKILL, f"{hook}: the kill point was never reached:\n{log[-3000:]}"
-        seen.append((hook, _snapshot(out)))
-        _assert_whole(out)
-
-    rc, log = _finish(_child(_build_code(), ["--input", str(new), "--out", str(out), "--shard-size", "4"], prefect_home))
-    assert rc == 0, f"the next run after the kills failed (seed {seed}):\n{log[-3000:]}"
+    build_dataset(input=str(new), out=str(out), shard_size=4)
     final = _snapshot(out)
     _no_leftovers(out)
-    for hook, snapshot in seen:
-        assert snapshot in (before, final), f"after '{hook}' (seed {seed}) the output was neither the old nor the new dataset"
-    assert all(snapshot == before for _, snapshot in seen[:3]), "killed before the swap: the old dataset stays"
+    assert at_random in (before, final), f"killed after {delay:.2f} s (seed {seed}): neither the old nor the new dataset"
     assert final == _clean_build(prefect_harness, new, tmp_path / "clean"), "the run after the kills differs from a clean build"
 
 
 @pytest.mark.slow
-def test_two_concurrent_builds_into_one_output_never_interleave(prefect_home, inputs, tmp_path):
+def test_two_concurrent_builds_into_one_output_never_interleave(prefect_home, api_url, inputs, tmp_path):
     old, new = inputs
     out, log = tmp_path / "data", tmp_path / "lock.log"
     hook = f"log_lock({str(log)!r})"
-    procs = [_child(_build_code(hook), ["--input", str(inp), "--out", str(out), "--shard-size", "8"], prefect_home) for inp in (old, new)]
+    procs = [_child(_build_code(hook), ["--input", str(inp), "--out", str(out), "--shard-size", "8"], prefect_home, api_url) for inp in (old, new)]
     results = [_finish(p) for p in procs]
     assert all(rc == 0 for rc, _ in results), "\n".join(text[-2000:] for _, text in results)
     events = [line.split() for line in log.read_text().splitlines()]
@@ -314,28 +317,31 @@ _DISK_SCRIPT = r"""
 set -u
 mount -t tmpfs -o size=8m tmpfs "$DISK"
 cp -a "$PREVIOUS" "$DISK/data"
-head -c 64m /dev/zero > "$DISK/filler" 2>/dev/null
-"$PY" -m pipeline build --input "$INPUT" --out "$DISK/data" > "$LOG/full.out" 2>&1; echo $? > "$LOG/full.rc"
-(cd "$DISK/data" && sha256sum *) > "$LOG/full.sha"
-rm -f "$DISK/filler"
-mount -o remount,ro "$DISK"
-"$PY" -m pipeline build --input "$INPUT" --out "$DISK/data" > "$LOG/ro.out" 2>&1; echo $? > "$LOG/ro.rc"
-(cd "$DISK/data" && sha256sum *) > "$LOG/ro.sha"
+if [ "$CASE" = full ]; then head -c 64m /dev/zero > "$DISK/filler" 2>/dev/null; else mount -o remount,ro "$DISK"; fi
+"$PY" -m pipeline build --input "$INPUT" --out "$DISK/data" > "$LOG/$CASE.out" 2>&1; echo $? > "$LOG/$CASE.rc"
+(cd "$DISK/data" && sha256sum *) > "$LOG/$CASE.sha"
 """
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not _namespaces_work(), reason="needs unshare and mount (root in a Linux container) for a real tmpfs")
-def test_a_real_full_disk_and_a_read_only_disk_fail_clearly_and_keep_the_dataset(previous, prefect_home, inputs, tmp_path):
+def test_a_real_full_disk_and_a_read_only_disk_fail_clearly_and_keep_the_dataset(previous, prefect_home, api_url, inputs, tmp_path):
     source, before, _ = previous
-    disk, log = tmp_path / "disk", tmp_path / "log"
-    disk.mkdir()
+    log = tmp_path / "log"
     log.mkdir()
-    env = _env(prefect_home) | {"DISK": str(disk), "PREVIOUS": str(source), "INPUT": str(inputs[1]), "LOG": str(log), "PY": sys.executable}
-    subprocess.run(["unshare", "-m", "bash", "-c", _DISK_SCRIPT], cwd=ROOT, env=env, check=True, timeout=300)
+    runs = []
+    for case in ("full", "ro"):
+        disk = tmp_path / case
+        disk.mkdir()
+        env = _env(prefect_home, api_url) | {"CASE": case, "DISK": str(disk), "PREVIOUS": str(source), "INPUT": str(inputs[1]), "LOG": str(log), "PY": sys.executable}
+        runs.append(subprocess.Popen(["unshare", "-m", "bash", "-c", _DISK_SCRIPT], cwd=ROOT, env=env))
+    assert [r.wait(timeout=300) for r in runs] == [0, 0]
     expected = sorted(f"{digest}  {name}" for name, digest in before.items())
+    wrong = []
     for case, message in (("full", "disk is full"), ("ro", "not writable")):
         output = (log / f"{case}.out").read_text()
-        assert int((log / f"{case}.rc").read_text()) != 0, output[-2000:]
-        assert message in output and "previous dataset is unchanged" in output, f"{case}: no clear message:\n{output[-2000:]}"
-        assert sorted((log / f"{case}.sha").read_text().splitlines()) == expected, f"{case}: the previous dataset changed"
+        if sorted((log / f"{case}.sha").read_text().splitlines()) != expected:
+            wrong.append(f"{case}: the previous dataset changed")
+        if int((log / f"{case}.rc").read_text()) == 0 or message not in output or "previous dataset is unchanged" not in output:
+            wrong.append(f"{case}: no clear message:\n{output[-1500:]}")
+    assert not wrong, "\n".join(wrong)

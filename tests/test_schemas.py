@@ -27,14 +27,15 @@ def _good() -> dict[str, pl.DataFrame]:
                 "n_chars_clean": [len(TEXT)],
                 "encoding": ["utf-8"],
                 "warnings": [[]],
+                "story_id": [aid],
             },
         ).with_columns(pl.col("n_chars_raw", "n_chars_clean").cast(pl.Int64), pl.col("source_name").cast(pl.Utf8), pl.col("warnings").cast(pl.List(pl.Utf8))),
         "boilerplate": pl.DataFrame(
             {"boilerplate_id": ["b" * 16], "article_id": [aid], "start": [0], "end": [7], "text": ["Title\n\n"], "reason": ["title"]}
         ),
         "sentences": pl.DataFrame(
-            {"sentence_id": ["c" * 16, "d" * 16], "article_id": [aid, aid], "position": [0, 1], "text": ["First sentence.", "Second one."], "start": [0, 16], "end": [15, 27]}
-        ).with_columns(pl.col("position", "start", "end").cast(pl.Int32)),
+            {"sentence_id": ["c" * 16, "d" * 16], "article_id": [aid, aid], "position": [0, 1], "text": ["First sentence.", "Second one."], "start": [0, 16], "end": [15, 27], "duplicate_of": [None, None]}
+        ).with_columns(pl.col("position", "start", "end").cast(pl.Int32), pl.col("duplicate_of").cast(pl.Utf8)),
         "rejects": pl.DataFrame({"source_file": ["bad.txt"], "reason": ["binary"], "detail": ["not a text file: PDF document"], "raw_sha256": ["1" * 64], "n_bytes": [10]}),
     }
 
@@ -106,3 +107,11 @@ def test_error_message_names_checks_with_examples():
     tables["sentences"] = tables["sentences"].with_columns(pl.Series("article_id", ["q" * 16, "r" * 16]))
     with pytest.raises(DatasetInvalid, match=r"sentences\.article_id foreign_key\(articles\.article_id\): 2 failure\(s\), e\.g\. .*qqqq"):
         validated(tables, _core_models())
+
+
+def test_docs_tables_reference_is_generated_from_the_models():
+    """docs/tables.md is never edited by hand: regenerate it with `python -m pipeline docs`."""
+    from schemas.reference import tables_document
+    from tests.conftest import ROOT
+
+    assert (ROOT / "docs" / "tables.md").read_text(encoding="utf-8") == tables_document(schemas.TABLES, schemas.SCHEMA_VERSION)

@@ -272,7 +272,8 @@ def test_a_blank_line_always_ends_a_sentence() -> None:
 
 
 def test_list_lines_after_an_introduction() -> None:
-    text = "The agreement covers:\n- training of Iraqi forces\n- intelligence sharing\n• air support\n1. first\n2. second"
+    text = ("The agreement covers:\n- training of Iraqi forces\n- intelligence sharing\n• air support\n"
+            "1. first\n2. second")
     assert split(text) == [
         "The agreement covers:", "- training of Iraqi forces", "- intelligence sharing", "• air support",
         "1. first", "2. second",

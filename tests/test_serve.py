@@ -55,3 +55,20 @@ def test_served_deployment_runs_when_triggered_and_stops_with_its_server(tmp_pat
         raise AssertionError("the local Prefect server still answers after serve exited")
     except OSError:
         pass
+
+
+def test_prefect_yaml_deploys_the_scheduled_flow_with_its_real_parameters():
+    import inspect
+
+    import yaml
+
+    from pipeline import flows
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    accepted = set(inspect.signature(flows.scheduled_build.fn).parameters)
+    assert spec["deployments"]
+    for deployment in spec["deployments"]:
+        path, name = deployment["entrypoint"].split(":")
+        assert (ROOT / path).exists() and getattr(flows, name) is flows.scheduled_build
+        assert set(deployment["parameters"]) <= accepted
+        assert deployment["concurrency_limit"] == 1 and all(s["cron"].count(" ") == 4 for s in deployment["schedules"])

@@ -8,7 +8,7 @@ Cross-links carry the target's page number, so no global index has to be loaded.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandera.polars as pa
@@ -34,6 +34,10 @@ def _page_key(kind: str, page: int) -> str:
 
 def _page_of(position: int, size: int) -> int:
     return position // size + 1
+
+
+def _page_count(rows: int, size: int) -> int:
+    return -(-rows // size)
 
 
 def _preview_cell(value: object) -> object:
@@ -68,7 +72,7 @@ def _counts(frame: pl.DataFrame | None, column: str) -> list[list]:
     return [[str(v), n] for v, n in counted.iter_rows()]
 
 
-def _segments(text: str, spans: list[tuple[int, int, str]], reason_index: dict[str, int]) -> list[list]:
+def _segments(text: str, spans: list[tuple[int, str, str]], reason_index: dict[str, int]) -> list[list]:
     """The raw text as [[-1, kept] | [reason, removed], ...]; kept pieces joined are the clean text."""
     out: list[list] = []
     raw_pos = text_pos = 0
@@ -118,41 +122,49 @@ def _claim_groups(claims: pl.DataFrame) -> pl.DataFrame:
     return groups.with_columns(((pl.int_range(pl.len()) // GROUPS_PER_PAGE) + 1).alias("page"))
 
 
-def _article_pages(tables: Mapping[str, pl.DataFrame], reasons: list[str], mentions: pl.DataFrame | None, entity_page: dict, group_page: dict) -> dict[str, str]:
-    articles, boilerplate = tables["articles"], tables.get("boilerplate")
+def _by_page(frame: pl.DataFrame | None, article_info: pl.DataFrame, columns: list[str], order: list[str]) -> dict[int, pl.DataFrame]:
+    """Rows of a per-article table split by the page their article is on (one pass, Arrow memory)."""
+    if frame is None:
+        return {}
+    joined = frame.join(article_info.select("article_id", "page"), on="article_id", how="inner").sort("page", *order)
+    return {key[0]: part for key, part in joined.select("page", *columns).partition_by("page", as_dict=True, include_key=False).items()}
+
+
+def _article_pages(
+    tables: Mapping[str, pl.DataFrame], article_info: pl.DataFrame, reasons: list[str], mentions: pl.DataFrame | None, entity_page: dict, group_page: dict
+) -> Iterator[tuple[str, list]]:
+    """(key, page) for every page of articles, each with its raw-text segments, mentions and claims."""
     reason_index = {r: i for i, r in enumerate(reasons)}
-    spans = _grouped(boilerplate.sort("article_id", "start"), "article_id", ["start", "text", "reason"]) if boilerplate is not None else {}
-    marks = _grouped(mentions, "article_id", ["start", "end", "text", "entity_id"]) if mentions is not None else {}
-    claims = tables.get("claims")
-    claim_rows = _grouped(claims.sort("article_id", "start"), "article_id", ["claim_id", "kind", "text", "group_id", "n_sources", "conflicts_with"]) if claims is not None else {}
-    files, page = {}, []
+    spans = _by_page(tables.get("boilerplate"), article_info, ["article_id", "start", "text", "reason"], ["article_id", "start"])
+    marks = _by_page(mentions, article_info, ["article_id", "start", "end", "text", "entity_id"], ["article_id", "start", "end"])
+    claims = _by_page(tables.get("claims"), article_info, ["article_id", "claim_id", "kind", "text", "group_id", "n_sources", "conflicts_with"], ["article_id", "start", "claim_id"])
     columns = ["article_id", "title", "source_name", "published_date", "source_file", "text", "n_chars_raw", "n_chars_clean"]
-    rows = articles.select(columns).iter_rows()
-    for i, (aid, title, source, date, source_file, text, n_raw, n_clean) in enumerate(rows):
-        mention_list = [[s, e, eid, entity_page.get(eid)] for s, e, mtext, eid in marks.get(aid, ()) if text[s:e] == mtext]
-        page.append(
-            {
-                "id": aid,
-                "title": title,
-                "source": source,
-                "date": date,
-                "file": source_file,
-                "raw": n_raw,
-                "clean": n_clean,
-                "segments": _segments(text, spans.get(aid, []), reason_index),
-                "mentions": mention_list,
-                "claims": [
-                    {"id": cid, "kind": kind, "text": ctext, "group": gid, "group_page": group_page.get(gid), "n_sources": n, "conflicts": bool(conflicts)}
-                    for cid, kind, ctext, gid, n, conflicts in claim_rows.get(aid, ())
-                ],
-            }
-        )
-        if len(page) == ARTICLES_PER_PAGE:
-            files[_page_key("articles", _page_of(i, ARTICLES_PER_PAGE))] = page
-            page = []
-    if page:
-        files[_page_key("articles", _page_of(articles.height - 1, ARTICLES_PER_PAGE))] = page
-    return files
+    articles = tables["articles"].select(columns)
+    empty: dict[str, list] = {}
+    for page in range(1, _page_count(articles.height, ARTICLES_PER_PAGE) + 1):
+        page_spans = _grouped(spans[page], "article_id", ["start", "text", "reason"]) if page in spans else empty
+        page_marks = _grouped(marks[page], "article_id", ["start", "end", "text", "entity_id"]) if page in marks else empty
+        page_claims = _grouped(claims[page], "article_id", ["claim_id", "kind", "text", "group_id", "n_sources", "conflicts_with"]) if page in claims else empty
+        rows = []
+        for aid, title, source, date, source_file, text, n_raw, n_clean in articles.slice((page - 1) * ARTICLES_PER_PAGE, ARTICLES_PER_PAGE).iter_rows():
+            rows.append(
+                {
+                    "id": aid,
+                    "title": title,
+                    "source": source,
+                    "date": date,
+                    "file": source_file,
+                    "raw": n_raw,
+                    "clean": n_clean,
+                    "segments": _segments(text, page_spans.get(aid, []), reason_index),
+                    "mentions": [[s, e, eid, entity_page.get(eid)] for s, e, mtext, eid in page_marks.get(aid, ()) if text[s:e] == mtext],
+                    "claims": [
+                        {"id": cid, "kind": kind, "text": ctext, "group": gid, "group_page": group_page.get(gid), "n_sources": n, "conflicts": bool(conflicts)}
+                        for cid, kind, ctext, gid, n, conflicts in page_claims.get(aid, ())
+                    ],
+                }
+            )
+        yield _page_key("articles", page), rows
 
 
 def _entity_pages(entities: pl.DataFrame, mentions: pl.DataFrame | None, article_info: pl.DataFrame) -> tuple[dict[str, list], dict[str, int]]:
@@ -189,8 +201,8 @@ def _group_pages(claims: pl.DataFrame, groups: pl.DataFrame, group_page: dict[st
     return files
 
 
-def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, files: list[dict]) -> dict[str, str]:
-    """Every file of the browse page, relative path -> content; `files` are the downloads to list."""
+def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, files: list[dict]) -> Iterator[tuple[str, str]]:
+    """Every file of the browse page as (relative path, content), one at a time; `files` are the downloads to list."""
     articles = tables["articles"]
     boilerplate = tables.get("boilerplate")
     reasons = sorted(set(boilerplate["reason"])) if boilerplate is not None else []
@@ -207,7 +219,6 @@ def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.
     if claims is not None:
         group_page = dict(zip(groups["group_id"], groups["page"]))
         data |= _group_pages(claims, groups, group_page, article_info)
-    data |= _article_pages(tables, reasons, mentions, entity_page, group_page)
     for name, frame in tables.items():
         head = frame.head(PREVIEW_ROWS)
         data[f"preview/{name}"] = {"columns": head.columns, "rows": [[_preview_cell(v) for v in row] for row in head.iter_rows()]}
@@ -227,9 +238,9 @@ def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.
         "downloads": files + [{"path": "manifest.json"}, {"path": "SHA256SUMS"}],
         "reasons": reasons,
         "pages": {
-            "articles": _page_of(articles.height - 1, ARTICLES_PER_PAGE) if articles.height else 0,
-            "entities": _page_of(tables["entities"].height - 1, ENTITIES_PER_PAGE) if entity_page else 0,
-            "groups": int(groups["page"].max()) if groups is not None and groups.height else 0,
+            "articles": _page_count(articles.height, ARTICLES_PER_PAGE),
+            "entities": _page_count(len(entity_page), ENTITIES_PER_PAGE),
+            "groups": _page_count(len(group_page), GROUPS_PER_PAGE),
         },
         "has": {name: name in tables for name in ("entities", "mentions", "claims")},
         "charts": {
@@ -239,8 +250,10 @@ def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.
             "sources_per_group": [[str(n), c] for n, c in groups.group_by("n_sources").len().sort("n_sources").iter_rows()] if groups is not None else [],
         },
     }
-    out = {f"site/data/{key}.js": _script(key, payload) for key, payload in sorted(data.items())}
+    for key, payload in data.items():
+        yield f"site/data/{key}.js", _script(key, payload)
+    for key, payload in _article_pages(tables, article_info, reasons, mentions, entity_page, group_page):
+        yield f"site/data/{key}.js", _script(key, payload)
     for asset in ("app.js", "style.css"):
-        out[f"site/{asset}"] = (ASSETS / asset).read_text(encoding="utf-8")
-    out["index.html"] = (ASSETS / "index.html").read_text(encoding="utf-8")
-    return out
+        yield f"site/{asset}", (ASSETS / asset).read_text(encoding="utf-8")
+    yield "index.html", (ASSETS / "index.html").read_text(encoding="utf-8")

@@ -117,7 +117,7 @@ async function overview(meta) {
     table(["table", "rows", "description"], meta.tables.map((t) => [h("a", { href: "#table/" + t.name }, t.name), t.rows, t.description])),
     h("div", { class: "charts" },
       barChart("Boilerplate removed by reason (characters)", c.boilerplate_by_reason.map((r) => [r[0], r[2]]), (label) => reasonColor(meta, label)),
-      barChart("Boilerplate spans removed by reason", c.boilerplate_by_reason.map((r) => [r[0], r[1]]), (label) => reasonColor(meta, label)),
+      barChart("Boilerplate spans removed by reason", c.boilerplate_by_reason.map((r) => [r[0], r[1]]).sort((x, y) => y[1] - x[1]), (label) => reasonColor(meta, label)),
       meta.has.entities ? barChart("Entities per type", c.entities_by_type, (_, i) => PALETTE[i % PALETTE.length]) : note("No entities table in this release."),
       meta.has.claims ? barChart("Claim groups by number of sources", c.sources_per_group, () => "#4363d8") : note("No claims table in this release."),
       c.rejects_by_reason.length ? barChart("Rejected input files by reason", c.rejects_by_reason, () => "#808080") : ""),
