@@ -1,10 +1,10 @@
 """Boilerplate removal: raw page text -> clean article body plus the removed spans.
 
-The main body is found at document level (the best-scoring run of prose lines, so
-navigation, teaser lists and footers around it go; teaser lists whose summaries are real
-prose are trimmed by layout and topic); inside it, lines are removed by pattern (read-more
-links, calls to action, ads, captions...) and by a topical test for headlines of unrelated
-stories injected by related-story widgets.
+The main body is found at document level (the best-scoring run of prose lines and data-table
+rows, so navigation menus, teaser lists and footers around it go; teaser lists whose summaries
+are real prose are trimmed by layout and topic); inside it, lines are removed by pattern
+(read-more links, calls to action, ads, captions, lines repeated on the page...) and by a
+topical test for headlines of unrelated stories injected by related-story widgets.
 """
 
 from __future__ import annotations
@@ -587,11 +587,11 @@ def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
             for i in _lines_containing(low, lines, literals):
                 if reason[i] is None and units[i] <= max_units and not wrapped[i]:
                     reason[i] = "comments" if "disqus" in text[i].lower() else tag
-    # A line of six words or more said three times on one page is a repeated photo caption or teaser, not prose
-    # of the article (bullets excluded: menus repeat in header and footer, handled as zones).
-    counts = Counter(text)
-    if len(counts) <= len(text) - 2:
-        repeated = {s for s, c in counts.items() if c >= 3 and not _is_bullet(s) and len(s.split()) >= 6}
+    # A line of six words or more said three times on one page is a repeated photo caption or
+    # teaser, not prose of the article (bullets excluded: menus repeat in header and footer,
+    # handled as zones).
+    if len(set(text)) <= len(text) - 2:  # cheap test first: most texts repeat no line
+        repeated = {s for s, c in Counter(text).items() if c >= 3 and not _is_bullet(s) and len(s.split()) >= 6}
         for i in [i for i, s in enumerate(text) if s in repeated]:
             if reason[i] is None:
                 reason[i] = "caption"

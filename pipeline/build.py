@@ -6,6 +6,7 @@ go into the manifest.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -86,12 +87,18 @@ def analysed(docs: pl.DataFrame, templates: frozenset[str], options: BuildOption
     tables.update(annotated(articles, options))
     reports = [
         StageReport("clean", docs.height, articles.height, removed),
-        StageReport("sentences", articles.height, tables["sentences"].height),
+        StageReport("sentences", articles.height, tables["sentences"].height, _capped(tables["sentences"])),
         StageReport("mention_candidates", tables["sentences"].height, tables["candidates"].height),
         StageReport("quantities", tables["sentences"].height, tables["quantities"].height),
         StageReport("dates", tables["sentences"].height, tables["dates"].height),
     ]
     return ShardResult(tables, reports)
+
+
+def _capped(sents: pl.DataFrame) -> Counter:
+    """Articles that reached the sentence cap (any sentences past it are not in the table)."""
+    n = sents.filter(pl.col("position") == sentence_stage.MAX_SENTENCES_PER_ARTICLE - 1).height
+    return Counter({"articles_at_sentence_cap": n} if n else {})
 
 
 def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions()) -> dict[str, pl.DataFrame]:
@@ -108,10 +115,19 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions()) ->
     }
 
 
-def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, options: BuildOptions = BuildOptions()) -> dict[str, pl.DataFrame]:
-    """Cross-article results: entities resolved, claims extracted and grouped, stories, duplicates."""
+# Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates).
+ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame], pl.DataFrame]
+
+
+def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, options: BuildOptions = BuildOptions(),
+           extracted: ClaimExtractor = claim_stage.claims) -> dict[str, pl.DataFrame]:
+    """Cross-article results: entities resolved, claims extracted and grouped, stories, duplicates.
+
+    Extraction is per article once entities are resolved; `extracted` lets incremental builds
+    reuse the claims of articles whose inputs did not change.
+    """
     mentions, ents = entities.resolved_entities(candidates, entities.load_gazetteer(options.gazetteer))
-    claims = claim_stage.grouped_claims(claim_stage.claims(articles, sents, mentions, ents, quantities, dates))
+    claims = claim_stage.grouped_claims(extracted(articles, sents, mentions, ents, quantities, dates))
     stories = dedup.story_ids(articles, mentions)
     duplicates = dedup.duplicate_sentences(sents)
     return {
@@ -128,17 +144,18 @@ def concatenated(results: list[ShardResult], name: str) -> pl.DataFrame:
     return pl.concat([r.tables[name] for r in results], how="vertical")
 
 
-def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: BuildOptions = BuildOptions()) -> tuple[dict[str, pl.DataFrame], list[StageReport]]:
+def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: BuildOptions = BuildOptions(),
+            extracted: ClaimExtractor = claim_stage.claims) -> tuple[dict[str, pl.DataFrame], list[StageReport]]:
     """The dataset's tables from all shards, after the steps that need every article at once.
 
-    Row order is stable and does not depend on sharding.
+    Row order is stable and does not depend on sharding. `extracted` as in `linked`.
     """
     articles = concatenated(shards, "articles").sort("article_id")
     sents = concatenated(shards, "sentences").sort("article_id", "position")
     candidates = concatenated(shards, "candidates")
     quantities = concatenated(shards, "quantities").sort("article_id", "start", "end")
     dates = concatenated(shards, "dates").sort("article_id", "start", "end")
-    found = linked(articles, sents, candidates, quantities, dates, options)
+    found = linked(articles, sents, candidates, quantities, dates, options, extracted)
     tables = {
         "articles": found["articles"],
         "boilerplate": concatenated(shards, "boilerplate").sort("article_id", "start"),

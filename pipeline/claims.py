@@ -53,15 +53,16 @@ groups sharing an article never conflict (an article giving two values describes
 
 import datetime as dt
 import functools
-import math
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dedup import content_words
+from pipeline.dedup import content_word, content_words, tokens
 from pipeline.entities import load_gazetteer
 from pipeline.ids import stable_id
 
@@ -74,10 +75,10 @@ MIN_SHARED_WORDS = 2
 
 _SCHEMA = {
     "claim_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "kind": pl.Utf8, "text": pl.Utf8,
-    "start": pl.Int32, "end": pl.Int32, "subject_entity_ids": pl.List(pl.Utf8), "predicate": pl.Utf8,
+    "start": pl.Int32, "end": pl.Int32, "subject_entity_ids": pl.Utf8, "predicate": pl.Utf8,
     "object": pl.Utf8, "quantity_id": pl.Utf8, "date_id": pl.Utf8, "speaker_entity_id": pl.Utf8,
-    # Space-separated: far cheaper to build than list columns, and only grouping reads them.
-    "_words": pl.Utf8, "_actions": pl.Utf8, "_main": pl.Utf8, "_negated": pl.Boolean,
+    # Space- or "|"-separated: far cheaper to build than list columns, and only grouping reads them.
+    "_words": pl.Utf8, "_actions": pl.Utf8, "_main": pl.Utf8, "_negated": pl.Boolean, "_places": pl.Utf8, "_persons": pl.Utf8,
 }
 
 # --- Verbs -----------------------------------------------------------------------------------
@@ -97,7 +98,11 @@ _REPORTING = {
     "admitted": ("admit", True), "acknowledged": ("acknowledge", True), "denied": ("deny", True),
     "denies": ("deny", True),
 }
-_REPORT_RE = re.compile(r"\b(?:[Aa]ccording to|[Ii]n h(?:is|er) own words|" + "|".join(sorted(map(re.escape, _REPORTING), key=len, reverse=True)) + r")\b")
+# The lookahead on first letters lets the scan skip most positions at once (twice as fast).
+_REPORT_RE = re.compile(
+    r"\b(?=[" + "".join(sorted({p[0] for p in _REPORTING} | {"A", "I"})) + r"])(?:[Aa]ccording to|[Ii]n h(?:is|er) own words|"
+    + "|".join(sorted(map(re.escape, _REPORTING), key=len, reverse=True)) + r")\b"
+)
 _IRREGULAR = {
     "begin": "began begun", "break": "broke broken", "bring": "brought", "build": "built", "buy": "bought",
     "come": "came", "cut": "cut", "do": "did done", "fall": "fell fallen", "fight": "fought", "find": "found",
@@ -125,6 +130,7 @@ _AUX_HAVE = {"has", "have", "had", "having"}
 _MODALS = {"will", "would", "shall", "should", "can", "could", "may", "might", "must", "do", "does", "did", "to"}
 _SKIPPABLE = {"not", "also", "already", "still", "now", "then", "again", "never", "just", "even", "finally",
               "formally", "officially", "previously", "recently", "soon", "later", "ever", "no", "longer", "n't"}
+_AUXILIARIES = _AUX_BE | _AUX_HAVE | _MODALS
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "of",
                 "my", "your", "whose", "every", "each", "some", "any", "no"}
 _GAP_OK = _AUX_HAVE | _SKIPPABLE | {"who", "which", "did", "does", "will", "would", "could", "himself", "herself",
@@ -218,8 +224,8 @@ MIN_WORD_OVERLAP = 0.6
 # --- Clause scanning -------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|n't")
 _CLAUSE_BREAK = re.compile(
-    r";\s+|\s+[—–]\s+|\s+-\s+|,\s+(?=(?:but|although|though|while|whereas|which|who|when|after|because|since|"
-    r"up from|down from|having|killing|leaving)\b)|\s+but\s+"
+    r"(?=[;,\s])(?:;\s+|\s+[—–]\s+|\s+-\s+|,\s+(?=(?:but|although|though|while|whereas|which|who|when|after|because|since|"
+    r"up from|down from|having|killing|leaving)\b)|\s+but\s+)"
 )
 _TRIM = " \t\n,;:—–-"
 _ADJUNCT = re.compile(r"\b(?:after|before|following|since|until|prior to|ahead of|amid)\b", re.IGNORECASE)
@@ -293,6 +299,19 @@ def _lemma(word: str) -> str | None:
     return None
 
 
+def _clause_words(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> Iterator[tuple[str, int, int]]:
+    """(lower-case word, start, end) of the words of text[start:end] outside masked spans."""
+    masked = sorted(masked)
+    cursor, n_masked = 0, len(masked)
+    for m in _WORD_RE.finditer(text, start, end):
+        w_start = m.start()
+        while cursor < n_masked and masked[cursor][1] <= w_start:
+            cursor += 1
+        if cursor < n_masked and masked[cursor][0] <= w_start:
+            continue
+        yield m.group().lower(), w_start, m.end()
+
+
 def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> tuple[str, int, int] | None:
     """(lemma, start, end) of the clause's main verb; lemma "be" for a copula. Names are masked.
 
@@ -301,32 +320,35 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
     opening = _OPENING.match(text, start, end)
     if opening:
         start = opening.end()
-    masked = sorted(masked)
+    # Words are read only as far as needed: the verb is usually among the first few.
+    stream = islice(_clause_words(text, start, end, masked), _MAX_PREDICATE_WORDS)
     words: list[tuple[str, int, int]] = []
-    cursor = 0
-    for m in _WORD_RE.finditer(text, start, end):
-        while cursor < len(masked) and masked[cursor][1] <= m.start():
-            cursor += 1
-        if cursor < len(masked) and masked[cursor][0] <= m.start():
-            continue
-        words.append((m.group().lower(), m.start(), m.end()))
-        if len(words) >= _MAX_PREDICATE_WORDS:
-            break
+
+    def at(n: int) -> tuple[str, int, int] | None:
+        while len(words) <= n:
+            word = next(stream, None)
+            if word is None:
+                return None
+            words.append(word)
+        return words[n]
+
     previous = ""
-    for k, (word, w_start, w_end) in enumerate(words):
-        if _plural_noun(text, words, k):
+    k = 0
+    while (current := at(k)) is not None:
+        word, w_start, w_end = current
+        k += 1
+        if word[-1] == "s" and _plural_noun(text, word, w_start, at(k)):
             previous = word
             continue
-        if word in _AUX_BE or word in _AUX_HAVE or word in _MODALS:
-            n = k + 1
-            while n < len(words) and words[n][0] in _SKIPPABLE:
+        if word in _AUXILIARIES:
+            n = k
+            while (following := at(n)) is not None and following[0] in _SKIPPABLE:
                 n += 1
-            if n < len(words) and words[n][0] in _AUX_BE:
+            if following is not None and following[0] in _AUX_BE:
                 n += 1
-                while n < len(words) and words[n][0] in _SKIPPABLE:
+                while (following := at(n)) is not None and following[0] in _SKIPPABLE:
                     n += 1
                 word = "be"
-            following = words[n] if n < len(words) else None
             lemma = _lemma(following[0]) if following else None
             if lemma is not None and lemma not in _AUX_BE:
                 return lemma, following[1], following[2]
@@ -342,22 +364,30 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
     return None
 
 
-def _plural_noun(text: str, words: list[tuple[str, int, int]], k: int) -> bool:
+def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, int] | None) -> bool:
     """An "-s" word that reads as a plural noun: after a capitalised word ("Iraqi forces") or
     before a verb ("foreign forces invaded", "troops will")."""
-    word = words[k][0]
     if not word.endswith("s") or _VERB_FORMS.get(word, word) == word:
         return False
-    before = text[:words[k][1]].rstrip()
-    if before and before.split()[-1][:1].isupper():
-        return True
-    following = words[k + 1][0] if k + 1 < len(words) else ""
+    before = w_start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    if before > 0:
+        token = before
+        while token > 0 and not text[token - 1].isspace():
+            token -= 1
+        if text[token].isupper():
+            return True
+    following = following[0] if following else ""
     return following in _MODALS or following in _AUX_BE or following in _AUX_HAVE or (
         following in _VERB_FORMS and following != _VERB_FORMS[following] and not following.endswith(("s", "ing"))
     ) or following.endswith("ed")
 
 
 # --- Frames to per-sentence lookups ----------------------------------------------------------
+_ROW = operator.itemgetter(*_SCHEMA)
+
+
 def _per_sentence(frame: pl.DataFrame, columns: list[str]) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = defaultdict(list)
     for row in frame.sort("sentence_id", "start", "end").select(["sentence_id", *columns]).iter_rows():
@@ -375,13 +405,19 @@ def _words_of(text: str, base: int, start: int, end: int, masked: list[tuple[int
         pieces.append(text[cursor:max(cursor, m_start)])
         cursor = max(cursor, m_end)
     pieces.append(text[cursor:end])
-    words = set()
-    for word in content_words(" ".join(pieces)):
-        if word in _TITLE_WORDS:
-            continue
-        word = _VERB_FORMS.get(word, word)
-        words.add(_SYNONYMS.get(word, word))
+    words = set(map(_folded, tokens(" ".join(pieces))))
+    words.discard(None)
     return words
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(token: str) -> str | None:
+    """The word a token counts as for grouping (verb lemma, synonym class), or None: a stop word or title."""
+    word = content_word(token)
+    if word is None or word in _TITLE_WORDS:
+        return None
+    word = _VERB_FORMS.get(word, word)
+    return _SYNONYMS.get(word, word)
 
 
 class _Article:
@@ -474,42 +510,73 @@ def _content(text: str, said: _Attribution, mentions: list[tuple], quotes: list[
     return [_trimmed(text, 0, end)]
 
 
-def _sentence_claims(sentence: tuple, mentions: list[tuple], quantities: list[tuple], dates: list[tuple],
-                     state: _Article) -> list[dict]:
-    """Claims of one sentence; positions in mentions/quantities/dates are absolute offsets."""
-    sentence_id, base, text = sentence
+class _Sentence:
+    """What the clauses of one sentence are read against. Mentions have offsets into the sentence,
+    quantities and dates into the article; `masked` holds the names and dates (article offsets),
+    which are compared on their own rather than as words; `named` the places named in it."""
+
+    __slots__ = ("id", "base", "text", "mentions", "quantities", "dates", "masked", "named", "_words")
+
+    def __init__(self, sentence_id: str, base: int, text: str, mentions: list[tuple], quantities: list[tuple],
+                 dates: list[tuple], named: list[tuple[int, str]]):
+        self.id, self.base, self.text = sentence_id, base, text
+        self.mentions = [(m[0] - base, m[1] - base, *m[2:]) for m in mentions]
+        self.quantities, self.dates, self.named = quantities, dates, named
+        self.masked = [(m[0], m[1]) for m in mentions] + [(d[0], d[1]) for d in dates]
+        self._words: list[str] | None = None
+
+    def words(self) -> list[str]:
+        """The whole sentence's words, sorted; computed once."""
+        if self._words is None:
+            self._words = sorted(_words_of(self.text, self.base, 0, len(self.text), self.masked))
+        return self._words
+
+
+def _sentence_claims(sentence: _Sentence, state: _Article) -> list[dict]:
+    """Claims of one sentence."""
+    sentence_id, base, text, local, dates = sentence.id, sentence.base, sentence.text, sentence.mentions, sentence.dates
     if text.rstrip().rstrip("”\"»’').").endswith("?"):
         return []
-    local = [(m[0] - base, m[1] - base, *m[2:]) for m in mentions]
     quotes = _quote_spans(text)
     said = _attribution(text, quotes, local, state.last_person)
     found: list[dict] = []
-    speaker = None
-    regions = [(0, len(text))]
+    # (start, end, speaker of the words there): disjoint, so no clause is read twice.
+    regions: list[tuple[int, int, str | None]] = [(0, len(text), None)]
     if said is not None:
         speaker = said.speaker
         content = [r for r in _content(text, said, local, quotes) if r[1] > r[0]]
         start, end = _trimmed(text, 0, len(text))
-        masked = [(m[0], m[1]) for m in mentions] + [(d[0], d[1]) for d in dates]
         subjects = sorted({m[2] for i, m in enumerate(local) if i != said.speaker_index and _inside(m[0], content)})
-        words = {w for s, e in content for w in _words_of(text, base, s, e, masked)}
+        words = {w for s, e in content for w in _words_of(text, base, s, e, sentence.masked)}
         found.append(_claim(sentence_id, base, text, "statement", start, end, subjects, said.lemma,
                             " … ".join(text[s:e] for s, e in content), None,
                             _nearest(dates, base + start, base + end, base + said.start),
                             speaker, words, negated=said.negated))
         # Denied, hoped-for or believed words are not asserted: no claims inside them.
-        regions = [] if said.negated or said.lemma in _UNASSERTED else content
-        # "..., said X, who took office in May 2020": the writer's own words after the speaker.
+        regions = [] if said.negated or said.lemma in _UNASSERTED else [(s, e, speaker) for s, e in content]
+        # "..., said X, who took office in May 2020": the writer's own words after the speaker, but
+        # not the reported words that may follow it ("According to X, ...", "said X, “...”").
         if said.speaker_index is not None and local[said.speaker_index][0] > said.end:
-            regions.append((local[said.speaker_index][1], len(text)))
-    for r_start, r_end in regions:
+            regions.extend((s, e, None) for s, e in _uncovered(local[said.speaker_index][1], len(text), content))
+    for r_start, r_end, by in regions:
         for c_start, c_end in _clauses(text, r_start, r_end):
-            found.extend(_clause_claims(sentence_id, base, text, c_start, c_end, local, quantities, dates,
-                                        speaker if _inside(c_start, regions[:1]) or said is None else None))
+            found.extend(_clause_claims(sentence, c_start, c_end, by))
     for m in local:
         if m[3] == "PERSON":
             state.last_person = m[2]
     return found
+
+
+def _uncovered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces of [start, end) outside every span."""
+    pieces = []
+    for s, e in sorted(spans):
+        if s > start:
+            pieces.append((start, min(s, end)))
+        start = max(start, e)
+    if start < end:
+        pieces.append((start, end))
+    return [(s, e) for s, e in pieces if e > s]
 
 
 def _nearest(dates: list[tuple], start: int, end: int, anchor: int) -> str | None:
@@ -528,29 +595,28 @@ def _counted(text: str, base: int, quantity: tuple) -> bool:
     return any(c.isdigit() for c in text[q_start - base:q_end - base]) or not (before and before[-1].lower() in _REFERRING)
 
 
-def _clause_claims(sentence_id: str, base: int, text: str, start: int, end: int, mentions: list[tuple],
-                   quantities: list[tuple], dates: list[tuple], speaker: str | None) -> list[dict]:
+def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | None) -> list[dict]:
+    sentence_id, base, text, dates = sentence.id, sentence.base, sentence.text, sentence.dates
     if text[start:end].rstrip("”\"»’').").endswith("?"):
         return []
-    inside = [m for m in mentions if m[0] >= start and m[1] <= end]
-    masked = [(m[0], m[1]) for m in inside]
+    inside = [m for m in sentence.mentions if m[0] >= start and m[1] <= end]
     subjects = sorted({m[2] for m in inside})
-    predicate = _predicate(text, start, end, masked)
+    counted = [q for q in sentence.quantities if q[0] >= base + start and q[1] <= base + end and _counted(text, base, q)]
+    places = any(start <= at < end for at, _ in sentence.named)
+    # No number, no name, no nationality: nothing to claim, whatever the verb.
+    if not (counted or subjects or places):
+        return []
+    predicate = _predicate(text, start, end, [(m[0], m[1]) for m in inside])
     lemma = predicate[0] if predicate else "be"
     found = []
-    counted = [q for q in quantities if q[0] >= base + start and q[1] <= base + end and _counted(text, base, q)]
-    # Names and dates are compared on their own; counted nouns ("800 troops") stay words.
-    spans = [(m[0] + base, m[1] + base) for m in mentions] + [(d[0], d[1]) for d in dates]
-    if counted:
-        # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30").
-        sentence_words = sorted(_words_of(text, base, 0, len(text), spans))
     for q_start, q_end, quantity_id, _unit in counted:
+        # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30").
         found.append(_claim(sentence_id, base, text, "quantity", start, end, subjects, lemma, text[q_start - base:q_end - base],
-                            quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, sentence_words))
+                            quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, sentence.words()))
     # A named actor, or a nationality standing for one ("Canadian trainers will ..."); with only a
     # nationality, a present or past passive ("is needed", "were battle-tested") is a judgement.
-    if predicate and lemma not in _NOT_EVENTS and (subjects or (
-            _text_places(text[start:end]) and not _PASSIVE.search(text, start, predicate[1]))):
+    if predicate and lemma not in _NOT_EVENTS and (subjects or (places and not _PASSIVE.search(text, start, predicate[1]))):
+        spans = sentence.masked
         words = _words_of(text, base, start, end, spans)
         folded = _SYNONYMS.get(lemma, lemma)
         words.add(folded)
@@ -594,20 +660,32 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     by_mention = _per_sentence(typed, ["start", "end", "entity_id", "type"])
     by_quantity = _per_sentence(quantities, ["start", "end", "quantity_id", "unit"])
     by_date = _per_sentence(dates, ["start", "end", "date_id"])
-    rows: list[dict] = []
+    place_of = _entity_places(entities)
+    people = frozenset(entities.filter(pl.col("type") == "PERSON")["entity_id"].to_list())
+    rows: list[tuple] = []
     state = _Article("")
     ordered = sentences.sort("article_id", "position").select("article_id", "sentence_id", "start", "text")
     for article_id, sentence_id, start, text in ordered.iter_rows():
         if article_id != state.article_id:
             state = _Article(article_id)
-        for row in _sentence_claims((sentence_id, start, text), by_mention.get(sentence_id, []),
-                                    by_quantity.get(sentence_id, []), by_date.get(sentence_id, []), state):
+        named = _named_places(text)
+        found = _sentence_claims(_Sentence(sentence_id, start, text, by_mention.get(sentence_id, []),
+                                           by_quantity.get(sentence_id, []), by_date.get(sentence_id, []), named), state)
+        for row in found:
+            subjects = row["subject_entity_ids"]
             row["article_id"] = article_id
             row["claim_id"] = stable_id(article_id, row["kind"], row["start"], row["end"], row["quantity_id"])
-            rows.append(tuple(row[c] for c in _SCHEMA))
-    frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+            # Subjects travel "|"-joined: far cheaper than a list column built row by row.
+            row["subject_entity_ids"] = "|".join(subjects)
+            row["_places"] = "|".join(sorted({place_of[e] for e in subjects if e in place_of} | {
+                place for at, place in named if row["start"] - start <= at < row["end"] - start}))
+            row["_persons"] = "|".join(e for e in subjects if e in people)
+            rows.append(_ROW(row))
+    frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row").with_columns(
+        pl.when(pl.col("subject_entity_ids") == "").then(pl.lit([], dtype=pl.List(pl.Utf8)))
+        .otherwise(pl.col("subject_entity_ids").str.split("|")).alias("subject_entity_ids"))
     frame = frame.join(_quantity_terms(quantities), on="quantity_id", how="left").join(_date_terms(dates), on="date_id", how="left")
-    frame = _with_places(frame, mentions, entities).join(
+    frame = frame.join(_context_places(mentions, place_of), on="article_id", how="left").join(
         articles.select("article_id", pl.col("published_date").alias("_published")), on="article_id", how="left")
     return _with_inferred_units(frame.select(*COLUMNS[:13], pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id"))
 
@@ -625,10 +703,15 @@ def _place_lexicon() -> tuple[dict[str, str], frozenset[str]]:
     return names, frozenset(n for n, e in gazetteer.entries.items() if e.type in ("GPE", "LOC"))
 
 
-def _text_places(text: str) -> set[str]:
-    """Countries named by nationality or short form in a text: "Iraqi army", "U.S. soldiers"."""
+def _named_places(text: str) -> list[tuple[int, str]]:
+    """(offset, country) of countries named by nationality or short form: "Iraqi army", "U.S. soldiers"."""
     names = _place_lexicon()[0]
-    return {names[w] for w in (m.group().rstrip(".").casefold() for m in _CAPITALISED.finditer(text)) if w in names}
+    found = []
+    for m in _CAPITALISED.finditer(text):
+        place = names.get(m.group().rstrip(".").casefold())
+        if place is not None:
+            found.append((m.start(), place))
+    return found
 
 
 def _entity_places(entities: pl.DataFrame) -> dict[str, str]:
@@ -646,22 +729,14 @@ def _entity_places(entities: pl.DataFrame) -> dict[str, str]:
     return found
 
 
-def _with_places(frame: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
-    """Adds _places (the claim's own places), _persons (its people) and _context (its article's
-    most mentioned places), each sorted and "|"-separated."""
-    place_of = _entity_places(entities)
-    people = set(entities.filter(pl.col("type") == "PERSON")["entity_id"].to_list())
-    own = ["|".join(sorted({place_of[e] for e in subjects if e in place_of} | _text_places(text)))
-           for subjects, text in frame.select("subject_entity_ids", "text").iter_rows()]
-    persons = ["|".join(sorted(set(subjects) & people)) for subjects in frame["subject_entity_ids"].to_list()]
-    counted = (
+def _context_places(mentions: pl.DataFrame, place_of: dict[str, str]) -> pl.DataFrame:
+    """(article_id, _context): the article's most mentioned places, sorted and "|"-separated."""
+    return (
         mentions.select("article_id", pl.col("entity_id").replace_strict(place_of, default=None, return_dtype=pl.Utf8).alias("place"))
         .drop_nulls().group_by("article_id", "place").len()
         .sort("article_id", "len", "place", descending=[False, True, False])
         .group_by("article_id", maintain_order=True).agg(pl.col("place").head(_CONTEXT_PLACES).sort().str.join("|").alias("_context"))
     )
-    return frame.with_columns(pl.Series("_places", own, dtype=pl.Utf8), pl.Series("_persons", persons, dtype=pl.Utf8)
-                              ).join(counted, on="article_id", how="left")
 
 
 def _with_inferred_units(frame: pl.DataFrame) -> pl.DataFrame:
@@ -765,10 +840,6 @@ def _units_agree(a: str | None, b: str | None) -> bool:
     return a is not None and (a == b or (a == "people" and b in _PEOPLE) or (b == "people" and a in _PEOPLE))
 
 
-def _unit_block(unit: str | None) -> str:
-    return "people" if unit in _PEOPLE else str(unit)
-
-
 def _prepared(row: dict) -> dict:
     """The row with the sets grouping compares, built once."""
     row["_words"] = frozenset(row["_words"].split()) - _FRAMING
@@ -851,79 +922,113 @@ def _support(a: dict, b: dict) -> float:
     return overlap * (1 + len(actions) / len(a["_actions"] | b["_actions"]))
 
 
-def _block_keys(row: dict) -> list[tuple]:
-    """Keys under which a claim's possible matches are found; claims sharing none never group."""
-    if row["kind"] == "quantity":
-        buckets = _value_buckets(row["_low"], row["_high"])
-        block = _unit_block(row["_unit"])
-        return [(block, b) for b in range(buckets.start - 1, buckets.stop + 1)] if buckets else []
-    if row["kind"] == "statement":
-        return [(row["speaker_entity_id"], w) for w in row["_words"]] if row["speaker_entity_id"] else []
-    anchors = row["_places"] or ["E:" + e for e in row["subject_entity_ids"]]
-    return [(action, place) for action in row["_actions"] for place in anchors]
+def _block_keys(claims: pl.DataFrame) -> pl.DataFrame:
+    """(_i, _key): keys under which a claim's possible matches are found; claims sharing none never
+    group. Counts: unit class, log-scale value bucket (factor 1.25, with the neighbours, so values
+    within 20 % share one) and a subject, or for people a place too (_support needs one in common);
+    no keys for counts of one or less ("one thing" asserts no number worth matching). Events: an
+    action and a place (else a subject). Statements: the speaker and a word."""
+    low, high = pl.col("_low"), pl.col("_high")
+    first = low.log(1.25).floor().cast(pl.Int64)
+    last = pl.min_horizontal(pl.max_horizontal(high, low).log(1.25).floor().cast(pl.Int64), first + 8)
+    block = pl.when(pl.col("_unit").is_in(list(_PEOPLE))).then(pl.lit("people")).otherwise(pl.col("_unit"))
+    places = pl.when(pl.col("_places") != "").then(pl.col("_places")).otherwise(pl.col("_context"))
+    quantity = (
+        claims.filter((pl.col("kind") == "quantity") & pl.col("_unit").is_not_null() & (low > 1) & low.is_finite() & high.is_finite())
+        .select(
+            "_i", block.alias("_block"), pl.int_ranges(first - 1, last + 2).alias("_bucket"),
+            pl.concat_list(
+                pl.col("subject_entity_ids"),
+                pl.when(block.is_in(["people", "military", "death"]))
+                .then(places.fill_null("").str.split("|").list.eval(pl.lit("P:") + pl.element().filter(pl.element() != "")))
+                .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))),
+            ).alias("_anchor"),
+        )
+        .explode("_bucket").explode("_anchor").drop_nulls("_anchor")
+        .select("_i", pl.concat_str(pl.lit("q"), "_block", pl.col("_bucket").cast(pl.Utf8), "_anchor", separator="\x1f").alias("_key"))
+    )
+    event = (
+        claims.filter((pl.col("kind") == "event") & (pl.col("_actions") != ""))
+        .select(
+            "_i", pl.col("_actions").str.split(" ").alias("_action"),
+            pl.when(pl.col("_places") != "").then(pl.col("_places").str.split("|"))
+            .otherwise(pl.col("subject_entity_ids").list.eval(pl.lit("E:") + pl.element())).alias("_anchor"),
+        )
+        .explode("_action").explode("_anchor").drop_nulls("_anchor")
+        .select("_i", pl.concat_str(pl.lit("e"), "_action", "_anchor", separator="\x1f").alias("_key"))
+    )
+    statement = (
+        claims.filter((pl.col("kind") == "statement") & pl.col("speaker_entity_id").is_not_null())
+        .select("_i", "speaker_entity_id", pl.col("_words").str.split(" ").alias("_word"))
+        .explode("_word").filter(pl.col("_word").is_not_null() & (pl.col("_word") != "") & ~pl.col("_word").is_in(list(_FRAMING)))
+        .select("_i", pl.concat_str(pl.lit("s"), "speaker_entity_id", "_word", separator="\x1f").alias("_key"))
+    )
+    return pl.concat([quantity, event, statement]).unique()
 
 
-def _value_buckets(low: float | None, high: float | None) -> range:
-    """Log-scale buckets (factor 1.25) an interval spans; values within 20 % share or touch one.
-    None for counts of one or less: "one thing", "a single standard" assert no number worth matching."""
-    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)) or low <= 1:
-        return range(0)
-    first, last = math.floor(math.log(low, 1.25)), math.floor(math.log(max(high, low), 1.25))
-    return range(first, min(last, first + 8) + 1)
+def _anchors(ordered: pl.DataFrame) -> list[int]:
+    """Per claim (by position in `ordered`), the position of its group's founder.
 
-
-def _group_anchors(rows: list[dict], anchor: list[int], indices: list[int]) -> None:
-    """Claims of one kind, in order, join the group they are best supported by, provided they
-    are compatible with every member (so a chain of loose pairs cannot merge claims that
-    disagree); else they found a group. Candidate founders come from blocks, the latest _MAX_BLOCK per key."""
+    Claims, in order, join the group they are best supported by, provided they are compatible with
+    every member (so a chain of loose pairs cannot merge claims that disagree); else they found a
+    group. Candidate founders come from blocks, the latest _MAX_BLOCK per key; only keys that two
+    claims share are kept, so claims with no possible match cost no Python work at all."""
+    keys = _block_keys(ordered).filter(pl.len().over("_key") > 1)
+    per_claim = keys.group_by("_i").agg("_key").sort("_i")
+    active = per_claim["_i"].to_list()
+    found = dict(zip(active, map(_prepared, ordered[active].to_dicts())))
+    anchor = list(range(ordered.height))
     members: dict[int, list[int]] = {}
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i in indices:
-        row = rows[i]
-        keys = _block_keys(row)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, row_keys in zip(active, per_claim["_key"].to_list()):
+        row = found[i]
         scores: dict[int, float] = {}
-        for j in sorted({j for key in keys for j in blocks.get(key, ())[-_MAX_BLOCK:]}):
-            score = _support(row, rows[j])
+        for j in sorted({j for key in row_keys for j in blocks.get(key, ())[-_MAX_BLOCK:]}):
+            score = _support(row, found[j])
             if score:
                 scores[j] = score
         for founder, _ in sorted(scores.items(), key=lambda fs: (-fs[1], fs[0])):
-            if all(_compatible(row, rows[m]) for m in members[founder][:_MAX_BLOCK]):
+            if all(_compatible(row, found[m]) for m in members[founder][:_MAX_BLOCK]):
                 anchor[i] = founder
                 members[founder].append(i)
                 break
         else:
             members[i] = [i]
-            for key in keys:
+            for key in row_keys:
                 blocks[key].append(i)
+    return anchor
 
 
-def _conflicts(rows: list[dict], anchor: list[int]) -> dict[int, set[int]]:
-    """Per group founder, the quantity groups it disagrees with: two of their claims have the same
-    unit, the same places and the same time (known and overlapping, or unknown in both), and
-    values that cannot both hold. Groups sharing an article are skipped: an article giving two
-    values ("2,500 now, up from 170,000") describes a change, not a dispute."""
-    articles: dict[int, set[str]] = defaultdict(set)
-    for i, row in enumerate(rows):
-        articles[anchor[i]].add(row["article_id"])
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i, row in enumerate(rows):
-        if row["kind"] == "quantity" and row["_unit"] is not None and row["_min"] is not None:
-            places = tuple(sorted(_quantity_places(row)))
-            if places:
-                blocks[(row["_unit"], places)].append(i)
-    found: dict[int, set[int]] = defaultdict(set)
-    for members in blocks.values():
-        for x, i in enumerate(members[:_MAX_CONFLICT_BLOCK]):
-            for j in members[x + 1:_MAX_CONFLICT_BLOCK]:
-                a, b = rows[i], rows[j]
-                if anchor[i] == anchor[j] or articles[anchor[i]] & articles[anchor[j]]:
-                    continue
-                same_time = (a["_cfrom"] is None and b["_cfrom"] is None) or (
-                    a["_cfrom"] is not None and b["_cfrom"] is not None and _overlap(a["_cfrom"], a["_cto"], b["_cfrom"], b["_cto"]))
-                if same_time and (a["_max"] < b["_min"] or b["_max"] < a["_min"]):
-                    found[anchor[i]].add(anchor[j])
-                    found[anchor[j]].add(anchor[i])
-    return found
+def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
+    """(group_id, conflicts_with): the quantity groups each group disagrees with: two of their claims
+    have the same unit, the same places and the same time (known and overlapping, or unknown in
+    both), and values that cannot both hold. Groups sharing an article are skipped: an article
+    giving two values ("2,500 now, up from 170,000") describes a change, not a dispute. The first
+    _MAX_CONFLICT_BLOCK claims of a unit and places are compared."""
+    places = pl.when(pl.col("_places") != "").then(pl.col("_places")).otherwise(pl.col("_context"))
+    counts = (
+        ordered.filter((pl.col("kind") == "quantity") & pl.col("_unit").is_not_null() & pl.col("_min").is_not_null())
+        .select("_i", "group_id", "_unit", places.alias("_where"), "_min", "_max", "_cfrom", "_cto")
+        .filter(pl.col("_where").is_not_null() & (pl.col("_where") != ""))
+        .sort("_i").filter(pl.int_range(pl.len()).over("_unit", "_where") < _MAX_CONFLICT_BLOCK)
+    )
+    both_unknown = pl.col("_cfrom").is_null() & pl.col("_cfrom_b").is_null()
+    both_overlap = (pl.col("_cfrom") <= pl.col("_cto_b")) & (pl.col("_cfrom_b") <= pl.col("_cto"))
+    pairs = (
+        counts.join(counts, on=["_unit", "_where"], suffix="_b")
+        .filter(pl.col("_i") < pl.col("_i_b"), pl.col("group_id") != pl.col("group_id_b"),
+                both_unknown | both_overlap.fill_null(False),
+                (pl.col("_max") < pl.col("_min_b")) | (pl.col("_max_b") < pl.col("_min")))
+        .select("group_id", "group_id_b").unique()
+    )
+    articles = ordered.select("group_id", "article_id").unique()
+    sharing = pairs.join(articles, on="group_id").join(
+        articles.rename({"group_id": "group_id_b"}), on=["group_id_b", "article_id"], how="semi")
+    pairs = pairs.join(sharing, on=["group_id", "group_id_b"], how="anti")
+    return (
+        pl.concat([pairs, pairs.select(pl.col("group_id_b").alias("group_id"), pl.col("group_id").alias("group_id_b"))])
+        .group_by("group_id").agg(pl.col("group_id_b").unique().sort().alias("conflicts_with"))
+    )
 
 
 def grouped_claims(claims: pl.DataFrame) -> pl.DataFrame:
@@ -933,19 +1038,14 @@ def grouped_claims(claims: pl.DataFrame) -> pl.DataFrame:
     """
     # Dated claims found groups first, so that an undated claim cannot tie together claims
     # about different years by coming first.
-    ordered = _windows(claims).sort(pl.col("_from").is_null(), "article_id", "start", "end", "kind", "claim_id")
-    rows = [_prepared(row) for row in ordered.to_dicts()]
-    anchor = list(range(len(rows)))
-    for kind in KINDS:
-        _group_anchors(rows, anchor, [i for i, r in enumerate(rows) if r["kind"] == kind])
-    group_of = [stable_id("claim-group", rows[a]["claim_id"]) for a in anchor]
-    conflicts = _conflicts(rows, anchor)
-    conflict_groups = [sorted(group_of[c] for c in conflicts.get(a, ())) for a in anchor]
-    grouped = ordered.select(*COLUMNS[:13]).with_columns(
-        pl.Series("group_id", group_of, dtype=pl.Utf8),
-        pl.Series("conflicts_with", conflict_groups, dtype=pl.List(pl.Utf8)),
+    ordered = _windows(claims).sort(pl.col("_from").is_null(), "article_id", "start", "end", "kind", "claim_id").with_row_index("_i")
+    founder = ordered["claim_id"].gather(_anchors(ordered))
+    group_of = {c: stable_id("claim-group", c) for c in founder.unique().to_list()}
+    ordered = ordered.with_columns(founder.replace_strict(group_of, return_dtype=pl.Utf8).alias("group_id"))
+    grouped = ordered.join(_conflicts(ordered), on="group_id", how="left").with_columns(
+        pl.col("conflicts_with").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
+        pl.col("article_id").n_unique().over("group_id").cast(pl.Int32).alias("n_sources"),
     )
-    grouped = grouped.with_columns(pl.col("article_id").n_unique().over("group_id").cast(pl.Int32).alias("n_sources"))
     return grouped.select(COLUMNS).sort("article_id", "start", "end", "claim_id")
 
 

@@ -160,6 +160,19 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _expected_errors() -> tuple[type[Exception], ...]:
+    """Errors with a message a user can act on: shown as one line, not a traceback."""
+    from pipeline.flows import OutputBusy
+    from pipeline.io import OutputError
+    from schemas.validate import DatasetInvalid
+
+    return (OutputError, OutputBusy, DatasetInvalid, FileNotFoundError, ValueError)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except _expected_errors() as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1

@@ -58,16 +58,23 @@ _STOP_WORDS = frozenset(
 )
 
 
+def tokens(text: str) -> list[str]:
+    """The lower-case word tokens of a text, numbers included ("2,500")."""
+    return _WORD.findall(text.lower())
+
+
+def content_word(token: str) -> str | None:
+    """A token's normalised content word (plural s cut), or None for a stop word."""
+    if token in _STOP_WORDS:
+        return None
+    if len(token) > 3 and token[-1] == "s" and token[-2] not in "su'’":
+        return token[:-1]
+    return token
+
+
 def content_words(text: str) -> frozenset[str]:
     """The set of normalised content words of a text (lower-case, no stop words, plural s cut)."""
-    words = set()
-    for word in _WORD.findall(text.lower()):
-        if word in _STOP_WORDS:
-            continue
-        if len(word) > 3 and word[-1] == "s" and word[-2] not in "su'’":
-            word = word[:-1]
-        words.add(word)
-    return frozenset(words)
+    return frozenset(w for w in map(content_word, tokens(text)) if w is not None)
 
 
 def _feature_hashes(features: Iterable[str], cache: dict[str, int]) -> list[int]:

@@ -20,6 +20,7 @@ from prefect.futures import PrefectFuture, as_completed
 
 import schemas
 from pipeline import __version__, build, incremental, io
+from pipeline import claims as claim_stage
 from pipeline import state as state_store
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
@@ -71,6 +72,44 @@ def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str) 
 def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset[str], options: BuildOptions) -> Batch:
     """Analyse documents one at a time, so each one's rows and reports can be cached on their own."""
     return incremental.batch([(key, build.analysed(documents.slice(i, 1), templates, options)) for i, key in enumerate(keys)])
+
+
+@task(name="extract-claims", cache_policy=NO_CACHE)
+def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> Batch:
+    """Claims of a shard of articles, split by article (`owners`: article_id -> claims key) to be cached."""
+    return incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates), "claims", owners)
+
+
+class CachedClaims:
+    """A claim extractor for `build.dataset` that extracts only the articles whose claims key is not
+    cached, on the task runner, and caches them; `keys` and `extracted` tell what the last call used and did."""
+
+    def __init__(self, store: state_store.ResultStore, analysis_of: dict[str, str], code: str, shard_size: int):
+        self.store, self.analysis_of, self.code, self.shard_size = store, analysis_of, code, shard_size
+        self.keys: list[str] = []
+        self.extracted = 0
+
+    def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+        ids = articles["article_id"].to_list()
+        if not ids:
+            return claim_stage.claims(articles, sents, mentions, ents, quantities, dates)
+        self.keys = incremental.claim_keys(ids, mentions, ents, self.analysis_of, self.code)
+        cached = self.store.keys()
+        todo = [(a, k) for a, k in zip(ids, self.keys) if k not in cached]
+        futures = []
+        for shard in _chunks(todo, self.shard_size):
+            some = [a for a, _ in shard]
+            own = incremental.of_articles(mentions, some)
+            # Only the entities the shard's mentions point to: extraction reads no others.
+            referenced = ents.join(own.select("entity_id").unique(), on="entity_id", how="semi")
+            futures.append(extract_claims.submit(
+                dict(shard), *(incremental.of_articles(f, some) for f in (articles, sents)), own, referenced,
+                *(incremental.of_articles(f, some) for f in (quantities, dates)),
+            ))
+        for batch in _completed(futures, "claims"):
+            self.store.put(batch)
+        self.extracted = len(todo)
+        return incremental.results(self.store.get(self.keys), self.keys)[0]["claims"].sort("article_id", "start", "end", "claim_id")
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -168,7 +207,7 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     if full:
         state_store.clear(state)
     index = state_store.load_index(state)
-    ingest_store, analysis_store = state_store.ResultStore(state / "ingest"), state_store.ResultStore(state / "analysis")
+    ingest_store, analysis_store, claims_store = (state_store.ResultStore(state / name) for name in state_store.STORES)
     listing = io.input_listing(input)
     plan = incremental.plan(listing.files, listing.fingerprints, index["inputs"], ingest_store.keys(), code, keep_removed)
     logger.info(
@@ -184,18 +223,19 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     if not full and hashes == before and (index.get("code"), index.get("setting")) == (code, setting) and index.get("output") and index["output"] == io.manifest_digest(out):
         logger.info("nothing to do: the %d input file(s), options and code are those of the last build of %s", len(hashes), out)
         state_store.save_index(state, index | {"inputs": record})
-        return index["summary"] | {"nothing_to_do": True, "incremental": {"files_read": len(plan.to_read), "files_decoded": 0, "documents_analysed": 0, "removed": len(plan.removed), "kept": len(plan.kept)}}
+        return index["summary"] | {"nothing_to_do": True, "incremental": {"files_read": len(plan.to_read), "files_decoded": 0, "documents_analysed": 0, "claims_extracted": 0, "removed": len(plan.removed), "kept": len(plan.kept)}}
 
     ordered = sorted([(p, ingest_key(p, sha, code)) for p, sha in hashes.items() if sha] + [(k, k) for b in unread for k in b.keys])
     ingest_items = incremental.concatenated([ingest_store.get(k for _, k in ordered), *unread])
     ingested, ingest_reports = incremental.results(ingest_items, [k for _, k in ordered])
     unique, duplicates, dedupe_report = build.unique_documents(ingested["documents"])
-    templates = build.template_keys(unique)
+    templates = incremental.template_keys(unique, ingested["lines"])
     keys = incremental.analysis_keys(unique, ingested["lines"], templates, setting, code)
     analysed_now = _analysed(unique, keys, templates, options, analysis_store, shard_size)
-    per_doc, analysis_reports = incremental.results(analysis_store.get(keys), keys)
-
-    tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options)
+    per_doc_items = analysis_store.get(keys)
+    per_doc, analysis_reports = incremental.results(per_doc_items, keys)
+    claims = CachedClaims(claims_store, incremental.item_of(per_doc_items, "articles", "article_id"), code, shard_size)
+    tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options, claims)
     schemas.validated(tables, schemas.TABLES)
     reports = build.merged_reports([ingest_reports, [dedupe_report], analysis_reports, global_reports])
     inputs = pl.concat(
@@ -206,8 +246,9 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     state_store.save_index(state, {"code": code, "setting": setting, "inputs": record, "output": io.manifest_digest(out), "summary": summary})
     ingest_store.retain(k for _, k in ordered)
     analysis_store.retain(keys)
-    stats = {"files_read": len(plan.to_read), "files_decoded": decoded, "documents_analysed": analysed_now, "removed": len(plan.removed), "kept": len(plan.kept)}
-    logger.info("read %d file(s), decoded %d, analysed %d of %d document(s)", len(plan.to_read), decoded, analysed_now, len(keys))
+    claims_store.retain(claims.keys)
+    stats = {"files_read": len(plan.to_read), "files_decoded": decoded, "documents_analysed": analysed_now, "claims_extracted": claims.extracted, "removed": len(plan.removed), "kept": len(plan.kept)}
+    logger.info("read %d file(s), decoded %d, analysed %d of %d document(s), extracted the claims of %d", len(plan.to_read), decoded, analysed_now, len(keys), claims.extracted)
     return summary | {"nothing_to_do": False, "incremental": stats}
 
 

@@ -12,7 +12,9 @@ Pure functions; `pipeline.state` stores the results, `pipeline.flows` schedules 
 """
 
 import hashlib
+import inspect
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipeline.boilerplate import line_key
-from pipeline.build import ShardResult, StageReport, merged_reports
+from pipeline.boilerplate import line_key, template_line_keys
+from pipeline.build import ShardResult, StageReport
 
 KEY = "_key"  # the item a cached row belongs to
 ROW = "_row"  # the row's position among its item's rows
 REPORT_SCHEMA = {KEY: pl.Utf8, "_order": pl.Int32, "stage": pl.Utf8, "rows_in": pl.Int64, "rows_out": pl.Int64, "removed": pl.Utf8}
-LINES_SCHEMA = {"source_file": pl.Utf8, "line_hashes": pl.List(pl.UInt64)}
+LINES_SCHEMA = {"source_file": pl.Utf8, "line_keys": pl.List(pl.Utf8), "signature": pl.Utf8}
 
 
 def cache_key(*parts: object) -> str:
@@ -38,22 +40,36 @@ def ingest_key(source_file: str, raw_sha256: str, code: str) -> str:
     return cache_key("ingest", code, source_file, raw_sha256)
 
 
-def _hash64(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def line_hashes(raw_text: str) -> list[int]:
-    """Hashes of the document's line keys: the lines `template_line_keys` counts across documents."""
+def line_keys(raw_text: str) -> list[str]:
+    """The document's line keys, sorted: the lines `template_line_keys` counts across documents."""
     keys = {line_key(s) for s in raw_text.split("\n") if s.strip()}
     keys.discard("")
-    return sorted(_hash64(k) for k in keys)
+    return sorted(keys)
 
 
 def document_lines(documents: pl.DataFrame) -> pl.DataFrame:
-    """(source_file, line_hashes) of each document, kept in the ingest cache."""
-    return pl.DataFrame(
-        {"source_file": documents["source_file"], "line_hashes": [line_hashes(t) for t in documents["raw_text"]]}, schema=LINES_SCHEMA
+    """(source_file, line_keys, signature) of each document, kept in the ingest cache so that
+    template lines are found without reading and normalising every document's lines again."""
+    keys = [line_keys(t) for t in documents["raw_text"]]
+    # As in template_line_keys: copies of one story (same two longest lines) count once.
+    signatures = ["\x1f".join(sorted(k, key=lambda x: (-len(x), x))[:2]) for k in keys]
+    return pl.DataFrame({"source_file": documents["source_file"], "line_keys": keys, "signature": signatures}, schema=LINES_SCHEMA)
+
+
+_TEMPLATE_RULE = {n: p.default for n, p in inspect.signature(template_line_keys).parameters.items() if p.default is not p.empty}
+
+
+def template_keys(documents: pl.DataFrame, lines: pl.DataFrame) -> frozenset[str]:
+    """`template_line_keys` of the documents, from their cached `document_lines`."""
+    threshold = max(_TEMPLATE_RULE["min_docs"], math.ceil(_TEMPLATE_RULE["min_share"] * documents.height))
+    counted = (
+        lines.join(documents.select("source_file"), on="source_file", how="semi")
+        .explode("line_keys")
+        .drop_nulls("line_keys")
+        .group_by("line_keys")
+        .agg(pl.col("signature").n_unique())
     )
+    return frozenset(counted.filter(pl.col("signature") >= threshold)["line_keys"].to_list())
 
 
 def analysis_keys(documents: pl.DataFrame, lines: pl.DataFrame, templates: frozenset[str], setting: str, code: str) -> list[str]:
@@ -62,18 +78,17 @@ def analysis_keys(documents: pl.DataFrame, lines: pl.DataFrame, templates: froze
     The key covers the template lines present in the document, not the whole template set:
     a template line found in new files re-cleans only the documents that contain it.
     """
-    template_hashes = pl.Series("t", sorted(_hash64(k) for k in templates), dtype=pl.UInt64)
     present = (
         lines.join(documents.select("source_file"), on="source_file", how="semi")
-        .explode("line_hashes")
-        .filter(pl.col("line_hashes").is_in(template_hashes.implode()))
+        .explode("line_keys")
+        .filter(pl.col("line_keys").is_in(pl.Series(sorted(templates), dtype=pl.Utf8).implode()))
         .group_by("source_file")
-        .agg(pl.col("line_hashes").sort())
+        .agg(pl.col("line_keys").sort())
     )
     joined = documents.select("source_file", "raw_sha256").join(present, on="source_file", how="left", maintain_order="left")
     return [
-        cache_key("analysis", code, setting, path, sha, ",".join(map(str, hashes or ())))
-        for path, sha, hashes in joined.iter_rows()
+        cache_key("analysis", code, setting, path, sha, "\x1f".join(keys or ()))
+        for path, sha, keys in joined.iter_rows()
     ]
 
 
@@ -135,11 +150,66 @@ def results(source: Batch, keys: Sequence[str]) -> tuple[dict[str, pl.DataFrame]
         name: frame.join(rank, on=KEY, how="inner").sort("_rank", ROW).drop(KEY, ROW, "_rank")
         for name, frame in source.tables.items()
     }
-    rows = source.reports.join(rank, on=KEY, how="inner").sort("_rank", "_order")
-    groups: dict[str, list[StageReport]] = {}
-    for key, stage, rows_in, rows_out, removed in rows.select(KEY, "stage", "rows_in", "rows_out", "removed").iter_rows():
-        groups.setdefault(key, []).append(StageReport(stage, rows_in, rows_out, Counter(json.loads(removed))))
-    return tables, merged_reports(list(groups.values()))
+    # Summed in Polars, stage by stage in first-seen order: a report object per item and stage was
+    # most of the cost of an incremental build's bookkeeping.
+    stages = (
+        source.reports.join(rank, on=KEY, how="inner").sort("_rank", "_order")
+        .group_by("stage", maintain_order=True)
+        .agg(pl.col("rows_in").sum(), pl.col("rows_out").sum(), pl.col("removed").filter(pl.col("removed") != "{}"))
+    )
+    reports = []
+    for stage, rows_in, rows_out, removed in stages.iter_rows():
+        counts = Counter()
+        for item in removed:
+            counts.update(json.loads(item))
+        reports.append(StageReport(stage, rows_in, rows_out, counts))
+    return tables, reports
+
+
+def item_of(source: Batch, table: str, column: str) -> dict[str, str]:
+    """{value of `column`: key of the item whose `table` rows hold it}, e.g. article_id -> analysis key."""
+    frame = source.tables.get(table)
+    return {} if frame is None else dict(frame.select(column, KEY).iter_rows())
+
+
+# What claim extraction reads of the entity rows; their counts and aliases change with every
+# new article and must not invalidate the claims of old ones.
+CLAIM_ENTITY_FIELDS = ("entity_id", "name", "type", "wikidata_id")
+
+
+def claim_keys(article_ids: Sequence[str], mentions: pl.DataFrame, entities: pl.DataFrame, analysis_of: Mapping[str, str], code: str) -> list[str]:
+    """The claims key of each article: its analysis key (text, sentences, quantities, dates), its
+    resolved mentions and the entity rows they point to, and the code version.
+
+    Entity resolution is global, so a new article can change the entity of an old article's
+    mention ("Biden" once "Joe Biden" is seen): only then does the old article's key change.
+    """
+    fields = [pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in CLAIM_ENTITY_FIELDS]
+    rows = entities.select("entity_id", pl.concat_str(fields, separator="\x1f").alias("_entity"))
+    own = [pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in mentions.columns if c != "article_id"]
+    digests = (
+        mentions.join(rows, on="entity_id", how="left")
+        .sort("article_id", "start", "end", "mention_id")
+        .group_by("article_id", maintain_order=True)
+        .agg(pl.concat_str([*own, pl.col("_entity").fill_null("\x00")], separator="\x1f").str.join("\x1e").alias("_mentions"))
+    )
+    joined = pl.DataFrame({"article_id": list(article_ids)}, schema={"article_id": pl.Utf8}).join(digests, on="article_id", how="left", maintain_order="left")
+    return [cache_key("claims", code, analysis_of[a], text) for a, text in joined.iter_rows()]
+
+
+def of_articles(frame: pl.DataFrame, article_ids: Sequence[str]) -> pl.DataFrame:
+    """The rows of `frame` that belong to those articles, in their order."""
+    return frame.join(pl.DataFrame({"article_id": list(article_ids)}, schema={"article_id": pl.Utf8}), on="article_id", how="semi", maintain_order="left")
+
+
+def split(frame: pl.DataFrame, table: str, owners: Mapping[str, str]) -> Batch:
+    """A batch of one table computed over several items at once, split by article: `owners`
+    maps each article_id to its item's key (an item with no rows is cached as having none)."""
+    owner = pl.DataFrame({"article_id": list(owners), KEY: list(owners.values())}, schema={"article_id": pl.Utf8, KEY: pl.Utf8})
+    tagged = frame.join(owner, on="article_id", how="left", maintain_order="left").with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).over(KEY).alias(ROW)
+    )
+    return Batch({table: tagged}, pl.DataFrame(schema=REPORT_SCHEMA), list(owners.values()))
 
 
 @dataclass(frozen=True)

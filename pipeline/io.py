@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -39,6 +40,17 @@ RACY_SECONDS = 2.0
 
 class OutputError(RuntimeError):
     """The dataset could not be written; the previous dataset is untouched."""
+
+
+def output_error(out: Path | str, err: OSError) -> OutputError:
+    """An OutputError saying in words why writing near `out` failed."""
+    if err.errno == errno.ENOSPC:
+        hint = "the disk is full"
+    elif err.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        hint = "the output directory is not writable"
+    else:
+        hint = err.strerror or str(err)
+    return OutputError(f"could not write the dataset to {out}: {hint} ({err}); the previous dataset is unchanged")
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -88,7 +100,11 @@ def read_input(root: Path, source_file: str, raise_transient: bool = False) -> I
     """
     path = root / source_file
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # Opening a named pipe or a device would block or never end.
+            return InputFile(source_file, None, None, "unreadable", "not a regular file (a named pipe, device or socket)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             return InputFile(source_file, None, size, "too_large", f"{size} bytes is over the {MAX_FILE_BYTES}-byte limit per file")
         with open(path, "rb") as fh:
@@ -287,8 +303,7 @@ def write_dataset(tables: Mapping[str, pl.DataFrame], out: Path, manifest: dict)
         recover_output(out)
     except OSError as err:
         shutil.rmtree(tmp, ignore_errors=True)
-        hint = "the disk is full" if err.errno == errno.ENOSPC else "the output directory is not writable" if err.errno in (errno.EACCES, errno.EROFS, errno.EPERM) else err.strerror
-        raise OutputError(f"could not write the dataset to {out}: {hint} ({err}); the previous dataset is unchanged") from err
+        raise output_error(out, err) from err
     return manifest
 
 
@@ -302,8 +317,12 @@ def _fsync_dir(directory: Path) -> None:
 def dataset_lock(out: Path, wait: bool = True) -> Iterator[bool]:
     """Hold an exclusive lock on `out`; yields False (without the lock) when busy and not waiting."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(_sibling(out, "lock"), "a+") as fh:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(_sibling(out, "lock"), "a+")
+    except OSError as err:
+        raise output_error(out, err) from err
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:

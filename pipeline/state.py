@@ -5,6 +5,7 @@ Layout (never inside the output, which is swapped atomically):
     <state>/index.json             the last build: code version, options, inputs with hashes
     <state>/ingest/<segment>/      cached ingest results: one Parquet file per table, plus
     <state>/analysis/<segment>/    keys.parquet and reports.parquet
+    <state>/claims/<segment>/      cached claims of articles, before grouping
 
 A segment holds the results of one finished shard; it is written to a temporary name and
 renamed, so a crashed run leaves whole segments only, and the next run reuses them. After each
@@ -27,6 +28,7 @@ from pipeline import io
 from pipeline.incremental import KEY, Batch, cache_key, concatenated, empty_batch
 
 MAX_SEGMENTS = 16
+STORES = ("ingest", "analysis", "claims")
 INDEX_FORMAT = 1
 
 
@@ -72,7 +74,7 @@ def save_index(state: Path, index: dict) -> None:
 
 def clear(state: Path) -> None:
     """Forget the cache and the last build (the lock and any Dask scratch space stay)."""
-    for store in ("ingest", "analysis"):
+    for store in STORES:
         shutil.rmtree(state / store, ignore_errors=True)
     (state / "index.json").unlink(missing_ok=True)
 

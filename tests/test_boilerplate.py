@@ -438,8 +438,10 @@ def test_japanese_steps_after_the_article_kept() -> None:
         "まずスタートメニューから電子書籍アプリを探して右クリックし、表示されるメニューからプロパティを開きます。",
         "欄を空にする",
         "そしてショートカットキーの欄を空欄にして適用をクリックし、最後にパソコンを再起動すれば管理ソフトが使えます。",
+        "確認する",
+        "ようやく元の操作性を取り戻せました。これで電子書籍アプリと管理ソフトの両方を、いつものキーで起動できます。",
     ]
     c = cleaned("\n".join(["ホーム", "* ソフトウェア", "* ハードウェア", "電子書籍アプリの起動キーを変更する", *body,
                            "関連記事", "* 別の記事のタイトルです", "© 2021 Example Blog"]))
-    assert body[6] in c.text and body[8] in c.text
+    assert body[6] in c.text and body[8] in c.text and body[10] in c.text
     assert body[0] in c.text

@@ -214,6 +214,44 @@ def test_denied_or_hoped_words_hold_no_claims():
     assert out["kind"].to_list() == ["statement", "statement"]
 
 
+def test_words_after_an_according_to_speaker_are_read_once():
+    """Regression: "According to X, ..." read the reported words twice (as X's words and as the
+    writer's words after the speaker), giving two claims with one claim_id."""
+    text = ("According to Ana Lopez, Chile can hope to earn about 1,500 dollars this year from copper exports, "
+            "which account for 55 pct of its exports. According to Ana Lopez of the Chilean Navy, 2,500 US troops stay in Chile.")
+    out = run({"a1": text})
+    assert out["claim_id"].n_unique() == out.height
+    counts = out.filter(pl.col("kind") == "quantity")
+    assert sorted(counts["object"].to_list()) == ["2,500 US troops", "55", "about 1,500 dollars"]
+    assert counts["speaker_entity_id"].to_list() == [eid("lopez")] * 3
+    tables = {**stage_frames({"a1": text}), "claims": out}
+    assert validated(tables, {"claims": Claims})["claims"].height == out.height
+
+
+def test_words_after_a_speaker_between_quotes_are_the_speakers():
+    text = "“The deal is done,” said Ana Lopez, “and 2,500 US troops will stay in Chile until the end of it.”"
+    counts = run({"a1": text}).filter(pl.col("kind") == "quantity")
+    assert counts["object"].to_list() == ["2,500 US troops"]
+    assert counts["speaker_entity_id"].to_list() == [eid("lopez")]
+
+
+_FRAGMENTS = ["According to Ana Lopez,", "According to Ana Lopez of the Chilean Navy,", "Ana Lopez said", "said Grace Okafor,",
+              "he said", "“", "”", '"', ",", ";", "—", "2,500 US troops", "about 1,500 dollars", "55", "Chile", "Peru",
+              "will end the mission", "which account for 55 pct", ", up from 170,000 in 2007", "in 2011", "by the end of 2021",
+              "Joe Biden", "withdrew", "not", "the", "and", "but", ".", "?"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=14), min_size=1, max_size=3))
+def test_claim_ids_are_unique_and_each_quantity_is_claimed_once(sentences):
+    texts = {"a1": " ".join(" ".join(words) for words in sentences), "a2": " ".join(" ".join(words) for words in sentences[::-1])}
+    out = run(texts)
+    assert out["claim_id"].n_unique() == out.height
+    counts = out.filter(pl.col("kind") == "quantity")
+    assert counts["quantity_id"].n_unique() == counts.height
+    assert out.select("article_id", "kind", "start", "end", "quantity_id").n_unique() == out.height
+
+
 def test_reporting_verb_with_a_noun_object_is_an_event():
     text = "Joe Biden announced the withdrawal of all US troops from Iraq by the end of 2021."
     claim = only(run({"a1": text}), kind="event")

@@ -11,7 +11,9 @@ import polars as pl
 import pytest
 
 import schemas
-from pipeline import build, flows, incremental, io
+from pipeline import build, entities, flows, incremental, io
+from pipeline import claims as claim_stage
+from pipeline.annotate import annotation_articles
 from pipeline.boilerplate import cleaned, line_key, template_line_keys
 from pipeline.build import ShardResult, StageReport
 from pipeline.incremental import Batch
@@ -33,6 +35,12 @@ def _article(n: int, footer: bool) -> str:
         for _ in range(3)
     ]
     return "\n\n".join([title, *paragraphs, *([FOOTER] if footer else [])]) + "\n"
+
+
+# An old article names a person by surname only; a new one gives the full name, which the
+# surname then resolves to (entity resolution is global).
+SURNAME_ONLY = "Farm board weighs grain tariff\n\nThe grain board met on Tuesday in Lviv. The tariff would rise by 40 percent in 2027, Mr. Kovalenko said.\n"
+FULL_NAME = "Minister visits ports\n\nAgriculture minister Marta Kovalenko visited the ports of Odesa on Monday. Marta Kovalenko said exports grew by 12 percent in May.\n"
 
 
 def _age(directory: Path) -> None:
@@ -95,7 +103,70 @@ def test_cleaning_depends_only_on_the_template_lines_a_document_holds():
     for raw in texts:
         own = {line_key(s) for s in raw.split("\n") if s.strip()} & templates
         assert cleaned(raw, templates) == cleaned(raw, frozenset(own))
-        assert set(incremental.line_hashes(raw)) >= {incremental._hash64(k) for k in own}
+        assert set(incremental.line_keys(raw)) >= own
+
+
+def _docs(texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"source_file": [f"d{i:05d}.txt" for i in range(len(texts))], "raw_sha256": [str(i) for i in range(len(texts))], "raw_text": texts})
+
+
+@pytest.mark.parametrize("corpus", ["mixed", "large"])
+def test_template_keys_from_cached_lines_equal_template_line_keys(corpus):
+    """The cached line keys give exactly the template lines boilerplate finds from the raw texts."""
+    if corpus == "mixed":
+        texts = [_article(n, footer=n % 3 > 0) for n in range(12)] + [(SEEDS / p).read_text() for p in sorted(os.listdir(SEEDS))]
+        texts += [_article(40, footer=False)] * 6 + ["", "\n\n", "Only one line, twice\nOnly one line, twice\n"]  # syndicated copies count once
+    else:  # past 2,500 documents the share floor (0.2 %) takes over from the 5-document floor
+        letters = ["".join(chr(97 + n // 26**i % 26) for i in range(3)) for n in range(3001)]  # digits would all read "0"
+        texts = [f"Story {w} from the wire\n" + "".join(f"Recurring line {r}\n" for i, r in enumerate(("five", "six", "seven"), 5) if n < i) for n, w in enumerate(letters)]
+    docs = _docs(texts)
+    expected = template_line_keys(texts)
+    assert incremental.template_keys(docs, incremental.document_lines(docs)) == expected
+    assert (line_key(FOOTER) in expected) == (corpus == "mixed")
+    assert corpus == "mixed" or expected == {"recurring line seven"}  # 5 and 6 documents are under 0.2 % of 3,001
+
+
+def _resolved(texts: list[str]) -> dict[str, pl.DataFrame]:
+    articles = annotation_articles([{"id": f"a{i:02d}", "text": t, "published_date": "2021-07-27"} for i, t in enumerate(texts)])
+    found = build.annotated(articles)
+    mentions, ents = entities.resolved_entities(found["candidates"], entities.load_gazetteer())
+    return {"articles": articles, "sentences": found["sentences"], "mentions": mentions, "entities": ents, "quantities": found["quantities"], "dates": found["dates"]}
+
+
+def _claims(tables: dict[str, pl.DataFrame], ids: list[str] | None = None, entity_rows: pl.DataFrame | None = None) -> pl.DataFrame:
+    if ids is None:
+        ids = tables["articles"]["article_id"].to_list()
+    some = {n: incremental.of_articles(f, ids) for n, f in tables.items() if n != "entities"}
+    ents = tables["entities"] if entity_rows is None else entity_rows
+    return claim_stage.claims(some["articles"], some["sentences"], some["mentions"], ents, some["quantities"], some["dates"])
+
+
+def test_claims_are_per_article_and_read_only_the_keyed_entity_fields():
+    """The contract the claims cache relies on; fails if extraction starts reading across articles,
+    or entity columns that `claim_keys` leaves out."""
+    texts = [(SEEDS / p).read_text() for p in sorted(os.listdir(SEEDS))] + [_article(n, footer=False) for n in range(3)] + [SURNAME_ONLY, FULL_NAME]
+    tables = _resolved(texts)
+    whole = _claims(tables)
+    assert whole.height > 20 and whole["speaker_entity_id"].is_not_null().any()
+    ids = tables["articles"]["article_id"].to_list()
+    pieces = pl.concat([_claims(tables, ids[i : i + 3]) for i in range(0, len(ids), 3)], how="vertical_relaxed")
+    assert pieces.equals(whole)
+    scrambled = tables["entities"].with_columns(
+        pl.col("n_mentions").reverse(), pl.col("n_articles") + 7, pl.col("aliases").list.reverse()
+    ).vstack(tables["entities"].head(1).with_columns(pl.lit("0000000000000000").alias("entity_id"), pl.lit("Unrelated Entity").alias("name")))
+    assert _claims(tables, entity_rows=scrambled).equals(whole)
+
+
+def test_claim_keys_change_only_for_articles_whose_entities_change():
+    old = _resolved([SURNAME_ONLY, _article(1, footer=False)])
+    new = _resolved([SURNAME_ONLY, _article(1, footer=False), FULL_NAME])
+    analysis = {"a00": "k0", "a01": "k1", "a02": "k2"}
+    before = incremental.claim_keys(["a00", "a01"], old["mentions"], old["entities"], analysis, "c")
+    after = incremental.claim_keys(["a00", "a01", "a02"], new["mentions"], new["entities"], analysis, "c")
+    assert before[1] == after[1] and before[0] != after[0]  # "Mr. Kovalenko" is now Marta Kovalenko
+    assert incremental.claim_keys(["a01"], old["mentions"], old["entities"], analysis, "c2") != [before[1]]
+    recounted = new["entities"].with_columns(pl.col("n_mentions") + 1)
+    assert incremental.claim_keys(["a00", "a01", "a02"], new["mentions"], recounted, analysis, "c") == after
 
 
 def _item(n_rows: int, tag: str) -> ShardResult:
@@ -157,7 +228,7 @@ def test_incremental_build_equals_a_full_rebuild(prefect_harness, tmp_path):
     _age(inp)
     second = flows.build_dataset(input=str(inp), out=str(out), shard_size=3)
     # 2 new + 1 changed decoded; those 3 plus the 4 older documents holding the new template line re-analysed.
-    assert second["incremental"] | {"kept": 0} == {"files_read": 3, "files_decoded": 3, "documents_analysed": 7, "removed": 1, "kept": 0}
+    assert second["incremental"] | {"kept": 0, "claims_extracted": 0} == {"files_read": 3, "files_decoded": 3, "documents_analysed": 7, "claims_extracted": 0, "removed": 1, "kept": 0}
 
     full = flows.build_dataset(input=str(inp), out=str(tmp_path / "full" / "data"), shard_size=1000)
     assert _hashes(out) == _hashes(tmp_path / "full" / "data")
@@ -165,6 +236,27 @@ def test_incremental_build_equals_a_full_rebuild(prefect_harness, tmp_path):
     assert "site-00.txt" not in arts["source_file"].to_list() and full["articles"] == second["articles"]
     assert not any(FOOTER in t for t in arts["text"])
     assert load_index(default_state_dir(str(out)))["inputs"].keys() == {p.name for p in inp.iterdir()}
+
+
+def test_a_new_article_that_changes_an_old_ones_entities_re_extracts_its_claims(prefect_harness, tmp_path):
+    inp = _inputs(tmp_path / "in", n_synthetic=2)
+    (inp / "kovalenko-1.txt").write_text(SURNAME_ONLY, encoding="utf-8")
+    _age(inp)
+    out = tmp_path / "inc" / "data"
+    first = flows.build_dataset(input=str(inp), out=str(out))
+    assert first["incremental"]["claims_extracted"] == first["articles"] == 8
+    (inp / "kovalenko-2.txt").write_text(FULL_NAME, encoding="utf-8")
+    _age(inp)
+    second = flows.build_dataset(input=str(inp), out=str(out))
+    # The new article, and the old one whose "Mr. Kovalenko" now resolves to Marta Kovalenko.
+    assert second["incremental"]["documents_analysed"] == 1 and second["incremental"]["claims_extracted"] == 2
+    ents = pl.read_parquet(out / "entities.parquet")
+    marta = ents.filter(pl.col("name") == "Marta Kovalenko")["entity_id"].to_list()
+    arts = pl.read_parquet(out / "articles.parquet").filter(pl.col("source_file") == "kovalenko-1.txt")["article_id"].to_list()
+    old_claims = pl.read_parquet(out / "claims.parquet").filter(pl.col("article_id").is_in(arts))
+    assert marta and old_claims["speaker_entity_id"].to_list().count(marta[0]) >= 1
+    flows.build_dataset(input=str(inp), out=str(tmp_path / "full" / "data"))
+    assert _hashes(out) == _hashes(tmp_path / "full" / "data")
 
 
 def test_removed_files_stay_with_keep_removed_and_touching_reads_without_work(prefect_harness, tmp_path):
