@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: dataset test bench lock
+.PHONY: dataset test bench lock release
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ dataset: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# Publish data/ as the next version under releases/ (see docs/publishing.md).
+release: dataset
+	$(PY) -m pipeline publish --data data --out releases
 
 bench: $(VENV)/.installed
 	$(PY) -m pipeline.bench ../shared/corpora/reuters21578-txt

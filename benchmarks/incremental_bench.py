@@ -37,7 +37,7 @@ def _timed(label: str, n_files: int, **params) -> dict:
     done = summary["incremental"]
     print(
         f"{label:<34}{dt:>8.1f} s {n_files / dt:>8.0f} files/s   read {done['files_read']:>6}  decoded {done['files_decoded']:>6}  "
-        f"analysed {done['documents_analysed']:>6}  nothing_to_do={summary['nothing_to_do']}  "
+        f"analysed {done['documents_analysed']:>6}  claims of {done['claims_extracted']:>6}  nothing_to_do={summary['nothing_to_do']}  "
         f"peak RSS MB: this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}, "
         f"largest child {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}",
         flush=True,

@@ -44,14 +44,14 @@ agree/sign/deal, ...) that is the main verb of each unless that verb only frames
 the smaller claim's words; statements need the same named speaker and 60 % of words (or the
 event rule). Dated claims are visited first, then by article and offset; each joins the best
 supported group founder it is compatible with, checked against every member, so a chain of
-loose pairs cannot merge claims that disagree. Candidates come from blocks (unit and value
-bucket; action and place; speaker and word), the latest 200 per key, so grouping is
-near-linear. `conflicts_with` lists quantity groups with a claim of the same unit and places at
+loose pairs cannot merge claims that disagree. Candidates come from blocks (unit, value bucket
+and subject or place; action and place; speaker and word), the latest 200 per key; claims that
+share no block with another claim are settled in Polars without a Python comparison, so grouping
+is near-linear. `conflicts_with` lists quantity groups with a claim of the same unit and places at
 the same time (known and overlapping, or unknown in both) whose values cannot both hold;
 groups sharing an article never conflict (an article giving two values describes a change).
 """
 
-import datetime as dt
 import functools
 import operator
 import re
@@ -241,6 +241,15 @@ _OPENING = re.compile(
 # The main verb is looked for among a clause's first words only; later ones are rarely it.
 _MAX_PREDICATE_WORDS = 40
 _REFERRING = {"the", "these", "those", "both", "all", "its", "their", "his", "her", "our"}
+_QUOTE_MARK = re.compile(r"[“«\"”»]")
+_OPENING_QUOTE = re.compile(r"[“«\"]")
+_THAT_FOLLOWS = re.compile(r"\s+(?:\w+\s+){0,3}?that\b")
+_THAT_WORD = re.compile(r"\bthat\b")
+_NEGATED_BEFORE = re.compile(r"\b(?:not|never)\s+(?:\w+\s+)?$|n't\s+$")
+_THE_GAP = re.compile(r"\s+(?:the\s+)?")
+# A quote or comma just before the reporting verb: the speaker follows it ("...,” said X").
+_INVERTED = re.compile(r"[,”\"»]\s*$")
+_GAP_WORDS = re.compile(r"[A-Za-z']+|[^\sA-Za-z',]")
 _THAT = re.compile(r"\s*(?:(?:to\s+)?(?:reporters|journalists|the press|him|her|them|us|me|his \w+ counterpart)\s+)?(?:that|how|whether)?\b")
 
 
@@ -259,12 +268,12 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     gets the span from its start; an unclosed quote runs to the end of the text.
     """
     spans = []
-    first = re.search(r"[“«\"”»]", text)
+    first = _QUOTE_MARK.search(text)
     i = 0
     if first and (first.group() in "”»" or (first.group() == '"' and text.count('"') % 2 and text[first.start() - 1:first.start()] in ",.!?")):
         spans.append((0, first.start()))
         i = first.end()
-    while (match := re.compile(r"[“«\"]").search(text, i)) is not None:
+    while (match := _OPENING_QUOTE.search(text, i)) is not None:
         opening = match.start()
         closing = text.find(_QUOTE_PAIRS[text[opening]], opening + 1)
         end = len(text) if closing < 0 else closing
@@ -364,20 +373,25 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
     return None
 
 
+def _token_before(text: str, position: int) -> str:
+    """The whitespace-delimited token before `position` ("" at the start): `text[:position].split()[-1]`
+    without splitting the whole prefix."""
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, int] | None) -> bool:
     """An "-s" word that reads as a plural noun: after a capitalised word ("Iraqi forces") or
     before a verb ("foreign forces invaded", "troops will")."""
     if not word.endswith("s") or _VERB_FORMS.get(word, word) == word:
         return False
-    before = w_start
-    while before > 0 and text[before - 1].isspace():
-        before -= 1
-    if before > 0:
-        token = before
-        while token > 0 and not text[token - 1].isspace():
-            token -= 1
-        if text[token].isupper():
-            return True
+    if _token_before(text, w_start)[:1].isupper():
+        return True
     following = following[0] if following else ""
     return following in _MODALS or following in _AUX_BE or following in _AUX_HAVE or (
         following in _VERB_FORMS and following != _VERB_FORMS[following] and not following.endswith(("s", "ing"))
@@ -443,15 +457,14 @@ def _attribution(text: str, quotes: list[tuple[int, int]], mentions: list[tuple]
     for match in _REPORT_RE.finditer(text):
         if _inside(match.start(), quotes):
             continue
-        before = text[:match.start()].split()
-        if before and before[-1].lower() in _DETERMINERS:
+        if _token_before(text, match.start()).lower() in _DETERMINERS:
             continue
         phrase = match.group().lower()
         lemma, needs_that = _REPORTING[phrase]
-        if needs_that and not quotes and not re.match(r"\s+(?:\w+\s+){0,3}?that\b", text[match.end():]):
+        if needs_that and not quotes and not _THAT_FOLLOWS.match(text, match.end()):
             continue
         speaker, index = _speaker(text, match.start(), match.end(), phrase, mentions, last_person)
-        negated = bool(re.search(r"\b(?:not|never)\s+(?:\w+\s+)?$|n't\s+$", text[:match.start()]))
+        negated = bool(_NEGATED_BEFORE.search(text[:match.start()]))
         return _Attribution(lemma, match.start(), match.end(), phrase, speaker, index, negated)
     return None
 
@@ -461,12 +474,12 @@ def _speaker(text: str, v_start: int, v_end: int, phrase: str, mentions: list[tu
     """(entity_id, index into mentions) of who is reported; "he"/"she"/"his" is the last person named."""
     if phrase == "according to":
         for index, mention in enumerate(mentions):
-            if mention[0] >= v_end and re.fullmatch(r"\s+(?:the\s+)?", text[v_end:mention[0]]):
+            if mention[0] >= v_end and _THE_GAP.fullmatch(text, v_end, mention[0]):
                 return mention[2], index
         return None, None
     if phrase.startswith("in h"):
         return last_person, None
-    if re.search(r"[,”\"»]\s*$", text[:v_start]):
+    if _INVERTED.search(text[:v_start]):
         for index, mention in enumerate(mentions):
             if 0 <= mention[0] - v_end <= 3:
                 return mention[2], index
@@ -474,7 +487,7 @@ def _speaker(text: str, v_start: int, v_end: int, phrase: str, mentions: list[tu
         m_start, m_end = mentions[index][0], mentions[index][1]
         if m_end > v_start:
             continue
-        gap = re.findall(r"[A-Za-z']+|[^\sA-Za-z',]", text[m_end:v_start])
+        gap = _GAP_WORDS.findall(text, m_end, v_start)
         if all(w.lower() in _GAP_OK or w.endswith("ly") for w in gap):
             return mentions[index][2], index
         break
@@ -501,7 +514,7 @@ def _content(text: str, said: _Attribution, mentions: list[tuple], quotes: list[
     if comma > 0 and len(text[comma:said.start].split()) <= 4:
         return [_trimmed(text, 0, comma)]
     after = _THAT.match(text, said.end).end()
-    that = re.compile(r"\bthat\b").search(text, after, after + 120)
+    that = _THAT_WORD.search(text, after, after + 120)
     if that and text[after:that.start()].count(",") == 0:
         after = that.end()
     if len(text[after:].split()) >= 2:
@@ -831,7 +844,7 @@ def _windows(claims: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _overlap(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None, b_to: dt.date | None) -> bool:
+def _overlap(a_from: int | None, a_to: int | None, b_from: int | None, b_to: int | None) -> bool:
     """Overlapping intervals, or either unknown."""
     return a_from is None or b_from is None or (a_from <= b_to and b_from <= a_to)
 
@@ -870,16 +883,23 @@ def _places_agree(a: dict, b: dict) -> bool:
     return both <= own_a | a["_context"] and both <= own_b | b["_context"]
 
 
-def _compatible(a: dict, b: dict) -> bool:
-    """Nothing keeps the two claims apart: times, places, speaker, unit and value all agree."""
+def _coexist(a: dict, b: dict) -> bool:
+    """The cheap half of `_compatible`: times, polarity, and for counts unit and value, agree."""
     if not _overlap(a["_gfrom"], a["_gto"], b["_gfrom"], b["_gto"]) or a["_negated"] != b["_negated"]:
         return False
     if (a["_from"] is None or b["_from"] is None) and None not in (a["_month"], b["_month"]) and a["_month"] != b["_month"]:
         return False
+    return a["kind"] != "quantity" or (
+        _units_agree(a["_unit"], b["_unit"]) and a["_low"] is not None and b["_low"] is not None
+        and a["_low"] <= b["_high"] and b["_low"] <= a["_high"])
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    """Nothing keeps the two claims apart: times, places, speaker, unit and value all agree."""
+    if not _coexist(a, b):
+        return False
     if a["kind"] == "quantity":
-        return (_units_agree(a["_unit"], b["_unit"]) and a["_low"] is not None and b["_low"] is not None
-                and a["_low"] <= b["_high"] and b["_low"] <= a["_high"]
-                and _places_agree(a, b))
+        return _places_agree(a, b)
     # Unattributed words ("one resident told ...") are nobody's in particular.
     if a["kind"] == "statement" and (a["speaker_entity_id"] is None or a["speaker_entity_id"] != b["speaker_entity_id"]):
         return False
@@ -976,7 +996,11 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
     keys = _block_keys(ordered).filter(pl.len().over("_key") > 1)
     per_claim = keys.group_by("_i").agg("_key").sort("_i")
     active = per_claim["_i"].to_list()
-    found = dict(zip(active, map(_prepared, ordered[active].to_dicts())))
+    # Only what the comparisons read; dates as day numbers, which convert and compare faster.
+    needed = ordered[active].select(
+        "kind", "speaker_entity_id", "subject_entity_ids", "object", "_words", "_actions", "_main", "_negated", "_places",
+        "_context", "_persons", "_unit", "_low", "_high", "_month", pl.col("_from", "_gfrom", "_gto").cast(pl.Int32))
+    found = dict(zip(active, map(_prepared, needed.to_dicts())))
     anchor = list(range(ordered.height))
     members: dict[int, list[int]] = {}
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -984,7 +1008,8 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
         row = found[i]
         scores: dict[int, float] = {}
         for j in sorted({j for key in row_keys for j in blocks.get(key, ())[-_MAX_BLOCK:]}):
-            score = _support(row, found[j])
+            # A founder the claim cannot coexist with is never joined: skip weighing its support.
+            score = _coexist(row, found[j]) and _support(row, found[j])
             if score:
                 scores[j] = score
         for founder, _ in sorted(scores.items(), key=lambda fs: (-fs[1], fs[0])):
@@ -1008,16 +1033,16 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
     places = pl.when(pl.col("_places") != "").then(pl.col("_places")).otherwise(pl.col("_context"))
     counts = (
         ordered.filter((pl.col("kind") == "quantity") & pl.col("_unit").is_not_null() & pl.col("_min").is_not_null())
-        .select("_i", "group_id", "_unit", places.alias("_where"), "_min", "_max", "_cfrom", "_cto")
+        .select("_i", "group_id", "_unit", places.alias("_where"), "_min", "_max", "_cfrom", "_cto",
+                pl.col("_cfrom").is_null().alias("_undated"))
         .filter(pl.col("_where").is_not_null() & (pl.col("_where") != ""))
         .sort("_i").filter(pl.int_range(pl.len()).over("_unit", "_where") < _MAX_CONFLICT_BLOCK)
     )
-    both_unknown = pl.col("_cfrom").is_null() & pl.col("_cfrom_b").is_null()
-    both_overlap = (pl.col("_cfrom") <= pl.col("_cto_b")) & (pl.col("_cfrom_b") <= pl.col("_cto"))
+    # Undated claims meet only undated ones; dated ones must overlap.
+    same_time = pl.col("_undated") | ((pl.col("_cfrom") <= pl.col("_cto_b")) & (pl.col("_cfrom_b") <= pl.col("_cto")))
     pairs = (
-        counts.join(counts, on=["_unit", "_where"], suffix="_b")
-        .filter(pl.col("_i") < pl.col("_i_b"), pl.col("group_id") != pl.col("group_id_b"),
-                both_unknown | both_overlap.fill_null(False),
+        counts.join(counts, on=["_unit", "_where", "_undated"], suffix="_b")
+        .filter(pl.col("_i") < pl.col("_i_b"), pl.col("group_id") != pl.col("group_id_b"), same_time,
                 (pl.col("_max") < pl.col("_min_b")) | (pl.col("_max_b") < pl.col("_min")))
         .select("group_id", "group_id_b").unique()
     )

@@ -42,7 +42,7 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     print("\n".join(_summary_lines(summary)))
     done = summary["incremental"]
-    print(f"  incremental   read {done['files_read']} file(s), decoded {done['files_decoded']}, analysed {done['documents_analysed']} document(s); {done['removed']} removed input(s), {done['kept']} kept")
+    print(f"  incremental   read {done['files_read']} file(s), decoded {done['files_decoded']}, analysed {done['documents_analysed']} document(s), extracted the claims of {done['claims_extracted']} article(s); {done['removed']} removed input(s), {done['kept']} kept")
     return 0
 
 

@@ -42,9 +42,11 @@ Conventions (copied to the README):
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import polars as pl
@@ -153,6 +155,20 @@ def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 4
 
 
 _DIGIT_RUN = re.compile(r"\d+")
+
+
+class Intervals:
+    """A fixed set of [start, end) spans that says in O(log n) whether any overlaps a given one."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        # Furthest end among the spans up to each position in start order.
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect_left(self._starts, end)
+        return k > 0 and self._reach[k - 1] > start
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -769,22 +785,22 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/,]\s*|\s+(?P<of>of|in)\s+)(?:(?P<year>{_YEAR})|['’](?P<yy>\d{{2}}))(?!\d)"), _month_year),
     (_re(rf"(?:\b(?P<cue>this|last|next|coming|past)\s+)?\b(?P<mon>{_MONTH_FULL}|sept)\b"), _month_alone),
     (_re(rf"(?:\b(?P<mode>on|this|last|next|previous|coming|following|past)\s+)?(?:\b(?P<week>next\s+week|this\s+week|last\s+week)\s+(?:on\s+)?)?"
-         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*,?\s*(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b))"
+         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b))"
          rf"|\s+(?P<week2>of\s+(?:last|next|this|the\s+following|previous)\s+week))?"), _weekday),
-    (_re(rf"\b(?P<wd>{_WEEKDAY})\s*,?\s*(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
+    (_re(rf"\b(?P<wd>{_WEEKDAY})\s*(?:,\s*)?(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
     (_re(rf"the\s+(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
     (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
     (_re(rf"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
     (_re(r"(?:\b(?:(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|(?P<edge2>earlier|later)\s+(?:in\s+)?)|(?P<part>early|mid-?|late)\s*)?"
          r"\b(?:(?P<the>the\s+)?)(?P<which>this|last|next|past|previous|coming|current|the)\s+(?P<unit>week|weekend|month|year|decade|century)\b"), _relative_period_or_edge),
     (_re(rf"(?:\b(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|\b(?P<part>early|mid-?|late)\s*)"
-         rf"(?:the\s+)?(?:(?P<decade>1[0-9]{{2}}0|20[0-9]0)s\b|(?P<mon>{_MONTH_FULL})(?:\s*,?\s*(?P<year>{_YEAR}))?\b|(?P<year2>{_YEAR})\b)"), _edge_absolute_any),
+         rf"(?:the\s+)?(?:(?P<decade>1[0-9]{{2}}0|20[0-9]0)s\b|(?P<mon>{_MONTH_FULL})(?:\s*(?:,\s*)?(?P<year>{_YEAR}))?\b|(?P<year2>{_YEAR})\b)"), _edge_absolute_any),
     (_re(rf"\b(?:the\s+)?end\s+of\s+(?:(?P<mode>this|the|next|last)\s+)?(?P<w>today|tomorrow|{_WEEKDAY_FULL})\b"), _edge_of_day),
     (_re(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+ago\b"), _ago),
     (_re(rf"(?:\b(?P<lead>in|within)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:ago|of|old|later|earlier))(?P<tail>\s+from\s+(?:now|today))?"
          rf"|\b(?P<n2>{_NUM})\s+(?P<unit2>{_UNIT})\s+(?P<tail2>from\s+(?:now|today)|after\s+today|before\s+today))"), _future_any),
     (_re(rf"\bthe\s+(?P<dir>next|past|last|coming|following)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b"), _next_n),
-    (_re(rf"(?P<y1>{_YEAR})\s*(?:[-–—/]|\s+(?:to|and|through|until)\s+)\s*(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
+    (_re(rf"(?P<y1>{_YEAR})(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
     (_re(r"\b(?:the\s+)?(?P<part>early|mid-?|late)?\s*(?:(?P<full>1[0-9]{2}0|20[0-9]0)s|['’](?P<short>\d0)s)\b"), _decade),
     (_re(rf"\bthe\s+(?P<n>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})[\s-]+century\b(?P<bc>\s+(?:BC|BCE|B\.C\.))?"), _century),
     (_re(rf"\b(?:q(?P<q>[1-4])[\s-]*(?P<year>{_YEAR})|(?P<year2>{_YEAR})\s*q(?P<q2>[1-4])|(?:the\s+)?(?P<q3>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<year3>{_YEAR}))\b"), _quarter),
@@ -812,7 +828,7 @@ _TRIGGER = re.compile(
     rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening)",
     _I,
 )
-_TIME_TAIL = _re(rf"(?:\s*,?\s*(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
@@ -879,9 +895,17 @@ def _detected(text: str) -> tuple[_Found, ...]:
     """Longest non-overlapping candidates. Detection does not depend on the published date, so
     it is cached: the quantities stage and the dates stage scan each text once between them."""
     chosen: list[_Found] = []
+    # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
+    # against its two neighbours only.
+    starts: list[int] = []
+    ends: list[int] = []
     for cand in sorted(_candidates(text), key=lambda c: (c.start - c.end, c.start)):
-        if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
-            chosen.append(cand)
+        i = bisect_right(starts, cand.start)
+        if (i and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
+            continue
+        starts.insert(i, cand.start)
+        ends.insert(i, cand.end)
+        chosen.append(cand)
     return tuple(sorted(chosen, key=lambda c: c.start))
 
 
@@ -894,12 +918,12 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, in
             gap = text[p_end:start]
             if (
                 _WEEKDAY_ONLY.match(text[p_start:p_end])
-                and re.fullmatch(r"\s*,?\s*", gap)
+                and re.fullmatch(r"\s*(?:,\s*)?", gap)
                 and res.granularity == "day"
             ):
                 out[-1] = (p_start, end, res)
                 continue
-            if p_res.granularity == "day" and _WEEKDAY_ONLY.match(text[start:end]) and re.fullmatch(r"\s*[(,]?\s*", gap):
+            if p_res.granularity == "day" and _WEEKDAY_ONLY.match(text[start:end]) and re.fullmatch(r"\s*(?:[(,]\s*)?", gap):
                 close = end + 1 if text[end:end + 1] == ")" and "(" in gap else end
                 out[-1] = (p_start, close, p_res)
                 continue

@@ -1,9 +1,9 @@
 """The Prefect layer: wires the pure stages of `pipeline.build` into tasks, one per shard.
 
-Builds are incremental: the results of each input file (ingest) and each unique document
-(analysis) are cached in a state folder under keys that cover everything they depend on (see
-`pipeline.incremental`), so a build reads and computes only what is new or changed, and the
-steps across articles rerun over all of it. Each finished shard is saved as it completes, so a
+Builds are incremental: the results of each input file (ingest), each unique document
+(analysis) and each article's claims are cached in a state folder under keys that cover
+everything they depend on (see `pipeline.incremental`), so a build reads and computes only what
+is new or changed, and the steps across articles rerun over all of it. Each finished shard is saved as it completes, so a
 crashed run resumes without redoing it.
 """
 

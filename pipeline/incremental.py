@@ -1,12 +1,14 @@
 """Incremental builds: results per item, keyed by everything they depend on.
 
-An item is one input file (ingest) or one unique document (analysis). Its key hashes what its
-result is a pure function of: for ingest the file's path and bytes; for analysis also the
-template lines present in the document (template lines are found across the whole corpus, so a
-new file can change how an old one is cleaned), the build options and, for both, the code
-version. Items whose key is cached are not recomputed; the steps across articles (deduplication,
-template lines, `build.dataset`) rerun over every item each time, so an incremental build gives
-the same tables as a full rebuild by construction.
+An item is one input file (ingest), one unique document (analysis) or one article's claims. Its
+key hashes what its result is a pure function of: for ingest the file's path and bytes; for
+analysis also the template lines present in the document (template lines are found across the
+whole corpus, so a new file can change how an old one is cleaned) and the build options; for
+claims the article's analysis key and its resolved mentions and their entities (resolution is
+global, so a new article can change an old one's entities); for all, the code version. Items
+whose key is cached are not recomputed; the steps across articles (deduplication, template
+lines, entity resolution, claim grouping, stories, duplicates) rerun over every item each time,
+so an incremental build gives the same tables as a full rebuild by construction.
 
 Pure functions; `pipeline.state` stores the results, `pipeline.flows` schedules the work.
 """
@@ -56,6 +58,7 @@ def document_lines(documents: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"source_file": documents["source_file"], "line_keys": keys, "signature": signatures}, schema=LINES_SCHEMA)
 
 
+# The thresholds of `template_line_keys`, read from it so that the two cannot drift apart.
 _TEMPLATE_RULE = {n: p.default for n, p in inspect.signature(template_line_keys).parameters.items() if p.default is not p.empty}
 
 

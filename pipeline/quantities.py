@@ -22,11 +22,12 @@ Conventions (copied to the README):
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dates import date_spans, sentence_index, spans_in_sentences, trigger_hits, windowed
+from pipeline.dates import Intervals, date_spans, sentence_index, spans_in_sentences, trigger_hits, windowed
 from pipeline.ids import stable_id
 from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, words_value
 
@@ -125,13 +126,19 @@ _TIME_UNITS = {"second": "second", "sec": "second", "minute": "minute", "min": "
                "decade": "decade", "century": "century", "centurie": "century", "millennium": "millennium",
                "millennia": "millennium"}
 
+_APPROXIMATE = ("around", "about", "approximately", r"approx\.", "roughly", "nearly", "almost", "some", "an estimated",
+                "estimated", "close to", "circa", "more or less", r"c\.")
+_AT_LEAST = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than", "not less than",
+             "greater than", "above", "exceeding", "just over", "well over", "a minimum of", "at a minimum")
+_AT_MOST = ("up to", "less than", "fewer than", "under", "at most", "no more than", "not more than", "below", "as many as",
+            "as much as", "just under", "a maximum of", "a little under")
 _QUALIFIER_BEFORE = re.compile(
-    r"(?:\b(?P<approx>around|about|approximately|approx\.|roughly|nearly|almost|some|an estimated|estimated|close to|circa|more or less|c\.)"
-    r"|\b(?P<least>at least|more than|over|upwards of|in excess of|no fewer than|no less than|not less than|greater than|above|exceeding|just over|well over|a minimum of|at a minimum)"
-    r"|\b(?P<most>up to|less than|fewer than|under|at most|no more than|not more than|below|as many as|as much as|just under|a maximum of|a little under)"
+    rf"(?:\b(?P<approx>{'|'.join(_APPROXIMATE)})|\b(?P<least>{'|'.join(_AT_LEAST)})|\b(?P<most>{'|'.join(_AT_MOST)})"
     r"|(?P<tilde>~))\s*$",
     _I,
 )
+# The word a qualifier ends with: any other word before a number rules the regex search out.
+_QUALIFIER_LAST_WORDS = frozenset(p.split()[-1].replace("\\", "") for p in (*_APPROXIMATE, *_AT_LEAST, *_AT_MOST))
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:e[+-]?\d+\b)?|\.\d+)"
 _SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakh|crore|dozens?)"
@@ -173,6 +180,17 @@ _ID_AFTER = re.compile(r"(?:[/.:]\d|-(?:on-|to-|by-)|(?:st|nd|rd|th)\b|[A-Za-z])
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'’.-]+,\s*$")
 _ID_BEFORE = re.compile(r"(?:\b(?:no|nos|number|nr|nrs|#|article|section|chapter|page|room|flight|route|highway|exit|resolution|paragraph|clause|rule)\.?\s*|#)$", _I)
 _TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o'?clock\b|h\b|hrs\b(?=\s+(?:GMT|UTC|local)))", _I)
+_LEADING_ZERO = re.compile(r"0\d+")
+_LONG_DIGITS = re.compile(r"\d{9,}")
+_DIGIT_HYPHEN_END = re.compile(r"\d-$")
+_HYPHEN_DIGIT = re.compile(r"-\d")
+_LETTER_END = re.compile(r"[A-Za-z]$")
+_COMMA_OR_PAREN = re.compile(r"\s*[,)]")
+_COLON_DIGIT = re.compile(r":\d")
+_ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
+_ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?![\w-])", _I)
+_STERLING = re.compile(r"\s+sterling\b", _I)
+_SCALE_END = re.compile(rf"(?:{_SCALE_WORD}|{_SCALE_SUFFIX})\s*$", _I)
 
 # Words that end a counted noun phrase or never are the counted noun.
 _STOP = frozenset(
@@ -274,18 +292,18 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
         return bool(re.match(r"-(?:on|to|by)-", after))
     if m["digits"] and not (m["sym"] or m["dprefix"] or m["isopre"]):
         raw = m["digits"]
-        if re.fullmatch(r"0\d+", raw) or (re.fullmatch(r"\d{9,}", raw) and not m["sign"]):
+        if _LEADING_ZERO.fullmatch(raw) or (_LONG_DIGITS.fullmatch(raw) and not m["sign"]):
             return True
         before = text[max(0, start - 12):start]
-        if before.endswith(("/", "#")) or (before.endswith("-") and not re.search(r"\d-$", before) and not m["sign"]):
+        if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not m["sign"]):
             return True
-        if re.search(r"[A-Za-z]$", before) and not m["sign"]:
+        if _LETTER_END.search(before) and not m["sign"]:
             return True
         if _ID_BEFORE.search(before):
             return True
-        if _AGE_AFTER_NAME.search(before) and re.match(r"\s*[,)]", text[end:end + 2]) and float(raw.replace(",", "")) < 120:
+        if _AGE_AFTER_NAME.search(before) and _COMMA_OR_PAREN.match(text[end:end + 2]) and float(raw.replace(",", "")) < 120:
             return True
-        if _TIME_AFTER.match(text, end) or re.match(r":\d", text[end:end + 2]):
+        if _TIME_AFTER.match(text, end) or _COLON_DIGIT.match(text[end:end + 2]):
             return True
     after = text[end:end + 3]
     if _ID_AFTER.match(after) and not m["suffix"]:
@@ -306,25 +324,88 @@ def _unit_attached(text: str, end: int) -> bool:
     return token in _MEASURES or singular(token) in _MEASURES or token in SCALE_ABBREVIATIONS or token in _TIME_UNITS or token in ("s",)
 
 
-def _in_url_or_phone(text: str, start: int, end: int) -> bool:
+_TOKEN_SEPARATOR = re.compile(r"[ \n]")
+
+
+class _UrlTokens:
+    """Whitespace-delimited tokens holding a URL, e-mail address or URL-encoded marker, found in
+    one pass so that each number is checked in O(log n) however long its token is."""
+
+    def __init__(self, text: str):
+        marks = list(_URL_TOKEN.finditer(text))
+        self._firsts: list[int] = []
+        self._ends: list[int] = []
+        if not marks:
+            return
+        separators = [m.start() for m in _TOKEN_SEPARATOR.finditer(text)]
+        for mark in marks:
+            i = bisect_left(separators, mark.start())
+            first = separators[i - 1] + 1 if i else 0
+            end = separators[i] if i < len(separators) else len(text)
+            if not self._ends or self._ends[-1] != end:
+                self._firsts.append(first)
+                self._ends.append(end)
+
+    def touches(self, start: int, end: int) -> bool:
+        """True when the tokens from the one at `start` to the one at `end` hold a marker."""
+        i = bisect_right(self._ends, start)
+        return i < len(self._ends) and self._firsts[i] <= end
+
+
+def _in_url_or_phone(text: str, start: int, end: int, urls: _UrlTokens) -> bool:
     """True inside a URL, e-mail address or URL-encoded token, or a phone number."""
-    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-    right = min(x for x in (text.find(" ", end), text.find("\n", end), len(text)) if x != -1)
-    if _URL_TOKEN.search(text, left, right):
+    if urls.touches(start, end):
         return True
     return any(p.start() < end and start < p.end() for p in _PHONE.finditer(text, max(0, start - 16), end + 16))
+
+
+def _word_before(text: str, pos: int, lo: int) -> tuple[int, str]:
+    """(end, word): the last non-space character in text[lo:pos] ends at `end`; `word` is the run
+    of letters (with a final ".") that ends there, "" if that character is not a letter or "."."""
+    end = pos
+    while end > lo and text[end - 1].isspace():
+        end -= 1
+    first = end - 1 if end > lo and text[end - 1] == "." else end
+    while first > lo and text[first - 1].isalpha():
+        first -= 1
+    return end, text[first:end] if first < end and text[first:end] != "." else ""
+
+
+_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs."))
+_ISO_LOWER = frozenset(code.lower() for code in _ISO_CODES)
+_SYMBOL_CHARS = frozenset("$£€¥₹₽₩₺₦₱₪₫₴฿")
+
+
+def _prefix_start(text: str, hit: int) -> int:
+    """Where a currency, sign or "a"/"half a" before the number at `hit` starts (`hit` if none).
+    Tests on the last word or character settle most numbers before the windowed regex search,
+    whose cost grows with the window."""
+    lo = max(0, hit - 16)
+    end, word = _word_before(text, hit, lo)
+    last = text[end - 1] if end > lo else ""
+    if last in ("-", "−"):
+        if end < hit:
+            return hit
+        if end >= 2 and text[end - 2].isalnum():
+            return end - 1
+    elif last not in _SYMBOL_CHARS:
+        if not word or (word.isascii() and word.lower() not in _PREFIX_WORDS and word[-3:].lower() not in _ISO_LOWER):
+            return hit
+    prefix = _PREFIX.search(text, lo, hit)
+    return prefix.start() if prefix else hit
 
 
 def _numbers(text: str, lowered: str) -> list[_Num]:
     out = []
     done = 0
+    urls = _UrlTokens(text)
     for hit in trigger_hits(text, lowered, _NUMBER_TRIGGERS):
         if hit < done:
             continue
         if hit and text[hit - 1] == "." and (hit < 2 or not text[hit - 2].isdigit()):
             hit -= 1
-        prefix = _PREFIX.search(text, max(0, hit - 16), hit)
-        m = _NUMBER.match(text, prefix.start()) if prefix and prefix.start() < hit else None
+        prefix = _prefix_start(text, hit)
+        m = _NUMBER.match(text, prefix) if prefix < hit else None
         m = m or _NUMBER.match(text, hit)
         if m is None:
             continue
@@ -334,7 +415,7 @@ def _numbers(text: str, lowered: str) -> list[_Num]:
             continue
         value, end = parsed
         start = m.start()
-        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end) or _in_url_or_phone(text, start, end):
+        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end) or _in_url_or_phone(text, start, end, urls):
             continue
         out.append(_Num(start, end, value, _currency_before(m), not m["digits"]))
     return out
@@ -347,13 +428,13 @@ def _unit_after(text: str, end: int, count: float) -> tuple[str | None, str | No
     if pct:
         unit = "percentage point" if "point" in pct.group().lower() else "percent"
         return unit, None, end + pct.end(), True
-    iso = re.match(rf"\s?({'|'.join(_ISO_CODES)})\b", rest)
+    iso = _ISO_AFTER.match(rest)
     if iso:
         code = iso.group(1)
         return None, "CNY" if code == "RMB" else code, end + iso.end(), False
     if rest.startswith("元"):
         return None, "CNY", end + 1, False
-    attached = re.match(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?![\w-])", rest, _I)
+    attached = _ATTACHED_UNIT.match(rest)
     if attached:
         token = attached.group(1).lower()
         if token in _MEASURES and (attached.group().startswith(("-",)) or not attached.group().startswith(" ") or len(token) > 2 or token in ("km", "kg", "mg", "ml", "cm", "mm", "lb", "oz", "ft", "mi", "ha", "mw", "gw", "kw", "gb", "mb", "tb", "kb", "°c", "°f", "mph", "kph", "bpd", "sq")):
@@ -434,7 +515,7 @@ def _named_unit(phrase: str, words: list[str], text: str, number_end: int) -> tu
             return None
         if code is None:
             code = _CURRENCY_NAMES[name]
-            if name in _AMBIGUOUS_CURRENCY and not _scale_before(text, number_end) and not re.match(r"\s+sterling\b", text[number_end + len(phrase) + 1:], _I):
+            if name in _AMBIGUOUS_CURRENCY and not _scale_before(text, number_end) and not _STERLING.match(text, number_end + len(phrase) + 1):
                 if name == "pound":
                     return "pound", None, True
                 return None
@@ -449,26 +530,26 @@ def _named_unit(phrase: str, words: list[str], text: str, number_end: int) -> tu
 
 
 def _scale_before(text: str, number_end: int) -> bool:
-    return bool(re.search(rf"(?:{_SCALE_WORD}|{_SCALE_SUFFIX})\s*$", text[max(0, number_end - 10):number_end], _I))
+    return bool(_SCALE_END.search(text[max(0, number_end - 10):number_end]))
 
 
 def _qualifier(text: str, start: int) -> tuple[str, int]:
-    m = _QUALIFIER_BEFORE.search(text, max(0, start - 25), start)
+    lo = max(0, start - 25)
+    end, word = _word_before(text, start, lo)
+    if word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS and not (not word and text[end - 1:end] == "~"):
+        return "exact", start
+    m = _QUALIFIER_BEFORE.search(text, lo, start)
     if not m:
         return "exact", start
     kind = "approximate" if m["approx"] or m["tilde"] else "at_least" if m["least"] else "at_most"
     return kind, m.start()
 
 
-def _in_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
 def quantity_spans(text: str) -> list[Quantity]:
     """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order."""
     lowered = text.lower()
     nums = _numbers(text, lowered)
-    dates_found = [(d.start, d.end) for d in date_spans(text, None)] if nums else []
+    dates_found = Intervals((d.start, d.end) for d in date_spans(text, None)) if nums else Intervals(())
     out: list[Quantity] = []
     i = 0
     used_until = -1
@@ -503,11 +584,11 @@ def quantity_spans(text: str) -> list[Quantity]:
         if unit in ("percent", "percentage point") and currency:
             unit_end = end
             unit = None
-        if _in_any(dates_found, num.start, end) and unit not in _TIME_UNITS.values():
+        if dates_found.overlaps(num.start, end) and unit not in _TIME_UNITS.values():
             continue
         if qualifier == "exact" and num.words and unit is None and not currency and value == 1:
             continue
-        if low is None and (re.match(r"-\d", text[num.end:num.end + 2]) or re.search(r"\d-$", text[max(0, num.start - 2):num.start])):
+        if low is None and (_HYPHEN_DIGIT.match(text[num.end:num.end + 2]) or _DIGIT_HYPHEN_END.search(text[max(0, num.start - 2):num.start])):
             continue
         used_until = unit_end
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
@@ -524,8 +605,9 @@ def _unscaled(text: str, num: _Num) -> float:
 
 def _vague(text: str, lowered: str, found: list[Quantity]) -> list[Quantity]:
     out = []
+    taken = Intervals((q.start, q.end) for q in found)
     for m in windowed(_VAGUE, text, trigger_hits(text, lowered, _VAGUE_TRIGGERS), back=0, ahead=60):
-        if _in_any([(q.start, q.end) for q in found], m.start(), m.end()):
+        if taken.overlaps(m.start(), m.end()):
             continue
         value = float(_VAGUE_VALUES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
         unit, currency, end, _ = _noun_after(text, m.end(), value)

@@ -321,13 +321,16 @@ def test_paraphrased_events_group_and_other_events_about_the_same_actors_do_not(
 
 
 def test_statements_group_only_with_the_same_speaker():
+    # Three content words in common ("border", "deal"/"signed" folded to "agree", "Lima"), not the
+    # bare minimum of two, so that the test is about speakers, not about the word threshold.
     out = run({
-        "a1": "Ana Lopez said the border deal with Peru will be signed in 2024.",
-        "a2": "“The border deal with Peru will be signed in 2024,” Lopez said.",
-        "a3": "Grace Okafor said the border deal with Peru will be signed in 2024.",
+        "a1": "Ana Lopez said the border deal with Peru will be signed in Lima in 2024.",
+        "a2": "“The border deal with Peru will be signed in Lima in 2024,” Lopez said.",
+        "a3": "Grace Okafor said the border deal with Peru will be signed in Lima in 2024.",
     }).filter(pl.col("kind") == "statement")
     groups = dict(zip(out["article_id"], out["group_id"]))
     assert groups["a1"] == groups["a2"] != groups["a3"]
+    assert out["speaker_entity_id"].to_list() == [eid("lopez"), eid("lopez"), eid("okafor")]
 
 
 def test_output_independent_of_row_order_and_sharding():

@@ -24,6 +24,7 @@ def test_two_dask_workers_build_the_same_dataset_as_one_process(prefect_harness,
     single = flows.run_build(input=str(inp), out=str(tmp_path / "single" / "data"), shard_size=3)
     dask = flows.run_build(executor="dask", workers=2, input=str(inp), out=str(tmp_path / "dask" / "data"), shard_size=3)
     assert dask["incremental"]["documents_analysed"] == single["incremental"]["documents_analysed"] == 12
+    assert dask["incremental"]["claims_extracted"] == single["incremental"]["claims_extracted"] == 12
     assert _hashes(tmp_path / "dask" / "data") == _hashes(tmp_path / "single" / "data")
     assert (tmp_path / "dask" / ".data.state" / "dask").is_dir()  # spill space in the state folder, not /tmp
 

@@ -6,6 +6,8 @@ import time
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import io
 
@@ -120,3 +122,13 @@ def test_lock_excludes_a_second_writer(tmp_path):
         events.append("second in")
     t.join()
     assert events == ["first in", "first out", "second in"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.one_of(st.none(), st.text()), max_size=5)), min_size=1, max_size=8))
+def test_csv_lists_of_strings_are_exactly_json_dumps(rows):
+    frame = pl.DataFrame({"xs": rows}, schema={"xs": pl.List(pl.Utf8)})
+    expected = [None if r is None else json.dumps(r, ensure_ascii=False) for r in rows]
+    got = io.csv_safe(frame)["xs"].to_list()
+    # Formula-like JSON is impossible: a JSON array always starts with "[".
+    assert got == expected
