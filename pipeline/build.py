@@ -5,9 +5,11 @@ Each step returns its tables plus a `StageReport` of what it kept, dropped and w
 go into the manifest.
 """
 
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -95,6 +97,21 @@ def analysed(docs: pl.DataFrame, templates: frozenset[str], options: BuildOption
     return ShardResult(tables, reports)
 
 
+@lru_cache(maxsize=4)
+def _gazetteer_of(extra: str | None, stamp: tuple[int, int] | None) -> entities.Gazetteer:
+    return entities.load_gazetteer(extra)
+
+
+def gazetteer(options: BuildOptions) -> entities.Gazetteer:
+    """The options' gazetteer, parsed once per process (documents are analysed one at a time);
+    a user file that changes on disk is read again."""
+    stamp = None
+    if options.gazetteer:
+        info = os.stat(options.gazetteer)
+        stamp = (info.st_mtime_ns, info.st_size)
+    return _gazetteer_of(options.gazetteer, stamp)
+
+
 def _capped(sents: pl.DataFrame) -> Counter:
     """Articles that reached the sentence cap (any sentences past it are not in the table)."""
     n = sents.filter(pl.col("position") == sentence_stage.MAX_SENTENCES_PER_ARTICLE - 1).height
@@ -109,7 +126,7 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions()) ->
     sents = sentence_stage.sentences(articles)
     return {
         "sentences": sents,
-        "candidates": entities.mention_candidates(articles, sents, entities.load_gazetteer(options.gazetteer), options.ner),
+        "candidates": entities.mention_candidates(articles, sents, gazetteer(options), options.ner),
         "quantities": quantity_stage.quantities(articles, sents),
         "dates": date_stage.dates(articles, sents),
     }
@@ -126,7 +143,7 @@ def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame
     Extraction is per article once entities are resolved; `extracted` lets incremental builds
     reuse the claims of articles whose inputs did not change.
     """
-    mentions, ents = entities.resolved_entities(candidates, entities.load_gazetteer(options.gazetteer))
+    mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
     claims = claim_stage.grouped_claims(extracted(articles, sents, mentions, ents, quantities, dates))
     stories = dedup.story_ids(articles, mentions)
     duplicates = dedup.duplicate_sentences(sents)

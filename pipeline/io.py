@@ -42,15 +42,15 @@ class OutputError(RuntimeError):
     """The dataset could not be written; the previous dataset is untouched."""
 
 
-def output_error(out: Path | str, err: OSError) -> OutputError:
-    """An OutputError saying in words why writing near `out` failed."""
+def output_error(out: Path | str, err: OSError, what: str = "the dataset") -> OutputError:
+    """An OutputError saying in words why writing `what` at `out` failed."""
     if err.errno == errno.ENOSPC:
         hint = "the disk is full"
     elif err.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
         hint = "the output directory is not writable"
     else:
         hint = err.strerror or str(err)
-    return OutputError(f"could not write the dataset to {out}: {hint} ({err}); the previous dataset is unchanged")
+    return OutputError(f"could not write {what} to {out}: {hint} ({err}); the previous dataset is unchanged")
 
 
 # --- inputs -------------------------------------------------------------------------------

@@ -536,7 +536,8 @@ def _scale_before(text: str, number_end: int) -> bool:
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     lo = max(0, start - 25)
     end, word = _word_before(text, start, lo)
-    if word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS and not (not word and text[end - 1:end] == "~"):
+    tilde = not word and text[end - 1:end] == "~"
+    if not tilde and word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS:
         return "exact", start
     m = _QUALIFIER_BEFORE.search(text, lo, start)
     if not m:

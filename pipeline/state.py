@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable
+from io import BytesIO
 from pathlib import Path
 
 import polars as pl
@@ -66,10 +67,21 @@ def load_index(state: Path) -> dict:
 
 
 def save_index(state: Path, index: dict) -> None:
-    state.mkdir(parents=True, exist_ok=True)
-    tmp = state / "index.json.tmp"
-    tmp.write_text(json.dumps(index | {"format": INDEX_FORMAT}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, state / "index.json")
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        tmp = state / "index.json.tmp"
+        tmp.write_text(json.dumps(index | {"format": INDEX_FORMAT}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, state / "index.json")
+    except OSError as err:
+        raise io.output_error(state, err, "the build cache") from err
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write through Python's file API so a full disk raises OSError with its errno (Polars' own
+    writer reports it as a generic ComputeError)."""
+    buffer = BytesIO()
+    frame.write_parquet(buffer)
+    path.write_bytes(buffer.getvalue())
 
 
 def clear(state: Path) -> None:
@@ -101,16 +113,20 @@ class ResultStore:
             return
         name = cache_key(*sorted(items.keys))[:24]
         final, tmp = self.directory / name, self.directory / f".{name}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        pl.DataFrame({KEY: items.keys}, schema={KEY: pl.Utf8}).write_parquet(tmp / "keys.parquet")
-        items.reports.write_parquet(tmp / "reports.parquet")
-        for table, frame in items.tables.items():
-            frame.write_parquet(tmp / f"{table}.parquet")
-        if final.exists():
-            shutil.rmtree(tmp)
-        else:
-            os.rename(tmp, final)
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            _write_parquet(pl.DataFrame({KEY: items.keys}, schema={KEY: pl.Utf8}), tmp / "keys.parquet")
+            _write_parquet(items.reports, tmp / "reports.parquet")
+            for table, frame in items.tables.items():
+                _write_parquet(frame, tmp / f"{table}.parquet")
+            if final.exists():
+                shutil.rmtree(tmp)
+            else:
+                os.rename(tmp, final)
+        except OSError as err:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise io.output_error(self.directory, err, "the build cache") from err
         self._segments()[name] = frozenset(items.keys)
 
     def get(self, keys: Iterable[str]) -> Batch:

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pipeline.dates import date_records, date_spans, dates
+from tests.test_quantities import CPU_SECONDS, PATHOLOGICAL_CHARS, cpu_seconds, repeated
 from schemas.dates import Dates
 from schemas.validate import validated
 
@@ -178,3 +179,23 @@ def test_spans_always_match_text(text, published):
     for d in date_spans(text, published):
         assert text[d.start:d.end] == d.text
         assert d.end_value is None or d.granularity == "range"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        repeated("2021 "),  # each candidate is checked against those chosen so far
+        repeated("Jan. 1, "),
+        repeated("Monday "),
+        repeated("1990s "),
+        repeated("May may May "),
+        "on Monday" + "\t" * PATHOLOGICAL_CHARS + "x",  # whitespace runs: regex backtracking
+        "2001 to" + "\n" * PATHOLOGICAL_CHARS + "x",
+        "October 10" + " " * PATHOLOGICAL_CHARS + "2021",
+    ],
+    ids=["years", "days", "weekdays", "decades", "modal-may", "weekday-then-tabs", "range-then-newlines", "day-then-spaces"],
+)
+def test_pathological_text_takes_linear_time(text):
+    # A prefix no other test uses, so detection is not served from the cache.
+    text = "Timing: " + text
+    assert cpu_seconds(lambda: date_spans(text, PUB)) < CPU_SECONDS

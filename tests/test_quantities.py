@@ -1,3 +1,6 @@
+import time
+from collections.abc import Callable
+
 import polars as pl
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -136,3 +139,41 @@ def test_spans_always_match_text(pieces):
     for q in quantity_spans(text):
         assert text[q.start:q.end] == q.text
         assert (q.low is None) == (q.qualifier != "range")
+
+
+# Long strings built to make a scan quadratic or a regex backtrack; linear code takes well under
+# a second on each, the scans these guard against took minutes.
+PATHOLOGICAL_CHARS = 100_000
+CPU_SECONDS = 10.0  # generous for shared CI machines: the quadratic versions took minutes
+
+
+def cpu_seconds(call: Callable[[], object]) -> float:
+    started = time.process_time()
+    call()
+    return time.process_time() - started
+
+
+def repeated(piece: str) -> str:
+    return piece * (PATHOLOGICAL_CHARS // len(piece))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        repeated("2021 "),  # every number is checked against the dates found
+        repeated("1-"),  # one 100k-character token: URL and phone checks
+        repeated("1%"),
+        repeated("1 "),  # a number every two characters: look-behind for currency and qualifier
+        repeated("hundreds of 1 "),  # vague amounts checked against the numbers found
+        "May 1" + " " * PATHOLOGICAL_CHARS + "x",  # a whitespace run after a date: regex backtracking
+        "2001 to" + "\n" * PATHOLOGICAL_CHARS + "x",
+    ],
+    ids=["years", "hyphenated", "percent-token", "numbers", "vague", "date-then-spaces", "range-then-newlines"],
+)
+def test_pathological_text_takes_linear_time(text):
+    assert cpu_seconds(lambda: quantity_spans(text)) < CPU_SECONDS
+
+
+def test_numbers_in_a_long_url_token_stay_excluded():
+    token = "http://example.org/" + "a1-" * 2_000
+    assert found(f"{token} and 30 people, see {token}") == [("30 people", 30, None, None, "people", None, "exact")]
