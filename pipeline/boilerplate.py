@@ -569,7 +569,6 @@ def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
     raw, reason, units, terminal, wrapped = lines.raw, lines.reason, lines.units, lines.terminal, lines.wrapped
     # the rest of a hard-wrapped paragraph, or a long paragraph, is no boilerplate line
     skip = [u > 45 or w for u, w in zip(units, [False] + wrapped)]
-    begin = lines.begin
     text = lines.text
     for i, m in enumerate(map(_LINE_RE.match, text)):
         if m and not skip[i]:

@@ -484,7 +484,7 @@ def _speaker(text: str, v_start: int, v_end: int, phrase: str, mentions: list[tu
             if 0 <= mention[0] - v_end <= 3:
                 return mention[2], index
     for index in range(len(mentions) - 1, -1, -1):
-        m_start, m_end = mentions[index][0], mentions[index][1]
+        m_end = mentions[index][1]
         if m_end > v_start:
             continue
         gap = _GAP_WORDS.findall(text, m_end, v_start)

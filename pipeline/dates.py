@@ -790,7 +790,7 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"\b(?P<wd>{_WEEKDAY})\s*(?:,\s*)?(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
     (_re(rf"the\s+(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
     (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
-    (_re(rf"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
+    (_re(r"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
     (_re(r"(?:\b(?:(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|(?P<edge2>earlier|later)\s+(?:in\s+)?)|(?P<part>early|mid-?|late)\s*)?"
          r"\b(?:(?P<the>the\s+)?)(?P<which>this|last|next|past|previous|coming|current|the)\s+(?P<unit>week|weekend|month|year|decade|century)\b"), _relative_period_or_edge),
     (_re(rf"(?:\b(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|\b(?P<part>early|mid-?|late)\s*)"

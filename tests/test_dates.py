@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pipeline.dates import date_records, date_spans, dates
-from tests.test_quantities import CPU_SECONDS, PATHOLOGICAL_CHARS, cpu_seconds, repeated
 from schemas.dates import Dates
 from schemas.validate import validated
+from tests.support import CPU_SECONDS, PATHOLOGICAL_CHARS, article_frames, cpu_seconds, repeated
 
 PUB = date(2021, 7, 27)  # a Tuesday
 
@@ -118,21 +118,6 @@ def test_wikinews_dateline_and_weekdays():
     assert [(t, v) for t, v, _, _ in found[1:]] == [("Monday", "2018-12-31"), ("yesterday", "2019-01-03"), ("Tuesday", "2019-01-01")]
 
 
-def _frames(texts: dict[str, str], published: dict[str, date | None]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    articles = pl.DataFrame(
-        {"article_id": list(texts), "text": list(texts.values()), "published_date": [published[a] for a in texts]},
-        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date},
-    )
-    rows = []
-    for aid, text in texts.items():
-        start = 0
-        for i, part in enumerate(text.split(". ")):
-            end = start + len(part) + (1 if start + len(part) < len(text) else 0)
-            rows.append({"sentence_id": f"{aid[:8]}{i:08d}", "article_id": aid, "position": i, "text": text[start:end], "start": start, "end": end})
-            start = end + 1
-    return articles, pl.DataFrame(rows, schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32})
-
-
 TEXTS = {
     "a" * 16: "Troops left on Monday. The war began in 2003. It ends by the end of this year.",
     "b" * 16: "Talks resumed in April 2020. Talks failed last week.",
@@ -141,7 +126,7 @@ PUBLISHED = {"a" * 16: PUB, "b" * 16: None}
 
 
 def test_frame_validates_and_is_shard_independent():
-    articles, sentences = _frames(TEXTS, PUBLISHED)
+    articles, sentences = article_frames(TEXTS, PUBLISHED)
     table = dates(articles, sentences)
     validated({"articles": articles, "sentences": sentences, "dates": table}, {"dates": Dates})
     assert table["text"].to_list() == ["Monday", "2003", "the end of this year", "April 2020", "last week"]
@@ -151,7 +136,7 @@ def test_frame_validates_and_is_shard_independent():
 
 
 def test_span_crossing_sentences_is_dropped():
-    articles, _ = _frames({"c" * 16: "Meet on May 4. 2020 was hard."}, {"c" * 16: None})
+    articles, _ = article_frames({"c" * 16: "Meet on May 4. 2020 was hard."}, {"c" * 16: None})
     sentences = pl.DataFrame(
         {"sentence_id": ["s" * 16], "article_id": ["c" * 16], "position": [0], "text": ["Meet on May"], "start": [0], "end": [11]},
         schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32},
@@ -160,14 +145,14 @@ def test_span_crossing_sentences_is_dropped():
 
 
 def test_records_are_the_annotate_dicts():
-    articles, sentences = _frames(TEXTS, PUBLISHED)
+    articles, sentences = article_frames(TEXTS, PUBLISHED)
     records = date_records(dates(articles, sentences))
     assert records["a" * 16][0] == {"start": 15, "end": 21, "text": "Monday", "value": "2021-07-26", "end_value": None, "granularity": "day"}
     assert records["b" * 16][-1]["value"] is None
 
 
 def test_schema_rejects_bad_granularity():
-    articles, sentences = _frames(TEXTS, PUBLISHED)
+    articles, sentences = article_frames(TEXTS, PUBLISHED)
     table = dates(articles, sentences).with_columns(pl.lit("fortnight").alias("granularity"))
     with pytest.raises(Exception, match="granularity"):
         validated({"articles": articles, "sentences": sentences, "dates": table}, {"dates": Dates})

@@ -16,7 +16,6 @@ from pipeline import claims as claim_stage
 from pipeline.annotate import annotation_articles
 from pipeline.boilerplate import cleaned, line_key, template_line_keys
 from pipeline.build import ShardResult, StageReport
-from pipeline.incremental import Batch
 from pipeline.state import ResultStore, code_version, default_state_dir, load_index
 from tests.conftest import SEEDS
 

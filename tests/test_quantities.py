@@ -1,6 +1,3 @@
-import time
-from collections.abc import Callable
-
 import polars as pl
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -8,6 +5,7 @@ from hypothesis import given, settings, strategies as st
 from pipeline.quantities import quantities, quantity_records, quantity_spans, singular
 from schemas.quantities import Quantities
 from schemas.validate import validated
+from tests.support import CPU_SECONDS, PATHOLOGICAL_CHARS, article_frames, cpu_seconds, repeated
 
 # Excerpt from Wikinews, "Magnitogorsk apartment building collapses after explosion, dozens dead"
 # (2019-01-04), CC BY 2.5, https://en.wikinews.org/wiki/Magnitogorsk_apartment_building_collapses_after_explosion,_dozens_dead
@@ -91,18 +89,6 @@ def test_singular(plural, lemma):
     assert singular(plural) == lemma
 
 
-def _frames(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    articles = pl.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published_date": [None] * len(texts)}, schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
-    rows = []
-    for aid, text in texts.items():
-        start = 0
-        for i, part in enumerate(text.split(". ")):
-            end = start + len(part) + (1 if start + len(part) < len(text) else 0)
-            rows.append({"sentence_id": f"{aid[:8]}{i:08d}", "article_id": aid, "position": i, "text": text[start:end], "start": start, "end": end})
-            start = end + 1
-    return articles, pl.DataFrame(rows, schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8, "start": pl.Int32, "end": pl.Int32})
-
-
 TEXTS = {
     "a" * 16: "About 2,500 troops stay. Between 30 and 40 people died. It cost $5 million.",
     "b" * 16: "Some 600 protesters marched. Up to 20% voted.",
@@ -110,7 +96,7 @@ TEXTS = {
 
 
 def test_frame_validates_and_is_shard_independent():
-    articles, sentences = _frames(TEXTS)
+    articles, sentences = article_frames(TEXTS)
     table = quantities(articles, sentences)
     validated({"articles": articles, "sentences": sentences, "quantities": table}, {"quantities": Quantities})
     assert table["text"].to_list() == ["About 2,500 troops", "Between 30 and 40 people", "$5 million", "Some 600 protesters", "Up to 20%"]
@@ -120,13 +106,13 @@ def test_frame_validates_and_is_shard_independent():
 
 
 def test_records_are_the_annotate_dicts():
-    articles, sentences = _frames(TEXTS)
+    articles, sentences = article_frames(TEXTS)
     records = quantity_records(quantities(articles, sentences))
     assert records["b" * 16][1] == {"start": 29, "end": 38, "text": "Up to 20%", "value": 20.0, "low": None, "high": None, "unit": "percent", "currency": None, "qualifier": "at_most"}
 
 
 def test_schema_rejects_range_without_bounds():
-    articles, sentences = _frames(TEXTS)
+    articles, sentences = article_frames(TEXTS)
     table = quantities(articles, sentences).with_columns(pl.lit("range").alias("qualifier"))
     with pytest.raises(Exception, match="range_has_bounds"):
         validated({"articles": articles, "sentences": sentences, "quantities": table}, {"quantities": Quantities})
@@ -139,22 +125,6 @@ def test_spans_always_match_text(pieces):
     for q in quantity_spans(text):
         assert text[q.start:q.end] == q.text
         assert (q.low is None) == (q.qualifier != "range")
-
-
-# Long strings built to make a scan quadratic or a regex backtrack; linear code takes well under
-# a second on each, the scans these guard against took minutes.
-PATHOLOGICAL_CHARS = 100_000
-CPU_SECONDS = 10.0  # generous for shared CI machines: the quadratic versions took minutes
-
-
-def cpu_seconds(call: Callable[[], object]) -> float:
-    started = time.process_time()
-    call()
-    return time.process_time() - started
-
-
-def repeated(piece: str) -> str:
-    return piece * (PATHOLOGICAL_CHARS // len(piece))
 
 
 @pytest.mark.parametrize(
