@@ -470,6 +470,28 @@ _DIGIT_RE = re.compile(r"\d")
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
 
 
+def _ascii_key_table() -> dict[int, str]:
+    """line_key's character mapping on ASCII (case, digits, punctuation and spaces to one
+    space), read from line_key itself so that the two cannot disagree."""
+    table = {}
+    for c in range(128):
+        if c != ord("\n"):
+            key = line_key(f"a{chr(c)}a")
+            table[c] = " " if key == "a a" else "0" if key == "a0a" else key[1]
+    return table
+
+
+_ASCII_KEY_TABLE = _ascii_key_table()
+_SPACED = " ".join
+
+
+def _row_keys(raw: str) -> list[str]:
+    """line_key of every line of raw.split("\n"); ASCII text is mapped in one C-level pass."""
+    if not raw.isascii():
+        return list(map(line_key, raw.split("\n")))
+    return list(map(_SPACED, map(str.split, raw.translate(_ASCII_KEY_TABLE).split("\n"))))
+
+
 def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: float = 0.002) -> frozenset[str]:
     """Keys of lines recurring in at least max(min_docs, min_share * n_docs) distinct documents.
 
@@ -479,17 +501,23 @@ def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: f
     unrelated articles); the relative floor keeps chance repeats of short real sentences out
     of large corpora while a site with 0.2 % of the documents still has its template found.
     """
-    docs_by_key: dict[str, set[tuple[str, ...]]] = {}
-    n_docs = 0
+    # Documents containing a key bound its distinct signatures, so signatures are collected
+    # only for the few keys that many documents contain.
+    doc_counts: Counter[str] = Counter()
+    docs: list[tuple[set[str], tuple[str, ...]]] = []
     for raw in raw_texts:
-        n_docs += 1
-        keys = {line_key(s) for s in raw.split("\n") if s.strip()}
+        keys = set(_row_keys(raw))
         keys.discard("")
-        signature = tuple(sorted(keys, key=lambda k: (-len(k), k))[:2])
-        for k in keys:
-            docs_by_key.setdefault(k, set()).add(signature)
-    threshold = max(min_docs, math.ceil(min_share * n_docs))
-    return frozenset(k for k, sigs in docs_by_key.items() if len(sigs) >= threshold)
+        # longest first, ties in string order
+        docs.append((keys, tuple(sorted(sorted(keys), key=len, reverse=True)[:2])))
+        doc_counts.update(keys)
+    threshold = max(min_docs, math.ceil(min_share * len(docs)))
+    frequent = {k for k, c in doc_counts.items() if c >= threshold}
+    signatures: dict[str, set[tuple[str, ...]]] = {k: set() for k in frequent}
+    for keys, signature in docs:
+        for k in keys & frequent:
+            signatures[k].add(signature)
+    return frozenset(k for k, sigs in signatures.items() if len(sigs) >= threshold)
 
 
 # --- line features ---------------------------------------------------------------
@@ -595,8 +623,9 @@ def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
             if reason[i] is None:
                 reason[i] = "caption"
     if template_keys:
-        for i, s in enumerate(text):
-            if reason[i] is None and line_key(s) in template_keys:
+        keys = _row_keys(raw)
+        for i, r in enumerate(lines.row):
+            if reason[i] is None and keys[r] in template_keys:
                 reason[i] = "template"
 
 

@@ -145,7 +145,7 @@ _SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakh|crore|dozens?)
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|US|us|HK|hk|A|AU|C|c|CA|NZ|S|SG|NT|R|Z)\s?\$)|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])Rs\.?(?=\s?\d))"
-    rf"|(?P<isopre>{'|'.join(_ISO_CODES)})(?=\s?\d))"
+    rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
 
@@ -159,7 +159,9 @@ _NUMBER = re.compile(
     _I,
 )
 # What may stand before a number's first digit or word: currency, sign, "a"/"half a".
-_PREFIX = re.compile(rf"(?:{_CURRENCY_PREFIX}\s?)?(?:[-−]|\b(?:minus|negative)\s+)?(?:\b(?:a|an|half\s+a)\s+)?\Z", _I)
+# It is searched with the number's start as its end, where a look-ahead for the digit cannot see it.
+_CURRENCY_BEFORE = _CURRENCY_PREFIX.replace(r"(?=\s?\d)", "")
+_PREFIX = re.compile(rf"(?:{_CURRENCY_BEFORE}\s?)?(?:[-−]|\b(?:minus|negative)\s+)?(?:\b(?:a|an|half\s+a)\s+)?\Z", _I)
 _PLURAL_NEXT = re.compile(r"\s+(?:[a-z]+s|people|children|men|women)\b")
 _VAGUE = re.compile(
     r"\b(?P<base>tens|dozens|hundreds|thousands|millions|billions)(?:\s+of\s+(?P<mult>thousands|millions|billions))?\s+of\b", _I

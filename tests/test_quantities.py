@@ -147,3 +147,16 @@ def test_pathological_text_takes_linear_time(text):
 def test_numbers_in_a_long_url_token_stay_excluded():
     token = "http://example.org/" + "a1-" * 2_000
     assert found(f"{token} and 30 people, see {token}") == [("30 people", 30, None, None, "people", None, "exact")]
+
+
+@pytest.mark.parametrize(
+    "text, currency",
+    [("USD 5 million was paid", "USD"), ("a loan of EUR 4 billion", "EUR"), ("Rs 20 crore", "INR"), ("It cost CAD 300.", "CAD")],
+)
+def test_iso_code_before_the_number_sets_the_currency(text, currency):
+    assert [q.currency for q in quantity_spans(text)] == [currency]
+
+
+@pytest.mark.parametrize("text", ["all 5 people came", "try 5 times", "the top 10 players"])
+def test_lower_case_words_spelled_like_iso_codes_are_no_currency(text):
+    assert [q.currency for q in quantity_spans(text)] == [None]
