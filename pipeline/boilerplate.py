@@ -15,8 +15,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, itemgetter
+from operator import add, itemgetter, not_
 from typing import Iterable, Sequence
 
 REASONS: tuple[str, ...] = (
@@ -482,6 +483,7 @@ def _ascii_key_table() -> dict[int, str]:
 
 
 _ASCII_KEY_TABLE = _ascii_key_table()
+_ASCII_SQUEEZE_TABLE = {c: None if v == " " else v for c, v in _ASCII_KEY_TABLE.items()}
 _SPACED = " ".join
 
 
@@ -490,6 +492,11 @@ def _row_keys(raw: str) -> list[str]:
     if not raw.isascii():
         return list(map(line_key, raw.split("\n")))
     return list(map(_SPACED, map(str.split, raw.translate(_ASCII_KEY_TABLE).split("\n"))))
+
+
+def document_line_keys(raw: str) -> frozenset[str]:
+    """The distinct line keys of a document (blank lines have none)."""
+    return frozenset(_row_keys(raw)) - {""}
 
 
 def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: float = 0.002) -> frozenset[str]:
@@ -571,11 +578,13 @@ class _Lines:
         return self.row[i + 1] - self.row[i]
 
 
-def _lines_containing(low: str, lines: _Lines, literals: tuple[str, ...]) -> list[int]:
-    """Lines whose lowercased text contains any of the literals (each line at most once per literal)."""
+def _lines_containing(low: str, lines: _Lines, literals: dict[str, tuple[str, ...]]) -> list[int]:
+    """Lines whose lowercased text contains any of the literals (each line at most once per
+    literal); `literals` groups them under a substring they share, looked for first, as most
+    texts contain none of them."""
     found = []
     begin, end = lines.begin, lines.end
-    for lit in literals:
+    for lit in [lit for probe, group in literals.items() if probe in low for lit in group]:
         i = low.find(lit)
         while i != -1:
             k = bisect.bisect_right(begin, i) - 1
@@ -584,11 +593,14 @@ def _lines_containing(low: str, lines: _Lines, literals: tuple[str, ...]) -> lis
     return found
 
 
-_COPYRIGHT_LITERALS = ("©", "ⓒ", "all rights reserved", "(c) 1", "(c) 2", "(c)1", "(c)2")
-_CAPTION_LITERALS = (
-    "(image", "(photo", "(picture", "(credit", "getty images", "(ap photo", "credit:", "credit...",
-    "photo by ", "shutterstock", "submitted photo", "photo: ", "disqus",
-)
+_COPYRIGHT_LITERALS = {"©": ("©",), "ⓒ": ("ⓒ",), "all rights reserved": ("all rights reserved",),
+                       "(c)": ("(c) 1", "(c) 2", "(c)1", "(c)2")}
+_CAPTION_LITERALS = {
+    "photo": ("(photo", "(ap photo", "photo by ", "submitted photo", "photo: "),
+    "credit": ("(credit", "credit:", "credit..."),
+    "(image": ("(image",), "(picture": ("(picture",), "getty images": ("getty images",),
+    "shutterstock": ("shutterstock",), "disqus": ("disqus",),
+}
 _BYLINE_WORDS = frozenset(("by", "von", "par", "por", "di", "oleh", "door"))
 _YEAR_RE = re.compile(r"\d{4}")
 
@@ -598,9 +610,10 @@ def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
     # the rest of a hard-wrapped paragraph, or a long paragraph, is no boilerplate line
     skip = [u > 45 or w for u, w in zip(units, [False] + wrapped)]
     text = lines.text
-    for i, m in enumerate(map(_LINE_RE.match, text)):
-        if m and not skip[i]:
-            reason[i] = _LINE_REASONS[m.lastgroup]
+    tried = list(compress(range(len(text)), map(not_, skip)))
+    matches = list(map(_LINE_RE.match, map(text.__getitem__, tried)))
+    for k in compress(range(len(tried)), matches):
+        reason[tried[k]] = _LINE_REASONS[matches[k].lastgroup]
     for i in [i for i, (r, t, u, s, w) in enumerate(zip(reason, terminal, units, skip, wrapped))
               if r is None and u <= 10 and not (t or s or w)]:
         s = text[i]
@@ -623,10 +636,26 @@ def _tag_patterns(lines: _Lines, template_keys: frozenset[str]) -> None:
             if reason[i] is None:
                 reason[i] = "caption"
     if template_keys:
-        keys = _row_keys(raw)
-        for i, r in enumerate(lines.row):
-            if reason[i] is None and keys[r] in template_keys:
+        for i in _template_lines(lines, template_keys):
+            if reason[i] is None:
                 reason[i] = "template"
+
+
+def _template_lines(lines: _Lines, template_keys: frozenset[str]) -> Iterable[int]:
+    """Indices of the lines whose key is a template key. On ASCII text a line's key without its
+    spaces is the line mapped with spaces and punctuation deleted, one pass for the whole text;
+    only lines passing that test are keyed."""
+    if not lines.raw.isascii():
+        keys = _row_keys(lines.raw)
+        return compress(range(len(lines.text)), map(template_keys.__contains__, map(keys.__getitem__, lines.row)))
+    squeezed = lines.raw.translate(_ASCII_SQUEEZE_TABLE).split("\n")
+    maybe = map(_squeezed_keys(template_keys).__contains__, map(squeezed.__getitem__, lines.row))
+    return [i for i in compress(range(len(lines.text)), maybe) if line_key(lines.text[i]) in template_keys]
+
+
+@lru_cache(maxsize=8)
+def _squeezed_keys(template_keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(k.replace(" ", "") for k in template_keys)
 
 
 def _is_bullet(s: str) -> bool:
@@ -651,14 +680,19 @@ _PENALTY = {
 }
 
 
-def _scores(lines: _Lines) -> list[float]:
-    """How much each line argues for being article body (prose) or against it."""
+def _scores(lines: _Lines, wrapped_prose: bool = False) -> list[float]:
+    """How much each line argues for being article body (prose) or against it; with
+    `wrapped_prose`, untagged pieces of a hard-wrapped paragraph count as prose whatever their
+    own ending (their word count)."""
     penalty = _PENALTY
     short, bullet, table = penalty["short"], penalty["bullet"], penalty["table"]
     out = []
-    for r, u, t, s in zip(lines.reason, lines.units, lines.terminal, lines.text):
+    in_paragraph = False
+    for r, u, t, s, w in zip(lines.reason, lines.units, lines.terminal, lines.text, lines.wrapped):
         if r is not None:
             out.append(penalty[r])
+        elif wrapped_prose and (in_paragraph or w):
+            out.append(u)
         elif u >= _PROSE_UNITS and t:
             out.append(float(u))
         elif u >= 2 * _PROSE_UNITS:
@@ -669,25 +703,21 @@ def _scores(lines: _Lines) -> list[float]:
             out.append(bullet)
         else:
             out.append(table if _is_table_row(s) else short)
+        in_paragraph = w
     return out
+
+
+_FIRST_CHAR = itemgetter(0)
 
 
 def _is_table_row(s: str) -> bool:
     """A row of figures: three or more numbers making up at least 40 % of the line's tokens, with
     a label (a line of numbers alone is more often pagination)."""
     tokens = s.split()
-    numbers = sum(1 for t in tokens if t[0].isdigit())
+    if len(tokens) < 4:
+        return False
+    numbers = sum(map(str.isdigit, map(_FIRST_CHAR, tokens)))
     return numbers >= 3 and numbers * 5 >= 2 * len(tokens) and numbers < len(tokens)
-
-
-def _gains(lines: _Lines, scores: list[float]) -> list[float]:
-    """Scores where pieces of a hard-wrapped paragraph count as prose whatever their own ending."""
-    out = []
-    in_paragraph = False
-    for sc, w, r, u in zip(scores, lines.wrapped, lines.reason, lines.units):
-        out.append(u if (in_paragraph or w) and r is None else sc)
-        in_paragraph = w
-    return out
 
 
 def _body_range(gains: list[float]) -> tuple[int, int]:
@@ -778,14 +808,14 @@ def _topical_range(lines: _Lines, gains: list[float], a: int, b: int, title: str
 _END_MARKERS = frozenset(("related_link", "comments", "footer", "call_to_action"))
 
 
-def _body_end(lines: _Lines, scores: list[float], a: int, b: int) -> int:
+def _body_end(lines: _Lines, a: int, b: int) -> int:
     """Cut the body at a section header ("Related", "Comments", "Share this") when little
     prose follows it: what comes after such a header is teasers or comments, not the article."""
     reason, units = lines.reason, lines.units
     markers = {i for i in range(a, b) if reason[i] in _END_MARKERS and units[i] <= 3}
     if not markers:
         return b
-    gains = [max(sc, 0.0) for sc in scores[a:b]]
+    gains = [max(sc, 0.0) for sc in _scores(lines)[a:b]]
     total = sum(gains)
     before = 0.0
     for i, g in zip(range(a, b), gains):
@@ -1019,11 +1049,10 @@ def _tag_body(lines: _Lines, first: int, title: str | None) -> int:
     that are not article; return the index of its first line."""
     reason = lines.reason
     n = len(reason)
-    scores = _scores(lines)
-    gains = _gains(lines, scores)
+    gains = _scores(lines, wrapped_prose=True)
     a, b = _body_range(gains)
     a, b = max(a, first), max(b, first)
-    b = _body_end(lines, scores, a, b)
+    b = _body_end(lines, a, b)
     a2, b2 = _topical_range(lines, gains, a, b, title)
     for i in [*range(a, a2), *range(b2, b)]:
         if reason[i] is None:

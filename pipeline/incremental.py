@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipeline.boilerplate import line_key, template_line_keys
+from pipeline.boilerplate import document_line_keys, template_line_keys
 from pipeline.build import ShardResult, StageReport
 
 KEY = "_key"  # the item a cached row belongs to
@@ -44,9 +44,7 @@ def ingest_key(source_file: str, raw_sha256: str, code: str) -> str:
 
 def line_keys(raw_text: str) -> list[str]:
     """The document's line keys, sorted: the lines `template_line_keys` counts across documents."""
-    keys = {line_key(s) for s in raw_text.split("\n") if s.strip()}
-    keys.discard("")
-    return sorted(keys)
+    return sorted(document_line_keys(raw_text))
 
 
 def document_lines(documents: pl.DataFrame) -> pl.DataFrame:

@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from pipeline.boilerplate import (
     REASONS,
     Removal,
+    _Lines,
+    _row_keys,
+    _template_lines,
     cleaned,
     line_key,
     rebuilt_raw,
@@ -319,6 +322,49 @@ def test_hard_wrapped_wire_copy_kept() -> None:
 def test_line_key_normalises() -> None:
     assert line_key("  Follow US on Twitter!!  2021 ") == line_key("follow us on twitter 1999")
     assert line_key("Hello,   World") == "hello world"
+
+
+# ASCII (every character, including the rarer whitespace and punctuation) plus non-ASCII letters,
+# digits and spaces that casefold or normalise differently
+_KEY_CHARS = st.one_of(st.characters(max_codepoint=127), st.sampled_from("ßİΣςﬁ١²\u00a0\u3000—é漢"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_KEY_CHARS, max_size=60))
+def test_row_keys_are_line_keys(raw: str) -> None:
+    # the whole-text fast path must give exactly line_key of each line
+    assert _row_keys(raw) == [line_key(s) for s in raw.split("\n")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_KEY_CHARS, max_size=12), min_size=1, max_size=8), st.data())
+def test_template_lines_are_the_lines_with_a_template_key(rows: list[str], data: st.DataObject) -> None:
+    raw = "\n".join(rows)
+    lines = _Lines(raw)
+    # keys of some lines, and of others keys equal to theirs but for the spaces ("a b c" for
+    # "abc"), which the fast ASCII test lets through and the exact check must drop
+    keys = {line_key(s) for s in data.draw(st.lists(st.sampled_from(rows), max_size=3))}
+    keys |= {" ".join(line_key(s).replace(" ", "")) for s in data.draw(st.lists(st.sampled_from(rows), max_size=3))}
+    expected = [i for i, s in enumerate(lines.text) if line_key(s) in keys]
+    assert list(_template_lines(lines, frozenset(keys))) == expected
+
+
+def _reference_template_keys(raw_texts: list[str], threshold: int) -> frozenset[str]:
+    """The threshold rule spelt out directly: distinct signatures per key, every line keyed."""
+    sigs: dict[str, set[tuple[str, ...]]] = {}
+    for raw in raw_texts:
+        keys = {line_key(s) for s in raw.split("\n")} - {""}
+        signature = tuple(sorted(keys, key=lambda k: (-len(k), k))[:2])
+        for k in keys:
+            sigs.setdefault(k, set()).add(signature)
+    return frozenset(k for k, v in sigs.items() if len(v) >= threshold)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["Home", "home!", "Share 1", "share 2", "A B", "a  b", "x", "Story", "  "]),
+                         max_size=6).map("\n".join), max_size=12))
+def test_template_keys_match_the_rule(raw_texts: list[str]) -> None:
+    assert template_line_keys(raw_texts, min_docs=2) == _reference_template_keys(raw_texts, 2)
 
 
 def _site_doc(i: int) -> str:
