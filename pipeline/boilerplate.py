@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, not_
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 REASONS: tuple[str, ...] = (
     "title",
@@ -499,8 +499,9 @@ def document_line_keys(raw: str) -> frozenset[str]:
     return frozenset(_row_keys(raw)) - {""}
 
 
-def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: float = 0.002) -> frozenset[str]:
-    """Keys of lines recurring in at least max(min_docs, min_share * n_docs) distinct documents.
+def template_keys_of(documents: Iterable[Collection[str]], min_docs: int = 5, min_share: float = 0.002) -> frozenset[str]:
+    """Keys of lines recurring in at least max(min_docs, min_share * n_docs) distinct documents,
+    given each document's line keys (`document_line_keys`).
 
     Documents that share their two longest lines (copies of one story, syndication) count once,
     so a story's own sentences never become template just because it was republished.
@@ -511,10 +512,9 @@ def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: f
     # Documents containing a key bound its distinct signatures, so signatures are collected
     # only for the few keys that many documents contain.
     doc_counts: Counter[str] = Counter()
-    docs: list[tuple[set[str], tuple[str, ...]]] = []
-    for raw in raw_texts:
-        keys = set(_row_keys(raw))
-        keys.discard("")
+    docs: list[tuple[frozenset[str], tuple[str, ...]]] = []
+    for keys in documents:
+        keys = frozenset(keys)
         # longest first, ties in string order
         docs.append((keys, tuple(sorted(sorted(keys), key=len, reverse=True)[:2])))
         doc_counts.update(keys)
@@ -525,6 +525,11 @@ def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: f
         for k in keys & frequent:
             signatures[k].add(signature)
     return frozenset(k for k, sigs in signatures.items() if len(sigs) >= threshold)
+
+
+def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: float = 0.002) -> frozenset[str]:
+    """Template lines of a corpus of raw texts: `template_keys_of` their line keys."""
+    return template_keys_of(map(document_line_keys, raw_texts), min_docs, min_share)
 
 
 # --- line features ---------------------------------------------------------------

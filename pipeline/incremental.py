@@ -14,9 +14,7 @@ Pure functions; `pipeline.state` stores the results, `pipeline.flows` schedules 
 """
 
 import hashlib
-import inspect
 import json
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipeline.boilerplate import document_line_keys, template_line_keys
+from pipeline.boilerplate import document_line_keys, template_keys_of
 from pipeline.build import ShardResult, StageReport
 
 KEY = "_key"  # the item a cached row belongs to
 ROW = "_row"  # the row's position among its item's rows
 REPORT_SCHEMA = {KEY: pl.Utf8, "_order": pl.Int32, "stage": pl.Utf8, "rows_in": pl.Int64, "rows_out": pl.Int64, "removed": pl.Utf8}
-LINES_SCHEMA = {"source_file": pl.Utf8, "line_keys": pl.List(pl.Utf8), "signature": pl.Utf8}
+LINES_SCHEMA = {"source_file": pl.Utf8, "line_keys": pl.List(pl.Utf8)}
 
 
 def cache_key(*parts: object) -> str:
@@ -48,29 +46,15 @@ def line_keys(raw_text: str) -> list[str]:
 
 
 def document_lines(documents: pl.DataFrame) -> pl.DataFrame:
-    """(source_file, line_keys, signature) of each document, kept in the ingest cache so that
-    template lines are found without reading and normalising every document's lines again."""
+    """(source_file, line_keys) of each document, kept in the ingest cache so that template lines
+    are found without reading and normalising every document's lines again."""
     keys = [line_keys(t) for t in documents["raw_text"]]
-    # As in template_line_keys: copies of one story (same two longest lines) count once.
-    signatures = ["\x1f".join(sorted(k, key=lambda x: (-len(x), x))[:2]) for k in keys]
-    return pl.DataFrame({"source_file": documents["source_file"], "line_keys": keys, "signature": signatures}, schema=LINES_SCHEMA)
-
-
-# The thresholds of `template_line_keys`, read from it so that the two cannot drift apart.
-_TEMPLATE_RULE = {n: p.default for n, p in inspect.signature(template_line_keys).parameters.items() if p.default is not p.empty}
+    return pl.DataFrame({"source_file": documents["source_file"], "line_keys": keys}, schema=LINES_SCHEMA)
 
 
 def template_keys(documents: pl.DataFrame, lines: pl.DataFrame) -> frozenset[str]:
     """`template_line_keys` of the documents, from their cached `document_lines`."""
-    threshold = max(_TEMPLATE_RULE["min_docs"], math.ceil(_TEMPLATE_RULE["min_share"] * documents.height))
-    counted = (
-        lines.join(documents.select("source_file"), on="source_file", how="semi")
-        .explode("line_keys")
-        .drop_nulls("line_keys")
-        .group_by("line_keys")
-        .agg(pl.col("signature").n_unique())
-    )
-    return frozenset(counted.filter(pl.col("signature") >= threshold)["line_keys"].to_list())
+    return template_keys_of(lines.join(documents.select("source_file"), on="source_file", how="semi")["line_keys"].to_list())
 
 
 def analysis_keys(documents: pl.DataFrame, lines: pl.DataFrame, templates: frozenset[str], setting: str, code: str) -> list[str]:
