@@ -462,12 +462,14 @@ _CARD_SHARE = 0.5  # a block is laid out as teaser cards when this share of its 
 
 
 def line_key(line: str) -> str:
-    """Normalised line for counting repeats: casefold, digits -> 0, no punctuation, single spaces."""
-    s = _DIGIT_RE.sub("0", line.casefold())
-    return " ".join(_PUNCT_RE.sub(" ", s).split())
+    """Normalised line for counting repeats: casefold, no punctuation, single spaces.
+
+    Digits are kept: lines that differ only in their numbers ("Shr 16 cts vs 13 cts" in wire
+    earnings reports) are data, not a site's template.
+    """
+    return " ".join(_PUNCT_RE.sub(" ", line.casefold()).split())
 
 
-_DIGIT_RE = re.compile(r"\d")
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
 
 
