@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import clean, ingest, sentences
+from pipeline import clean, dates, entities, ingest, quantities, sentences
 from pipeline.boilerplate import REASONS, cleaned, rebuilt_clean, rebuilt_raw, template_line_keys
 from pipeline.decode import NotText, decoded, normalised
 
@@ -267,43 +267,29 @@ def test_sentence_rows_are_exact_and_do_not_depend_on_article_order(texts_, rnd)
     assert sents["sentence_id"].n_unique() == sents.height
 
 
-# --- analysis stages (other helpers' modules; tested once they exist) --------------------------------
+# --- analysis stages ----------------------------------------------------------------------
 
 
 @SLOW_SETTINGS
-@given(st.lists(texts, min_size=1, max_size=5), st.randoms(use_true_random=False))
-def test_quantities_spans_are_exact_and_order_free(texts_, rnd):
-    quantities = pytest.importorskip("pipeline.quantities")
+@pytest.mark.parametrize("stage, table", [(quantities.quantities, "quantities"), (dates.dates, "dates")])
+@given(texts_=st.lists(texts, min_size=1, max_size=5), rnd=st.randoms(use_true_random=False))
+def test_number_and_date_spans_are_exact_and_order_free(stage, table, texts_, rnd):
     arts = _articles(texts_)
     sents = sentences.sentences(arts)
-    found = quantities.quantities(arts, sents)
-    assert found.equals(quantities.quantities(_shuffled(arts, rnd), _shuffled(sents, rnd)))
-    _assert_frame_spans(found, arts, "quantities")
-    _assert_in_sentences(found, sents)
-
-
-@SLOW_SETTINGS
-@given(st.lists(texts, min_size=1, max_size=5), st.randoms(use_true_random=False))
-def test_dates_spans_are_exact_and_order_free(texts_, rnd):
-    dates = pytest.importorskip("pipeline.dates")
-    arts = _articles(texts_)
-    sents = sentences.sentences(arts)
-    found = dates.dates(arts, sents)
-    assert found.equals(dates.dates(_shuffled(arts, rnd), _shuffled(sents, rnd)))
-    _assert_frame_spans(found, arts, "dates")
+    found = stage(arts, sents)
+    assert found.equals(stage(_shuffled(arts, rnd), _shuffled(sents, rnd)))
+    _assert_frame_spans(found, arts, table)
     _assert_in_sentences(found, sents)
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
-    entities = pytest.importorskip("pipeline.entities")
     return entities.load_gazetteer()
 
 
 @SLOW_SETTINGS
 @given(texts_=st.lists(texts, min_size=1, max_size=5), rnd=st.randoms(use_true_random=False))
 def test_entity_mentions_are_exact_and_order_free(gazetteer, texts_, rnd):
-    entities = pytest.importorskip("pipeline.entities")
     arts = _articles(texts_)
     sents = sentences.sentences(arts)
     found = entities.mention_candidates(arts, sents, gazetteer)
