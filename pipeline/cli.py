@@ -51,7 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
     from pipeline.state import default_state_dir
 
     state = Path(args.state) if args.state else default_state_dir(args.out)
-    params = {"input": args.input, "out": args.out, "shard_size": args.shard_size, "publish": args.publish, "releases": args.releases} | _run_options(args)
+    params = {"input": args.input, "out": args.out, "shard_size": args.shard_size, "publish": args.publish, "releases": args.releases, "ner": args.ner, "gazetteer": args.gazetteer} | _run_options(args)
     serve(args.cron, params, state, name=args.name, port=args.port)
     return 0
 
@@ -137,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     srv.add_argument("--releases", help="directory of releases for --publish (default: releases)")
     srv.add_argument("--name", default="newsclean", help="deployment name (default: newsclean)")
     srv.add_argument("--port", type=int, help="port of the local Prefect server when PREFECT_API_URL is unset (default: a free one)")
+    _add_ner_options(srv)
     srv.set_defaults(func=_serve)
     a = sub.add_parser("annotate", help="annotate JSONL lines of clean text")
     a.add_argument("--input", required=True, help='JSONL with {"id", "text", "published_date"?} per line')

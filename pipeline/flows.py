@@ -323,12 +323,14 @@ def scheduled_build(
     workers: int | None = None,
     publish: bool = False,
     releases: str | None = None,
+    ner: str = "rules",
+    gazetteer: str | None = None,
 ) -> dict:
     """One scheduled run: bring the dataset up to date, skipping (with a log line) while another build writes it.
 
     With `publish`, a run that changed the dataset then runs `python -m pipeline publish`.
     """
-    summary = run_build(executor, address, workers, input=input, out=out, state=state, shard_size=shard_size, keep_removed=keep_removed, wait=False, skip_if_busy=True)
+    summary = run_build(executor, address, workers, input=input, out=out, state=state, shard_size=shard_size, keep_removed=keep_removed, wait=False, skip_if_busy=True, ner=ner, gazetteer=gazetteer)
     if publish and not summary.get("skipped") and not summary.get("nothing_to_do"):
         from pipeline.cli import main
 
