@@ -57,11 +57,6 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
     for doc in documents.iter_rows(named=True):
         result = cleaned(doc["raw_text"], template_keys)
         aid = article_id(doc["raw_sha256"])
-        raw = doc["raw_text"]
-        spans = [
-            {"boilerplate_id": stable_id(aid, r.start, r.end), "article_id": aid, "start": r.start, "end": r.end, "text": raw[r.start : r.end], "reason": r.reason}
-            for r in result.removals
-        ]
         if not has_prose(result.text):
             reasons = Counter(r.reason for r in result.removals)
             counts = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "nothing removed"
@@ -76,7 +71,10 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
                 }
             )
             continue
-        removed.extend(spans)
+        removed.extend(
+            {"boilerplate_id": stable_id(aid, r.start, r.end), "article_id": aid, "start": r.start, "end": r.end, "text": r.text, "reason": r.reason}
+            for r in result.removals
+        )
         kept.append(
             {
                 "article_id": aid,
@@ -86,7 +84,7 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
                 "source_name": result.source_name or doc["html_site"],
                 "text": result.text,
                 "raw_sha256": doc["raw_sha256"],
-                "n_chars_raw": len(raw),
+                "n_chars_raw": len(doc["raw_text"]),
                 "n_chars_clean": len(result.text),
                 "encoding": doc["encoding"],
                 "warnings": doc["warnings"],
