@@ -134,19 +134,25 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions()) ->
 
 # Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates).
 ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame], pl.DataFrame]
+# Story features of articles, from (articles, mentions).
+StoryFeaturer = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
+SIGNATURES = "sentence_signatures"  # a shard's optional table of its sentences' `dedup.sentence_signatures`
 
 
 def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, options: BuildOptions = BuildOptions(),
-           extracted: ClaimExtractor = claim_stage.claims) -> dict[str, pl.DataFrame]:
+           extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = dedup.story_features,
+           signatures: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Cross-article results: entities resolved, claims extracted and grouped, stories, duplicates.
 
-    Extraction is per article once entities are resolved; `extracted` lets incremental builds
-    reuse the claims of articles whose inputs did not change.
+    Claims and story features are per article once entities are resolved, and sentence
+    signatures per sentence: `extracted`, `featured` and `signatures` (the sentences'
+    `dedup.sentence_signatures`, computed when None) let incremental builds reuse those of
+    articles whose inputs did not change.
     """
     mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
     claims = claim_stage.grouped_claims(extracted(articles, sents, mentions, ents, quantities, dates))
-    stories = dedup.story_ids(articles, mentions)
-    duplicates = dedup.duplicate_sentences(sents)
+    stories = dedup.story_ids_from(featured(articles, mentions))
+    duplicates = dedup.duplicate_sentences_from(dedup.sentence_signatures(sents) if signatures is None else signatures)
     return {
         "articles": articles.join(stories, on="article_id", how="left"),
         "sentences": sents.join(duplicates, on="sentence_id", how="left"),
@@ -162,17 +168,19 @@ def concatenated(results: list[ShardResult], name: str) -> pl.DataFrame:
 
 
 def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: BuildOptions = BuildOptions(),
-            extracted: ClaimExtractor = claim_stage.claims) -> tuple[dict[str, pl.DataFrame], list[StageReport]]:
+            extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = dedup.story_features) -> tuple[dict[str, pl.DataFrame], list[StageReport]]:
     """The dataset's tables from all shards, after the steps that need every article at once.
 
-    Row order is stable and does not depend on sharding. `extracted` as in `linked`.
+    Row order is stable and does not depend on sharding. `extracted` and `featured` as in
+    `linked`; shards that all carry a `SIGNATURES` table spare computing the sentences' signatures.
     """
     articles = concatenated(shards, "articles").sort("article_id")
     sents = concatenated(shards, "sentences").sort("article_id", "position")
     candidates = concatenated(shards, "candidates")
     quantities = concatenated(shards, "quantities").sort("article_id", "start", "end")
     dates = concatenated(shards, "dates").sort("article_id", "start", "end")
-    found = linked(articles, sents, candidates, quantities, dates, options, extracted)
+    signatures = concatenated(shards, SIGNATURES) if all(SIGNATURES in r.tables for r in shards) else None
+    found = linked(articles, sents, candidates, quantities, dates, options, extracted, featured, signatures)
     tables = {
         "articles": found["articles"],
         "boilerplate": concatenated(shards, "boilerplate").sort("article_id", "start"),

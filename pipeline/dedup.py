@@ -214,33 +214,56 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return numbers_a <= numbers_b or numbers_b <= numbers_a
 
 
-def duplicate_sentences(sentences: pl.DataFrame) -> pl.DataFrame:
-    """sentence_id and duplicate_of (the earliest near-duplicate sentence, else null), by sentence_id.
+def _signature_column(signatures: np.ndarray) -> pl.Series:
+    return pl.Series("signature", signatures, dtype=pl.Array(pl.UInt32, signatures.shape[1]))
 
-    Needs sentence_id, article_id, position, text. Works within and across articles; the result
-    does not depend on row order or on how the sentences were split into shards.
+
+def sentence_signatures(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Per-sentence features of `duplicate_sentences_from`: sentence_id, article_id, position, the
+    sorted content words and their MinHash signature (all-max below `MIN_SENTENCE_WORDS` words).
+
+    Needs sentence_id, article_id, position, text; each row depends on its own sentence only, so
+    the features of a document can be cached with it.
     """
-    ordered = sentences.select("sentence_id", "article_id", "position", "text").sort("article_id", "position", "sentence_id")
+    word_sets = [content_words(text) for text in sentences["text"].to_list()]
+    width = _SENTENCE_BANDS * _SENTENCE_ROWS
+    signatures = np.full((len(word_sets), width), np.iinfo(np.uint32).max, dtype=np.uint32)
+    eligible = [i for i, words in enumerate(word_sets) if len(words) >= MIN_SENTENCE_WORDS]
+    signatures[eligible] = minhash_signatures([_number_weighted(word_sets[i]) for i in eligible], num_perm=width)
+    return sentences.select(
+        pl.col("sentence_id").cast(pl.Utf8),
+        pl.col("article_id").cast(pl.Utf8),
+        pl.col("position").cast(pl.Int32),
+        pl.Series("words", [sorted(words) for words in word_sets], dtype=pl.List(pl.Utf8)),
+        _signature_column(signatures),
+    )
+
+
+def duplicate_sentences_from(features: pl.DataFrame) -> pl.DataFrame:
+    """sentence_id and duplicate_of (the earliest near-duplicate sentence, else null), by sentence_id,
+    from the `sentence_signatures` of all sentences (in any row order)."""
+    ordered = features.sort("article_id", "position", "sentence_id")
     ids = ordered["sentence_id"].to_list()
-    word_sets = [content_words(text) for text in ordered["text"].to_list()]
+    words = ordered["words"].to_list()
     # Identical word sets collapse onto their earliest sentence before hashing, so thousands of
-    # copies of one line cost one signature and never fill an LSH bucket.
-    representative: dict[frozenset, int] = {}
+    # copies of one line cost one signature and never fill an LSH bucket. Word lists are sorted,
+    # so equal tuples are equal sets.
+    representative: dict[tuple, int] = {}
     rep_of = np.empty(len(ids), dtype=np.int64)
-    for index, words in enumerate(word_sets):
-        if len(words) < MIN_SENTENCE_WORDS:
+    for index, row in enumerate(words):
+        if len(row) < MIN_SENTENCE_WORDS:
             rep_of[index] = -1
             continue
-        rep_of[index] = representative.setdefault(words, index)
+        rep_of[index] = representative.setdefault(tuple(row), index)
     reps = np.array(sorted(representative.values()), dtype=np.int64)
-    rep_sets = [word_sets[r] for r in reps]
-    signatures = minhash_signatures([_number_weighted(words) for words in rep_sets], num_perm=_SENTENCE_BANDS * _SENTENCE_ROWS)
+    signatures = ordered["signature"].gather(reps).to_numpy().reshape(len(reps), _SENTENCE_BANDS * _SENTENCE_ROWS)
     pairs = candidate_pairs(signatures, bands=_SENTENCE_BANDS, rows=_SENTENCE_ROWS)
     pairs = pairs[estimated_jaccard(signatures, pairs) >= SENTENCE_JACCARD - _ESTIMATE_MARGIN]
     # Earliest verified neighbour of each representative (or itself when it has none).
     earliest = reps.copy()
+    sets = {r: frozenset(words[reps[r]]) for r in np.unique(pairs).tolist()}
     for i, j in pairs.tolist():
-        if _near_duplicate(rep_sets[i], rep_sets[j]):
+        if _near_duplicate(sets[i], sets[j]):
             earliest[j] = min(earliest[j], reps[i])
             earliest[i] = min(earliest[i], reps[j])
     earliest_of_rep = dict(zip(reps.tolist(), earliest.tolist()))
@@ -256,6 +279,15 @@ def duplicate_sentences(sentences: pl.DataFrame) -> pl.DataFrame:
     ).sort("sentence_id")
 
 
+def duplicate_sentences(sentences: pl.DataFrame) -> pl.DataFrame:
+    """sentence_id and duplicate_of (the earliest near-duplicate sentence, else null), by sentence_id.
+
+    Needs sentence_id, article_id, position, text. Works within and across articles; the result
+    does not depend on row order or on how the sentences were split into shards.
+    """
+    return duplicate_sentences_from(sentence_signatures(sentences))
+
+
 _NAME_OR_NUMBER = re.compile(r"(?<=[\w,;:)\]] )[A-Z][\w'’.-]*\w|\d[\d,.]*\d")
 
 
@@ -264,35 +296,42 @@ def salient_words(text: str) -> frozenset[str]:
     return frozenset(word.lower() for word in _NAME_OR_NUMBER.findall(text))
 
 
-def _story_features(articles: pl.DataFrame, mentions: pl.DataFrame | None) -> tuple[list[frozenset], list[frozenset]]:
+def story_features(articles: pl.DataFrame, mentions: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per-article features of `story_ids_from`: article_id, published_date (null when unknown),
+    sorted content words, sorted salient words (resolved entity ids among them) and the salient
+    words' MinHash signature. Each row depends on its article's text, date and mentions only.
+    """
     entity_ids: dict[str, list[str]] = {}
     if mentions is not None and mentions.height:
         grouped = mentions.group_by("article_id").agg(pl.col("entity_id").unique())
         entity_ids = dict(zip(grouped["article_id"].to_list(), grouped["entity_id"].to_list()))
-    content, salient = [], []
-    for article_id, text in zip(articles["article_id"].to_list(), articles["text"].to_list()):
-        content.append(content_words(text))
-        # Resolved entities make transliterated names ("al-Kazmi", "al-Kadhimi") count as shared.
-        salient.append(salient_words(text) | {"\x00" + e for e in entity_ids.get(article_id, ())})
-    return content, salient
+    ids, texts = articles["article_id"].to_list(), articles["text"].to_list()
+    content = [sorted(content_words(text)) for text in texts]
+    # Resolved entities make transliterated names ("al-Kazmi", "al-Kadhimi") count as shared.
+    salient = [sorted(salient_words(text) | {"\x00" + e for e in entity_ids.get(a, ())}) for a, text in zip(ids, texts)]
+    dates = articles["published_date"] if "published_date" in articles.columns else pl.Series([None] * len(ids), dtype=pl.Date)
+    return pl.DataFrame(
+        {
+            "article_id": pl.Series(ids, dtype=pl.Utf8),
+            "published_date": dates.cast(pl.Date),
+            "content": pl.Series(content, dtype=pl.List(pl.Utf8)),
+            "salient": pl.Series(salient, dtype=pl.List(pl.Utf8)),
+            "signature": _signature_column(minhash_signatures(salient, num_perm=_STORY_BANDS * _STORY_ROWS)),
+        }
+    )
 
 
-def story_ids(articles: pl.DataFrame, mentions: pl.DataFrame | None = None) -> pl.DataFrame:
-    """article_id and story_id for every article, sorted by article_id.
-
-    Needs article_id and text; uses published_date when present and mentions' entity_id when
-    given. Articles are visited by (published_date, article_id); each joins the most similar
-    earlier anchor it matches, else becomes an anchor, so one loose pair cannot chain two stories.
+def story_ids_from(features: pl.DataFrame) -> pl.DataFrame:
+    """article_id and story_id for every article, sorted by article_id, from the `story_features`
+    of all articles (in any row order). Articles are visited by (published_date, article_id); each
+    joins the most similar earlier anchor it matches, else becomes an anchor, so one loose pair
+    cannot chain two stories.
     """
-    columns = ["article_id", "text"] + (["published_date"] if "published_date" in articles.columns else [])
-    ordered = articles.select(columns)
-    if "published_date" not in ordered.columns:
-        ordered = ordered.with_columns(pl.lit(None, dtype=pl.Date).alias("published_date"))
-    ordered = ordered.sort("published_date", "article_id", nulls_last=True)
+    ordered = features.sort("published_date", "article_id", nulls_last=True)
     ids = ordered["article_id"].to_list()
     days = ordered["published_date"].cast(pl.Int32).to_list()
-    content, salient = _story_features(ordered, mentions)
-    signatures = minhash_signatures(salient, num_perm=_STORY_BANDS * _STORY_ROWS)
+    content, salient = ordered["content"].to_list(), ordered["salient"].to_list()
+    signatures = ordered["signature"].to_numpy().reshape(len(ids), _STORY_BANDS * _STORY_ROWS)
     pairs = candidate_pairs(signatures, bands=_STORY_BANDS, rows=_STORY_ROWS)
     pairs = pairs[estimated_jaccard(signatures, pairs) >= STORY_NAMES_JACCARD - _STORY_ESTIMATE_MARGIN]
     if days and any(d is not None for d in days):
@@ -315,3 +354,11 @@ def story_ids(articles: pl.DataFrame, mentions: pl.DataFrame | None = None) -> p
             anchor[j] = min(options)[1]
     story = [stable_id("story", ids[a]) for a in anchor]
     return pl.DataFrame({"article_id": ids, "story_id": story}, schema={"article_id": pl.Utf8, "story_id": pl.Utf8}).sort("article_id")
+
+
+def story_ids(articles: pl.DataFrame, mentions: pl.DataFrame | None = None) -> pl.DataFrame:
+    """article_id and story_id for every article, sorted by article_id (see `story_ids_from`).
+
+    Needs article_id and text; uses published_date when present and mentions' entity_id when given.
+    """
+    return story_ids_from(story_features(articles, mentions))

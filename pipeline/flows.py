@@ -3,7 +3,8 @@
 Builds are incremental: the results of each input file (ingest), each unique document
 (analysis) and each article's claims are cached in a state folder under keys that cover
 everything they depend on (see `pipeline.incremental`), so a build reads and computes only what
-is new or changed, and the steps across articles rerun over all of it. Each finished shard is saved as it completes, so a
+is new or changed, and the steps across articles rerun over all of it (stories and duplicate
+sentences from per-article features cached with the claims and analyses). Each finished shard is saved as it completes, so a
 crashed run resumes without redoing it.
 """
 
@@ -21,6 +22,7 @@ from prefect.futures import PrefectFuture, as_completed
 import schemas
 from pipeline import __version__, build, incremental, io
 from pipeline import claims as claim_stage
+from pipeline import dedup
 from pipeline import state as state_store
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
@@ -70,27 +72,37 @@ def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str) 
 
 @task(name="analyse-shard", cache_policy=NO_CACHE)
 def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset[str], options: BuildOptions) -> Batch:
-    """Analyse documents one at a time, so each one's rows and reports can be cached on their own."""
-    return incremental.batch([(key, build.analysed(documents.slice(i, 1), templates, options)) for i, key in enumerate(keys)])
+    """Analyse documents one at a time, so each one's rows and reports can be cached on their own,
+    with their sentences' duplicate-detection signatures."""
+    results = [build.analysed(documents.slice(i, 1), templates, options) for i in range(len(keys))]
+    for result in results:
+        result.tables[build.SIGNATURES] = dedup.sentence_signatures(result.tables["sentences"])
+    return incremental.batch(list(zip(keys, results)))
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
 def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> Batch:
-    """Claims of a shard of articles, split by article (`owners`: article_id -> claims key) to be cached."""
-    return incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates), "claims", owners)
+    """Claims and story features of a shard of articles, split by article (`owners`: article_id ->
+    claims key) to be cached: both depend on the articles' analysis and resolved mentions only."""
+    found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates), "claims", owners)
+    features = incremental.split(dedup.story_features(articles, mentions), "story_features", owners)
+    return Batch(found.tables | features.tables, found.reports, found.keys)
 
 
 class CachedClaims:
     """A claim extractor for `build.dataset` that extracts only the articles whose claims key is not
-    cached, on the task runner, and caches them; `keys` and `extracted` tell what the last call used and did."""
+    cached, on the task runner, and caches them with the articles' story features (`story_features`);
+    `keys` and `extracted` tell what the last call used and did."""
 
     def __init__(self, store: state_store.ResultStore, analysis_of: dict[str, str], code: str, shard_size: int):
         self.store, self.analysis_of, self.code, self.shard_size = store, analysis_of, code, shard_size
         self.keys: list[str] = []
+        self.article_ids: list[str] = []
+        self.features = dedup.story_features(pl.DataFrame(schema={"article_id": pl.Utf8, "text": pl.Utf8}))
         self.extracted = 0
 
     def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
-        ids = articles["article_id"].to_list()
+        ids = self.article_ids = articles["article_id"].to_list()
         if not ids:
             return claim_stage.claims(articles, sents, mentions, ents, quantities, dates)
         self.keys = incremental.claim_keys(ids, mentions, ents, self.analysis_of, self.code)
@@ -109,7 +121,15 @@ class CachedClaims:
         for batch in _completed(futures, "claims"):
             self.store.put(batch)
         self.extracted = len(todo)
-        return incremental.results(self.store.get(self.keys), self.keys)[0]["claims"].sort("article_id", "start", "end", "claim_id")
+        found = incremental.results(self.store.get(self.keys), self.keys)[0]
+        self.features = found["story_features"]
+        return found["claims"].sort("article_id", "start", "end", "claim_id")
+
+    def story_features(self, articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+        """`dedup.story_features` of the articles of the last call, read from the cache with their claims."""
+        if articles["article_id"].to_list() != self.article_ids:
+            raise ValueError("story features are cached for the articles of the last claims call only")
+        return self.features
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -235,7 +255,7 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     per_doc_items = analysis_store.get(keys)
     per_doc, analysis_reports = incremental.results(per_doc_items, keys)
     claims = CachedClaims(claims_store, incremental.item_of(per_doc_items, "articles", "article_id"), code, shard_size)
-    tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options, claims)
+    tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options, claims, claims.story_features)
     schemas.validated(tables, schemas.TABLES)
     reports = build.merged_reports([ingest_reports, [dedupe_report], analysis_reports, global_reports])
     inputs = pl.concat(

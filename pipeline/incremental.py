@@ -1,14 +1,16 @@
 """Incremental builds: results per item, keyed by everything they depend on.
 
-An item is one input file (ingest), one unique document (analysis) or one article's claims. Its
+An item is one input file (ingest), one unique document (analysis, with its sentences'
+duplicate-detection signatures) or one article's claims (with its story features). Its
 key hashes what its result is a pure function of: for ingest the file's path and bytes; for
 analysis also the template lines present in the document (template lines are found across the
 whole corpus, so a new file can change how an old one is cleaned) and the build options; for
 claims the article's analysis key and its resolved mentions and their entities (resolution is
 global, so a new article can change an old one's entities); for all, the code version. Items
 whose key is cached are not recomputed; the steps across articles (deduplication, template
-lines, entity resolution, claim grouping, stories, duplicates) rerun over every item each time,
-so an incremental build gives the same tables as a full rebuild by construction.
+lines, entity resolution, claim grouping, and stories and duplicates from the cached features)
+rerun over every item each time, so an incremental build gives the same tables as a full rebuild
+by construction.
 
 Pure functions; `pipeline.state` stores the results, `pipeline.flows` schedules the work.
 """

@@ -1,6 +1,7 @@
 """Near-duplicate sentences and stories: MinHash/LSH building blocks, rules, order independence."""
 
 import datetime as dt
+import io
 import random
 from pathlib import Path
 
@@ -11,11 +12,15 @@ from pipeline.dedup import (
     candidate_pairs,
     content_words,
     duplicate_sentences,
+    duplicate_sentences_from,
     estimated_jaccard,
     jaccard,
     pair_overlaps,
     minhash_signatures,
+    sentence_signatures,
+    story_features,
     story_ids,
+    story_ids_from,
 )
 from pipeline.ids import stable_id
 
@@ -194,3 +199,62 @@ def test_resolved_entities_count_as_shared_names():
     together = dict(story_ids(articles, mentions).iter_rows())
     assert together["p"] == together["q"]
     assert apart["p"] != apart["q"]
+
+
+# --- features computed per item, as incremental builds cache them ------------------------------
+def varied_articles(seed: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Articles (some undated), their sentences (restatements, copies, short lines, changed numbers)
+    and mentions, drawn from a small vocabulary so that duplicates and stories occur."""
+    rng = random.Random(seed)
+    names = ["Oslo", "Kabul", "Reuters", "Ana Ruiz", "Turia", "Lakers", "Shell", "Basra", "Nairobi", "Fuad Hussein"]
+    words = "troops river school talks deal pipeline flood market shares oil price vote court minister road".split()
+    pool = [" ".join(rng.sample(words, rng.randrange(3, 9))) + f", {rng.choice(names)} said on {rng.randrange(10, 99)} days." for _ in range(25)]
+    articles, sentences, mentions = [], [], []
+    for a in range(n):
+        article_id = stable_id("art", seed, a)
+        lines = [rng.choice(pool) for _ in range(rng.randrange(0, 8))]
+        lines = [" ".join(reversed(t.split())) if rng.random() < 0.2 else t for t in lines] + ["Ends."] * rng.randrange(2)
+        articles.append((article_id, " ".join(lines), dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(30)) if rng.random() < 0.7 else None))
+        sentences += [(stable_id(article_id, p), article_id, p, t) for p, t in enumerate(lines)]
+        mentions += [(article_id, rng.choice(["e1", "e2", "e3"])) for _ in range(rng.randrange(3))]
+    return (
+        pl.DataFrame(articles, schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date}, orient="row"),
+        pl.DataFrame(sentences, schema={"sentence_id": pl.Utf8, "article_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8}, orient="row"),
+        pl.DataFrame(mentions, schema={"article_id": pl.Utf8, "entity_id": pl.Utf8}, orient="row"),
+    )
+
+
+def through_parquet(frame: pl.DataFrame) -> pl.DataFrame:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    buffer.seek(0)
+    return pl.read_parquet(buffer)
+
+
+def per_article(frame: pl.DataFrame, features, *extra: pl.DataFrame) -> pl.DataFrame:
+    """`features` computed one article at a time, stored and reloaded, concatenated in shuffled order."""
+    parts = [
+        through_parquet(features(part, *(e.filter(pl.col("article_id") == key[0]) for e in extra)))
+        for key, part in frame.group_by("article_id")
+    ]
+    random.Random(len(parts)).shuffle(parts)
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def test_duplicates_from_cached_per_article_signatures_equal_the_whole_run():
+    for seed in range(3):
+        _, sentences, _ = varied_articles(seed, 40)
+        expected = duplicate_sentences(sentences)
+        assert expected["duplicate_of"].is_not_null().sum() > 0
+        assert duplicate_sentences_from(per_article(sentences, sentence_signatures)).equals(expected)
+    assert duplicate_sentences_from(sentence_signatures(sentences.clear())).height == 0
+
+
+def test_stories_from_cached_per_article_features_equal_the_whole_run():
+    for seed in range(3):
+        articles, _, mentions = varied_articles(seed, 40)
+        for frame in (articles, articles.drop("published_date")):
+            expected = story_ids(frame, mentions)
+            assert expected["story_id"].n_unique() < frame.height
+            assert story_ids_from(per_article(frame, story_features, mentions)).equals(expected)
+    assert story_ids_from(story_features(articles.clear(), mentions.clear())).height == 0

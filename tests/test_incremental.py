@@ -235,6 +235,11 @@ def test_incremental_build_equals_a_full_rebuild(prefect_harness, tmp_path):
     assert "site-00.txt" not in arts["source_file"].to_list() and full["articles"] == second["articles"]
     assert not any(FOOTER in t for t in arts["text"])
     assert load_index(default_state_dir(str(out)))["inputs"].keys() == {p.name for p in inp.iterdir()}
+    # The per-item inputs of duplicate sentences and stories are cached with the analyses and claims.
+    analysis, claims = (ResultStore(default_state_dir(str(out)) / name) for name in ("analysis", "claims"))
+    # (whole segments are kept while any of their items is live, so the stores may hold more)
+    assert set(pl.read_parquet(out / "sentences.parquet")["sentence_id"]) <= set(analysis.get(analysis.keys()).tables["sentence_signatures"]["sentence_id"])
+    assert set(arts["article_id"]) <= set(claims.get(claims.keys()).tables["story_features"]["article_id"])
 
 
 def test_a_new_article_that_changes_an_old_ones_entities_re_extracts_its_claims(prefect_harness, tmp_path):
