@@ -15,18 +15,31 @@ from pipeline.entities import mention_records
 from pipeline.quantities import quantity_records
 
 
+class BadRecord(ValueError):
+    """An annotate input record the pipeline cannot use; the message names it."""
+
+
+def _published(i: int, value: object) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as err:
+        raise BadRecord(f"record {i + 1}: published_date {value!r} is not an ISO date (YYYY-MM-DD)") from err
+
+
 def annotation_articles(records: list[dict]) -> pl.DataFrame:
     """An articles frame (article_id, text, published_date) from annotate input records."""
     rows = []
     for i, rec in enumerate(records):
-        if not isinstance(rec.get("text"), str):
-            raise ValueError(f"record {i + 1}: 'text' must be a string")
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            raise BadRecord(f"record {i + 1}: must be an object with a string 'text'")
         published = rec.get("published_date")
         rows.append(
             {
                 "article_id": str(rec.get("id", i)),
                 "text": rec["text"],
-                "published_date": dt.date.fromisoformat(published[:10]) if published else None,
+                "published_date": _published(i, published),
             }
         )
     return pl.DataFrame(rows, schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
@@ -43,7 +56,7 @@ def annotations(records: list[dict], options: build.BuildOptions = build.BuildOp
     """One output record per input record, in input order."""
     articles = annotation_articles(records)
     if articles["article_id"].is_duplicated().any():
-        raise ValueError("annotate input ids must be unique")
+        raise BadRecord("annotate input ids must be unique")
     found = build.annotated(articles, options)
     linked = build.linked(articles, found["sentences"], found["candidates"], found["quantities"], found["dates"], options)
     fields = {

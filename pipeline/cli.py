@@ -33,9 +33,25 @@ def _run_options(args: argparse.Namespace) -> dict:
     return {"executor": args.executor, "address": args.address, "workers": args.workers, "state": args.state, "keep_removed": args.keep_removed}
 
 
+class InvalidInput(ValueError):
+    """An input file or option the user gave is unusable; the message says why."""
+
+
+def _checked_gazetteer(path: str | None) -> None:
+    """Read a user gazetteer up front, so a bad file stops the run with one clear line."""
+    if path:
+        from pipeline.entities import load_gazetteer
+
+        try:
+            load_gazetteer(path)
+        except ValueError as err:
+            raise InvalidInput(f"gazetteer {path}: {err}") from err
+
+
 def _build(args: argparse.Namespace) -> int:
     from pipeline.flows import run_build
 
+    _checked_gazetteer(args.gazetteer)
     summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
     if summary["nothing_to_do"]:
         print(f"Nothing to do: {args.out} is up to date with {summary['input_files']} input file(s) ({summary['seconds']:.1f} s)")
@@ -73,7 +89,7 @@ def _add_ner_options(p: argparse.ArgumentParser) -> None:
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from pipeline.annotate import annotations
+    from pipeline.annotate import BadRecord, annotations
     from pipeline.build import BuildOptions
 
     lines = Path(args.input).read_text(encoding="utf-8").splitlines()
@@ -84,7 +100,12 @@ def _annotate(args: argparse.Namespace) -> int:
                 records.append(json.loads(line))
             except json.JSONDecodeError as err:
                 raise SystemExit(f"{args.input}:{n}: not a JSON object ({err.msg})") from err
-    out = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in annotations(records, BuildOptions(args.ner, args.gazetteer)))
+    _checked_gazetteer(args.gazetteer)
+    try:
+        annotated = annotations(records, BuildOptions(args.ner, args.gazetteer))
+    except BadRecord as err:
+        raise InvalidInput(f"{args.input}: {err}") from err
+    out = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in annotated)
     Path(args.output).write_text(out, encoding="utf-8")
     return 0
 
@@ -167,7 +188,7 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     from pipeline.io import OutputError
     from schemas.validate import DatasetInvalid
 
-    return (OutputError, OutputBusy, DatasetInvalid, FileNotFoundError, ValueError)
+    return (OutputError, OutputBusy, DatasetInvalid, FileNotFoundError, InvalidInput)
 
 
 def main(argv: list[str] | None = None) -> int:
