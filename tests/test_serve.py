@@ -38,8 +38,19 @@ def test_served_deployment_runs_when_triggered_and_stops_with_its_server(tmp_pat
         line = _wait_for_line(proc, "serving deployment", 90)
         api = f"http://127.0.0.1:{port}/api"
         assert api in line and "0 0 1 1 *" in line
+        # `serve` registers the deployment just after printing that line: wait until it exists.
         trigger = (
+            "import time\n"
+            "from prefect import get_client\n"
             "from prefect.deployments import run_deployment\n"
+            "from prefect.exceptions import ObjectNotFound\n"
+            "with get_client(sync_client=True) as client:\n"
+            "    for _ in range(60):\n"
+            "        try:\n"
+            "            client.read_deployment_by_name('scheduled-build/newsclean')\n"
+            "            break\n"
+            "        except ObjectNotFound:\n"
+            "            time.sleep(1)\n"
             "run = run_deployment('scheduled-build/newsclean', timeout=60, poll_interval=1)\n"
             "print(run.state.type.value)\n"
         )
