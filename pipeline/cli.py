@@ -48,10 +48,31 @@ def _checked_gazetteer(path: str | None) -> None:
             raise InvalidInput(f"gazetteer {path}: {err}") from err
 
 
+def _checked_run(args: argparse.Namespace) -> None:
+    """The input, output and options of a build, checked before Prefect is imported or started:
+    a missing input, an output the build may not write, or a bad option stop it with one line."""
+    from pipeline import io
+    from pipeline.state import default_state_dir
+
+    if args.shard_size < 1:
+        raise InvalidInput(f"--shard-size must be at least 1, not {args.shard_size}")
+    if args.workers is not None and args.workers < 1:
+        raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
+    if not io.is_url(args.input):
+        spec = io.local_path(args.input)
+        if not io.is_glob(str(spec)) and not os.path.lexists(spec):
+            raise InvalidInput(f"input {args.input} does not exist: give a folder, a file or a glob of .txt/.html files")
+    if not io.is_url(args.out):
+        problem = io.output_problem(args.out, args.input, args.state or default_state_dir(args.out))
+        if problem:
+            raise InvalidInput(problem)
+
+
 def _build(args: argparse.Namespace) -> int:
+    _checked_gazetteer(args.gazetteer)
+    _checked_run(args)
     from pipeline.flows import run_build
 
-    _checked_gazetteer(args.gazetteer)
     summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
     if summary["nothing_to_do"]:
         print(f"Nothing to do: {args.out} is up to date with {summary['input_files']} input file(s) ({summary['seconds']:.1f} s)")
@@ -63,6 +84,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    _checked_gazetteer(args.gazetteer)
+    _checked_run(args)
     from pipeline.serve import serve
     from pipeline.state import default_state_dir
 
@@ -195,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except InvalidInput as err:
+        # Raised before Prefect is imported: the handler below would import it.
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except _expected_errors() as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -220,14 +220,27 @@ def _analysed(unique: pl.DataFrame, keys: list[str], templates: frozenset[str], 
     return len(todo)
 
 
+def _empty_ingest() -> dict[str, pl.DataFrame]:
+    empty = build.ingested([]).tables
+    return empty | {"lines": incremental.document_lines(empty["documents"])}
+
+
+def _output_intact(out: str, logger) -> bool:
+    """The output's files are those its manifest lists, byte for byte; else it is rebuilt."""
+    problem = io.dataset_problem(out)
+    if problem:
+        logger.warning("the dataset in %s was changed since it was built (%s); building it again", out, problem)
+    return problem is None
+
+
 def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: bool, full: bool, options: BuildOptions) -> dict:
     logger = get_run_logger()
     code = state_store.code_version()
     setting = cache_key(options.ner, state_store.file_digest(options.gazetteer))
     if full:
         state_store.clear(state)
-    index = state_store.load_index(state)
-    ingest_store, analysis_store, claims_store = (state_store.ResultStore(state / name) for name in state_store.STORES)
+    index = state_store.load_index(state, logger.warning)
+    ingest_store, analysis_store, claims_store = (state_store.ResultStore(state / name, logger.warning) for name in state_store.STORES)
     listing = io.input_listing(input)
     plan = incremental.plan(listing.files, listing.fingerprints, index["inputs"], ingest_store.keys(), code, keep_removed)
     logger.info(
@@ -240,7 +253,7 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     record = _record(hashes, listing.fingerprints)
     for p in plan.kept:
         record[p]["kept"] = True
-    if not full and hashes == before and (index.get("code"), index.get("setting")) == (code, setting) and index.get("output") and index["output"] == io.manifest_digest(out):
+    if not full and hashes == before and (index.get("code"), index.get("setting")) == (code, setting) and index.get("output") and index["output"] == io.manifest_digest(out) and _output_intact(out, logger):
         logger.info("nothing to do: the %d input file(s), options and code are those of the last build of %s", len(hashes), out)
         state_store.save_index(state, index | {"inputs": record})
         return index["summary"] | {"nothing_to_do": True, "incremental": {"files_read": len(plan.to_read), "files_decoded": 0, "documents_analysed": 0, "claims_extracted": 0, "removed": len(plan.removed), "kept": len(plan.kept)}}
@@ -248,12 +261,16 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     ordered = sorted([(p, ingest_key(p, sha, code)) for p, sha in hashes.items() if sha] + [(k, k) for b in unread for k in b.keys])
     ingest_items = incremental.concatenated([ingest_store.get(k for _, k in ordered), *unread])
     ingested, ingest_reports = incremental.results(ingest_items, [k for _, k in ordered])
+    # No input, or none that decoded: the tables are empty, with their columns.
+    ingested = _empty_ingest() | ingested
     unique, duplicates, dedupe_report = build.unique_documents(ingested["documents"])
     templates = incremental.template_keys(unique, ingested["lines"])
     keys = incremental.analysis_keys(unique, ingested["lines"], templates, setting, code)
     analysed_now = _analysed(unique, keys, templates, options, analysis_store, shard_size)
     per_doc_items = analysis_store.get(keys)
     per_doc, analysis_reports = incremental.results(per_doc_items, keys)
+    if unique.is_empty():
+        per_doc = build.analysed(unique, frozenset(), options).tables | per_doc
     claims = CachedClaims(claims_store, incremental.item_of(per_doc_items, "articles", "article_id"), code, shard_size)
     tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options, claims, claims.story_features)
     schemas.validated(tables, schemas.TABLES)
@@ -293,6 +310,10 @@ def build_dataset(
     """
     started = time.perf_counter()
     state_dir = Path(state) if state else state_store.default_state_dir(out)
+    if not io.is_url(out):
+        problem = io.output_problem(out, input, state_dir)
+        if problem:
+            raise io.NotOurs(problem)
     with io.dataset_lock(io.local_path(out) if not io.is_url(out) else state_dir / "output", wait=wait and not skip_if_busy) as locked:
         if not locked:
             if skip_if_busy:

@@ -71,7 +71,11 @@ def _html_document(html: str) -> tuple[str, str | None, str | None, str | None]:
 
 
 def printable_path(source_file: str) -> str:
-    """The path as valid UTF-8: name bytes the OS could not decode (kept as surrogates) as `\\xNN`."""
+    """The path as valid UTF-8: name bytes the OS could not decode (kept as surrogates) as `\\xNN`,
+    and a backslash as `\\\\`, so two names never print the same (a raw 0xff byte is `\\xff`,
+    the four characters `\\xff` are `\\\\xff`)."""
+    if "\\" in source_file:
+        source_file = source_file.replace("\\", "\\\\")
     if source_file.isascii():
         return source_file
     return source_file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

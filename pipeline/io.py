@@ -4,6 +4,12 @@ Writes are atomic: tables are written into a temporary sibling directory on the 
 then swapped with the previous dataset in one `renameat2(RENAME_EXCHANGE)` call where the kernel
 offers it (two renames otherwise, recovered at the next start). A lock file next to the output
 keeps two builds from interleaving.
+
+The output folder is replaced only when the tool owns it (`ownership_problem`): it is new, empty,
+or a newsclean dataset holding nothing but its manifest.json and the files that manifest lists.
+The swapped-out copy is then removed file by file, only the names the tool wrote, so a file
+dropped in meanwhile survives. A symbolic link as the output is followed: the dataset is written
+(and swapped) where the link points, and the link stays.
 """
 
 import contextlib
@@ -28,7 +34,16 @@ from pipeline.ingest import MAX_FILE_BYTES, InputFile
 
 INPUT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
 # Cells starting with these run as formulas in spreadsheets; CSV exports prefix them with "'".
+# Spreadsheets skip leading white space (NBSP and U+3000 too) and read fullwidth signs as ASCII.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+MANIFEST = "manifest.json"
+DATASET_NAME = "newsclean"
+# A manifest bigger than this is not one the tool wrote (it lists a few dozen files).
+MAX_MANIFEST_BYTES = 16 << 20
+# Marks a temporary output folder as the tool's while its manifest is not written yet.
+TMP_MARK = ".newsclean-tmp"
+_WRITTEN_SUFFIXES = (".parquet", ".csv", ".json")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 # Read errors worth retrying: the file or the remote store may answer on the next attempt.
@@ -53,11 +68,21 @@ def output_error(out: Path | str, err: OSError, what: str = "the dataset") -> Ou
     return OutputError(f"could not write {what} to {out}: {hint} ({err}); the previous dataset is unchanged")
 
 
+class NotOurs(OutputError):
+    """The output or state folder holds files the tool did not write: nothing was touched."""
+
+
 # --- inputs -------------------------------------------------------------------------------
 
 
-def _is_glob(spec: str) -> bool:
+def is_glob(spec: str) -> bool:
     return any(ch in spec for ch in "*?[")
+
+
+def _glob_root(spec: str) -> Path:
+    """The folder a glob's fixed prefix names: what its matches are relative to."""
+    root = Path(spec.split("*")[0].split("?")[0].split("[")[0] or ".")
+    return root if spec.endswith(os.sep) or root.is_dir() else root.parent
 
 
 def input_files(spec: str | Path) -> tuple[Path, list[str]]:
@@ -67,9 +92,8 @@ def input_files(spec: str | Path) -> tuple[Path, list[str]]:
     directories are not followed (no loops), links to files are listed and read as files.
     """
     spec = str(spec)
-    if _is_glob(spec):
-        root = Path(spec.split("*")[0].split("?")[0].split("[")[0] or ".")
-        root = root if spec.endswith(os.sep) or root.is_dir() else root.parent
+    if is_glob(spec):
+        root = _glob_root(spec)
         found = [Path(p) for p in glob.glob(spec, recursive=True) if not os.path.isdir(p)]
         return root, sorted(p.relative_to(root).as_posix() for p in found)
     root = Path(spec)
@@ -77,13 +101,26 @@ def input_files(spec: str | Path) -> tuple[Path, list[str]]:
         return root.parent, [root.name]
     if not root.is_dir():
         raise FileNotFoundError(f"input {spec!r} is neither a directory, a file nor a glob that matches")
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in filenames:
-            if name.lower().endswith(INPUT_SUFFIXES):
-                found.append((Path(dirpath) / name).relative_to(root).as_posix())
-    return root, sorted(found)
+    return root, sorted(_walk(root))
+
+
+def _walk(root: Path) -> list[str]:
+    """Relative paths of the input files below `root`, walked with a stack (a tree thousands of
+    levels deep is no recursion); links to directories are not entered, unreadable folders skipped."""
+    found, stack = [], [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = [(e.name, e.path, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in entries]
+        except OSError:
+            continue
+        for name, path, is_dir, is_link in listed:
+            if is_dir:
+                stack.append((path, f"{prefix}{name}/"))
+            elif name.lower().endswith(INPUT_SUFFIXES) and not (is_link and os.path.isdir(path)):
+                found.append(prefix + name)
+    return found
 
 
 def is_transient(err: BaseException) -> bool:
@@ -154,7 +191,7 @@ class InputListing:
 
 def _remote_listing(spec: str) -> InputListing:
     fs, path = _fs(spec)
-    if _is_glob(path):
+    if is_glob(path):
         base = path.split("*")[0].split("?")[0].split("[")[0].rstrip("/")
         base = base if fs.isdir(base) else base.rsplit("/", 1)[0]
         infos = {p: fs.info(p) for p in fs.glob(path)}
@@ -246,7 +283,8 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
         elif isinstance(dtype, pl.List):
             col = col.map_elements(lambda v: json.dumps(list(v), ensure_ascii=False), return_dtype=pl.Utf8, skip_nulls=True)
         elif dtype == pl.Utf8:
-            risky = pl.any_horizontal([col.str.starts_with(p) for p in FORMULA_PREFIXES])
+            stripped = col.str.strip_chars_start()
+            risky = pl.any_horizontal([col.str.starts_with(p) for p in FORMULA_PREFIXES] + [stripped.str.starts_with(p) for p in FORMULA_SIGNS])
             col = pl.when(risky).then(pl.lit("'") + col).otherwise(col)
         out.append(col.alias(name))
     return frame.select(out)
@@ -281,30 +319,154 @@ def _sibling(out: Path, tag: str) -> Path:
     return out.parent / f".{out.name}.{tag}"
 
 
+def resolved(out: Path | str) -> Path:
+    """The folder a local output names, symbolic links followed (the link itself is never replaced)."""
+    return Path(os.path.realpath(out))
+
+
+def _listed_files(folder: Path) -> set[str] | None:
+    """manifest.json and the names its `files` list, when `folder` holds a newsclean dataset; else None."""
+    try:
+        fd = os.open(folder / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+        manifest = json.loads(raw)
+        names = {f["path"] for f in manifest["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if len(raw) > MAX_MANIFEST_BYTES or manifest.get("dataset") != DATASET_NAME or not all(isinstance(n, str) and "/" not in n for n in names):
+        return None
+    return names | {MANIFEST}
+
+
+def _sample(names: list[str]) -> str:
+    return ", ".join(map(repr, names[:5])) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def ownership_problem(out: Path) -> str | None:
+    """Why the tool may not replace the folder `out` (links already resolved), or None when it may:
+    it does not exist, is empty, or holds a newsclean dataset and nothing else."""
+    if not os.path.lexists(out):
+        return None
+    if not out.is_dir():
+        return f"{out} is a file, not a folder; give a new or empty folder as the output"
+    try:
+        with os.scandir(out) as entries:
+            present = [(e.name, e.is_file(follow_symlinks=False)) for e in entries]
+    except OSError as err:
+        return f"{out} cannot be listed ({err.strerror}); give a new or empty folder as the output"
+    if not present:
+        return None
+    listed = _listed_files(out)
+    if listed is None:
+        return (f"{out} is not empty and holds no newsclean dataset (no manifest.json written by this tool): "
+                f"it holds {_sample(sorted(n for n, _ in present))}; give a new or empty folder as the output")
+    foreign = sorted(n for n, is_file in present if n not in listed or not is_file)
+    if foreign:
+        return (f"{out} holds files newsclean did not write: {_sample(foreign)}; move them out of it, "
+                f"or give a new or empty folder as the output")
+    return None
+
+
+def _inside(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
+def output_problem(out: str | Path, input_spec: str | Path | None = None, state: str | Path | None = None) -> str | None:
+    """Why a build may not write the local output `out` (with these input and state folders), or None.
+
+    Refused: the home folder, `/`, a mount point, a folder that is, contains or lies inside the
+    input, a state folder inside the output, an output the tool does not own, and an output
+    whose folder cannot be written. Checked before anything is written.
+    """
+    real = resolved(out)
+    home = resolved(Path.home())
+    if real == Path("/") or real == home:
+        return f"refusing to write the dataset to {out}: it is {'the root folder' if real == Path('/') else 'your home folder'}; give a folder of its own, e.g. {out}/newsclean-data"
+    if os.path.isdir(real) and os.path.ismount(real):
+        return f"refusing to write the dataset to {out}: it is a mount point (the swap would replace the whole file system's root); give a folder inside it"
+    if input_spec is not None and not is_url(input_spec):
+        spec = str(local_path(input_spec))
+        root = _glob_root(spec) if is_glob(spec) else Path(spec)
+        if os.path.lexists(root):
+            inp = resolved(root)
+            if _inside(real, inp) or inp.is_relative_to(real):
+                how = "is" if real == inp else ("lies inside" if real.is_relative_to(inp) else "contains")
+                return f"refusing to write the dataset to {out}: it {how} the input {input_spec}; give an output folder outside the input"
+    if state is not None:
+        st = resolved(state)
+        if _inside(st, real):
+            return f"refusing to use the state folder {state}: it lies inside the output {out}, which is replaced by each build; put it beside the output"
+    problem = ownership_problem(real)
+    if problem:
+        return f"refusing to write the dataset to {out}: {problem}"
+    writable = _nearest_existing(real.parent)
+    if not os.access(writable, os.W_OK | os.X_OK):
+        return f"could not write the dataset to {out}: the output directory is not writable ({writable}); the previous dataset is unchanged"
+    return None
+
+
+def _remove_ours(folder: Path) -> bool:
+    """Remove a dataset folder the tool wrote (listed in its manifest, or a marked temporary one),
+    file by file, only the names it wrote; True when the folder is gone. Anything else stays."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    listed = _listed_files(folder) or set()
+    marked = (folder / TMP_MARK).is_file()
+    with os.scandir(folder) as entries:
+        for entry in list(entries):
+            ours = entry.name in listed or (marked and (entry.name == TMP_MARK or entry.name.endswith(_WRITTEN_SUFFIXES)))
+            if ours and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+    try:
+        folder.rmdir()
+    except OSError:
+        return False
+    return True
+
+
 def recover_output(out: Path) -> None:
-    """Finish or undo a swap that a killed build left half done, and drop its temporary files."""
+    """Finish or undo a swap that a killed build left half done, and drop its temporary files.
+
+    A leftover folder holding anything the tool did not write is left where it is, and the write
+    is refused (NotOurs) until it is moved away.
+    """
     old = _sibling(out, "old")
     if old.exists() and not out.exists():
         old.rename(out)
     for leftover in (old, _sibling(out, "tmp")):
-        if leftover.exists():
-            shutil.rmtree(leftover, ignore_errors=True)
+        if os.path.lexists(leftover) and not _remove_ours(leftover):
+            raise NotOurs(f"refusing to write the dataset to {out}: {leftover} is in the way and holds files newsclean did not write; move it away")
 
 
 def write_dataset(tables: Mapping[str, pl.DataFrame], out: Path, manifest: dict) -> dict:
     """Write every table as Parquet and CSV plus manifest.json, replacing `out` atomically.
 
-    Returns the manifest written. On any error the previous dataset stays as it was.
+    Returns the manifest written. On any error the previous dataset stays as it was. An output
+    the tool does not own (`ownership_problem`) is refused with NotOurs before anything is written.
     """
-    out = Path(out)
+    out = resolved(out)
+    problem = ownership_problem(out)
+    if problem:
+        raise NotOurs(f"refusing to write the dataset to {out}: {problem}")
     tmp = _sibling(out, "tmp")
+    made = False
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         recover_output(out)
         tmp.mkdir()
+        made = True
+        (tmp / TMP_MARK).touch()
         files = [entry for name in tables for entry in _write_table(tables[name], tmp, name)]
-        manifest = manifest | {"files": files}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        manifest = {"dataset": DATASET_NAME} | manifest | {"files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (tmp / TMP_MARK).unlink()
         _fsync_dir(tmp)
         if not out.exists():
             tmp.rename(out)
@@ -312,10 +474,14 @@ def write_dataset(tables: Mapping[str, pl.DataFrame], out: Path, manifest: dict)
             old = _sibling(out, "old")
             out.rename(old)
             tmp.rename(out)
-        shutil.rmtree(tmp, ignore_errors=True)
-        recover_output(out)
+        # The swapped-out dataset (now at tmp or old): only the files its manifest lists go; one
+        # holding a file dropped in meanwhile stays, and the next write says so.
+        for leftover in (tmp, _sibling(out, "old")):
+            if os.path.lexists(leftover):
+                _remove_ours(leftover)
     except OSError as err:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if made:
+            _remove_ours(tmp)
         raise output_error(out, err) from err
     return manifest
 
@@ -329,7 +495,7 @@ def _fsync_dir(directory: Path) -> None:
 @contextlib.contextmanager
 def dataset_lock(out: Path, wait: bool = True) -> Iterator[bool]:
     """Hold an exclusive lock on `out`; yields False (without the lock) when busy and not waiting."""
-    out = Path(out)
+    out = resolved(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fh = open(_sibling(out, "lock"), "a+")
@@ -371,6 +537,27 @@ def write_dataset_to(tables: Mapping[str, pl.DataFrame], out: str | Path, manife
         except (OSError, TimeoutError, ConnectionError) as err:
             raise OutputError(f"could not upload the dataset to {out}: {err}") from err
     return written
+
+
+def dataset_problem(out: str | Path) -> str | None:
+    """What differs between a local dataset's files and its manifest (a file missing, or not the
+    size and sha256 it lists), None when they agree; object-store outputs are not checked."""
+    if is_url(out):
+        return None
+    folder = local_path(out)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_bytes())
+        entries = [(f["path"], f["bytes"], f["sha256"]) for f in manifest["files"]]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return f"its manifest.json cannot be read ({type(err).__name__})"
+    for name, size, digest in entries:
+        path = folder / name
+        try:
+            if path.stat().st_size != size or file_sha256(path) != digest:
+                return f"{name} is not the file the manifest lists"
+        except OSError:
+            return f"{name} is missing"
+    return None
 
 
 def manifest_digest(out: str | Path) -> str | None:

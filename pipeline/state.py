@@ -10,14 +10,20 @@ Layout (never inside the output, which is swapped atomically):
 A segment holds the results of one finished shard; it is written to a temporary name and
 renamed, so a crashed run leaves whole segments only, and the next run reuses them. After each
 build, segments are pruned to the items still in use and merged when they grow many.
+
+Each segment's `sums.json` holds the sha256 of its files: a segment that does not match (a
+truncated or edited file) is dropped with a warning and its items are computed again. The build
+removes only what it wrote: segment folders (named by their hash) and the files in them it
+names; anything else a user keeps in the state folder stays.
 """
 
 import functools
 import hashlib
 import json
+import logging
 import os
-import shutil
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from io import BytesIO
 from pathlib import Path
 
@@ -31,6 +37,9 @@ from pipeline.incremental import KEY, Batch, cache_key, concatenated, empty_batc
 MAX_SEGMENTS = 16
 STORES = ("ingest", "analysis", "claims")
 INDEX_FORMAT = 1
+SUMS = "sums.json"
+_SEGMENT_NAME = re.compile(r"\.?[0-9a-f]{24}(?:\.tmp)?")
+_log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -57,13 +66,24 @@ def file_digest(path: str | None) -> str | None:
     return io.file_sha256(Path(path)) if path else None
 
 
-def load_index(state: Path) -> dict:
-    """The last build's record, or an empty one (first build, or a state folder from another format)."""
+def load_index(state: Path, warn: Callable[[str], None] = _log.warning) -> dict:
+    """The last build's record, or an empty one (first build, a state folder from another format,
+    or a damaged index: then with a warning, and every input is read again)."""
+    path = state / "index.json"
     try:
-        index = json.loads((state / "index.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {"inputs": {}}
-    return index if index.get("format") == INDEX_FORMAT else {"inputs": {}}
+    except (OSError, ValueError) as err:
+        warn(f"the build cache's {path} is damaged ({type(err).__name__}); ignoring it, every input is read again")
+        return {"inputs": {}}
+    if not isinstance(index, dict) or index.get("format") != INDEX_FORMAT:
+        return {"inputs": {}}
+    inputs = index.get("inputs")
+    if not isinstance(inputs, dict) or not all(isinstance(e, dict) for e in inputs.values()):
+        warn(f"the build cache's {path} is damaged (no record of the inputs); ignoring it, every input is read again")
+        return {"inputs": {}}
+    return index
 
 
 def save_index(state: Path, index: dict) -> None:
@@ -84,24 +104,71 @@ def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def _remove_segment(folder: Path) -> None:
+    """Remove a segment folder: the Parquet files and sums it holds, then the folder if that
+    emptied it. A segment name the tool did not make, and any other file, is left alone."""
+    if not _SEGMENT_NAME.fullmatch(folder.name) or folder.is_symlink() or not folder.is_dir():
+        return
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False) and (entry.name.endswith(".parquet") or entry.name == SUMS):
+            os.unlink(entry.path)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
 def clear(state: Path) -> None:
-    """Forget the cache and the last build (the lock and any Dask scratch space stay)."""
+    """Forget the cache and the last build: the segments and index the tool wrote (the lock, any
+    Dask scratch space and anything else in the folder stay)."""
     for store in STORES:
-        shutil.rmtree(state / store, ignore_errors=True)
+        folder = state / store
+        if folder.is_dir() and not folder.is_symlink():
+            for entry in os.scandir(folder):
+                _remove_segment(Path(entry.path))
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
     (state / "index.json").unlink(missing_ok=True)
+
+
+def _sums_match(segment: Path) -> bool:
+    """Every file of the segment is there with the sha256 its sums.json records."""
+    try:
+        sums = json.loads((segment / SUMS).read_text(encoding="utf-8"))
+        present = {p.name for p in segment.glob("*.parquet")}
+        return isinstance(sums, dict) and set(sums) == present and "keys.parquet" in present and all(
+            io.file_sha256(segment / name) == digest for name, digest in sums.items())
+    except (OSError, ValueError):
+        return False
 
 
 class ResultStore:
     """Cached item results (see `pipeline.incremental.Batch`) in segments under one folder."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, warn: Callable[[str], None] = _log.warning):
         self.directory = Path(directory)
+        self.warn = warn
         self._keys: dict[str, frozenset[str]] | None = None
 
     def _segments(self) -> dict[str, frozenset[str]]:
+        """{segment name: its keys} of the segments that verify; a damaged one is dropped with a warning."""
         if self._keys is None:
-            found = sorted(p for p in self.directory.glob("*") if p.is_dir() and not p.name.startswith("."))
-            self._keys = {p.name: frozenset(pl.read_parquet(p / "keys.parquet")[KEY].to_list()) for p in found if (p / "keys.parquet").exists()}
+            found = sorted(p for p in self.directory.glob("*") if p.is_dir() and not p.is_symlink() and _SEGMENT_NAME.fullmatch(p.name) and not p.name.startswith("."))
+            self._keys = {}
+            for segment in found:
+                keys = None
+                if _sums_match(segment):
+                    try:
+                        keys = frozenset(pl.read_parquet(segment / "keys.parquet")[KEY].to_list())
+                    except (OSError, pl.exceptions.PolarsError):
+                        keys = None
+                if keys is None:
+                    self.warn(f"the build cache's {segment} is damaged (a file is missing or does not match its checksum); dropping it, its results are computed again")
+                    _remove_segment(segment)
+                    continue
+                self._keys[segment.name] = keys
         return self._keys
 
     def keys(self) -> set[str]:
@@ -114,18 +181,19 @@ class ResultStore:
         name = cache_key(*sorted(items.keys))[:24]
         final, tmp = self.directory / name, self.directory / f".{name}.tmp"
         try:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _remove_segment(tmp)
             tmp.mkdir(parents=True)
-            _write_parquet(pl.DataFrame({KEY: items.keys}, schema={KEY: pl.Utf8}), tmp / "keys.parquet")
-            _write_parquet(items.reports, tmp / "reports.parquet")
-            for table, frame in items.tables.items():
+            frames = {"keys": pl.DataFrame({KEY: items.keys}, schema={KEY: pl.Utf8}), "reports": items.reports} | items.tables
+            for table, frame in frames.items():
                 _write_parquet(frame, tmp / f"{table}.parquet")
+            sums = {f"{table}.parquet": io.file_sha256(tmp / f"{table}.parquet") for table in frames}
+            (tmp / SUMS).write_text(json.dumps(sums, sort_keys=True), encoding="utf-8")
             if final.exists():
-                shutil.rmtree(tmp)
+                _remove_segment(tmp)
             else:
                 os.rename(tmp, final)
         except OSError as err:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _remove_segment(tmp)
             raise io.output_error(self.directory, err, "the build cache") from err
         self._segments()[name] = frozenset(items.keys)
 
@@ -158,5 +226,5 @@ class ResultStore:
             keep = {name for name, stored in segments.items() if stored & live}
         for name in list(segments):
             if name not in keep:
-                shutil.rmtree(self.directory / name, ignore_errors=True)
+                _remove_segment(self.directory / name)
                 del segments[name]
