@@ -142,10 +142,15 @@ def test_interrupted_transfer_resumes_with_a_range_request(server, tmp_path):
     assert any("interrupted" in line for line in lines) and any("resuming" in line for line in lines)
 
 
+def _plant_part(dest: Path, rel: str, content: bytes) -> None:
+    """A part file as an interrupted earlier run leaves it in the private folder."""
+    (dest / dl.PARTIAL).mkdir(parents=True, mode=0o700)
+    (dest / dl.PARTIAL / dl.part_name(_entry(rel, FILES[rel]))).write_bytes(content)
+
+
 def test_part_file_from_an_earlier_run_is_resumed(server, tmp_path):
     dest = tmp_path / "got"
-    (dest / "data").mkdir(parents=True)
-    (dest / "data/.articles.parquet.part").write_bytes(BIG[:123_456])
+    _plant_part(dest, "data/articles.parquet", BIG[:123_456])
     report = dl.download(server.url, dest, say=lambda _: None)
     assert server.gets("data/articles.parquet") == ["bytes=123456-"]
     assert (dest / "data/articles.parquet").read_bytes() == BIG
@@ -154,8 +159,7 @@ def test_part_file_from_an_earlier_run_is_resumed(server, tmp_path):
 
 def test_stale_part_file_is_discarded_when_it_does_not_verify(server, tmp_path):
     dest = tmp_path / "got"
-    (dest / "data").mkdir(parents=True)
-    (dest / "data/.articles.parquet.part").write_bytes(b"\xff" * 1000)
+    _plant_part(dest, "data/articles.parquet", b"\xff" * 1000)
     dl.download(server.url, dest, say=lambda _: None)
     assert server.gets("data/articles.parquet") == ["bytes=1000-", None]
     assert (dest / "data/articles.parquet").read_bytes() == BIG
@@ -164,8 +168,7 @@ def test_stale_part_file_is_discarded_when_it_does_not_verify(server, tmp_path):
 def test_server_without_range_support_restarts_the_file(server, tmp_path):
     server.ignore_range = True
     dest = tmp_path / "got"
-    (dest / "data").mkdir(parents=True)
-    (dest / "data/.articles.parquet.part").write_bytes(BIG[:5000])
+    _plant_part(dest, "data/articles.parquet", BIG[:5000])
     dl.download(server.url, dest, say=lambda _: None)
     assert (dest / "data/articles.parquet").read_bytes() == BIG
 
@@ -206,13 +209,14 @@ def test_local_path_and_fsspec_url_sources(tmp_path):
     assert _tree(tmp_path / "b") == _tree(release)
 
 
-def test_missing_release_is_a_clear_error_and_missing_sums_are_optional(tmp_path):
+def test_missing_release_is_a_clear_error_and_missing_sums_are_refused(tmp_path):
     with pytest.raises(dl.NotFound, match="manifest.json: no such file"):
         dl.download(str(tmp_path / "nowhere"), tmp_path / "dest", say=lambda _: None)
     release = make_release(tmp_path / "release", {"a.txt": b"a"})
     (release / "SHA256SUMS").unlink()
-    dl.download(str(release), tmp_path / "dest", say=lambda _: None)
-    assert (tmp_path / "dest/a.txt").read_bytes() == b"a" and not (tmp_path / "dest/SHA256SUMS").exists()
+    with pytest.raises(dl.DownloadError, match="has no SHA256SUMS: refusing"):
+        dl.download(str(release), tmp_path / "dest", say=lambda _: None)
+    assert not (tmp_path / "dest").exists()
 
 
 def test_sums_disagreeing_with_manifest_are_refused(tmp_path):
