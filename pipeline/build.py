@@ -22,6 +22,29 @@ from pipeline.boilerplate import template_line_keys
 from pipeline.ingest import InputFile
 
 
+# Caps that keep one pathological sentence or article (a 1.5 MB "sentence" of numbers) from
+# costing more than a constant per character downstream. Rows past a cap (by position) are dropped
+# and counted in the manifest, under the stage's `removed`; real news text stays far below them.
+MAX_QUANTITIES_PER_SENTENCE = 200
+MAX_DATES_PER_SENTENCE = 200
+MAX_CLAIMS_PER_SENTENCE = 200
+MAX_MENTIONS_PER_ARTICLE = 5_000
+# (table, the rows it is capped within, cap, stage report, reason)
+_ANNOTATION_CAPS = (
+    ("quantities", "sentence_id", MAX_QUANTITIES_PER_SENTENCE, "quantities", "quantities_over_sentence_cap"),
+    ("dates", "sentence_id", MAX_DATES_PER_SENTENCE, "dates", "dates_over_sentence_cap"),
+    ("candidates", "article_id", MAX_MENTIONS_PER_ARTICLE, "mention_candidates", "mentions_over_article_cap"),
+)
+
+
+def capped(frame: pl.DataFrame, within: str, cap: int) -> tuple[pl.DataFrame, int]:
+    """The first `cap` rows (by start) of each value of `within`, in their order, and how many were dropped."""
+    if frame.height <= cap:
+        return frame, 0
+    kept = frame.filter(pl.col("start").rank("ordinal").over(within) <= cap)
+    return kept, frame.height - kept.height
+
+
 @dataclass
 class StageReport:
     """What one stage did: rows in and out, and rows removed by reason."""
@@ -86,13 +109,15 @@ def analysed(docs: pl.DataFrame, templates: frozenset[str], options: BuildOption
     removed = Counter(boilerplate["reason"].to_list())
     removed.update(rejects["reason"].to_list())
     tables = {"articles": articles, "boilerplate": boilerplate, "rejects": rejects}
-    tables.update(annotated(articles, options))
+    caps: Counter = Counter()
+    tables.update(annotated(articles, options, caps))
+    over = {stage: Counter({reason: caps[reason]} if caps[reason] else {}) for _, _, _, stage, reason in _ANNOTATION_CAPS}
     reports = [
         StageReport("clean", docs.height, articles.height, removed),
         StageReport("sentences", articles.height, tables["sentences"].height, _capped(tables["sentences"])),
-        StageReport("mention_candidates", tables["sentences"].height, tables["candidates"].height),
-        StageReport("quantities", tables["sentences"].height, tables["quantities"].height),
-        StageReport("dates", tables["sentences"].height, tables["dates"].height),
+        StageReport("mention_candidates", tables["sentences"].height, tables["candidates"].height, over["mention_candidates"]),
+        StageReport("quantities", tables["sentences"].height, tables["quantities"].height, over["quantities"]),
+        StageReport("dates", tables["sentences"].height, tables["dates"].height, over["dates"]),
     ]
     return ShardResult(tables, reports)
 
@@ -118,18 +143,24 @@ def _capped(sents: pl.DataFrame) -> Counter:
     return Counter({"articles_at_sentence_cap": n} if n else {})
 
 
-def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions()) -> dict[str, pl.DataFrame]:
-    """Per-article annotations of clean text: sentences, entity candidates, quantities, dates.
+def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), caps: Counter | None = None) -> dict[str, pl.DataFrame]:
+    """Per-article annotations of clean text: sentences, entity candidates, quantities, dates,
+    within the caps above (`caps`, when given, counts the rows dropped at each).
 
     Shared by the build and the annotate command, which feeds it text without boilerplate removal.
     """
     sents = sentence_stage.sentences(articles)
-    return {
+    tables = {
         "sentences": sents,
         "candidates": entities.mention_candidates(articles, sents, gazetteer(options), options.ner),
         "quantities": quantity_stage.quantities(articles, sents),
         "dates": date_stage.dates(articles, sents),
     }
+    for table, within, cap, _, reason in _ANNOTATION_CAPS:
+        tables[table], dropped = capped(tables[table], within, cap)
+        if caps is not None and dropped:
+            caps[reason] += dropped
+    return tables
 
 
 # Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates).
@@ -141,16 +172,19 @@ SIGNATURES = "sentence_signatures"  # a shard's optional table of its sentences'
 
 def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, options: BuildOptions = BuildOptions(),
            extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = dedup.story_features,
-           signatures: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+           signatures: pl.DataFrame | None = None, caps: Counter | None = None) -> dict[str, pl.DataFrame]:
     """Cross-article results: entities resolved, claims extracted and grouped, stories, duplicates.
 
     Claims and story features are per article once entities are resolved, and sentence
     signatures per sentence: `extracted`, `featured` and `signatures` (the sentences'
     `dedup.sentence_signatures`, computed when None) let incremental builds reuse those of
-    articles whose inputs did not change.
+    articles whose inputs did not change. Claims past MAX_CLAIMS_PER_SENTENCE are counted in `caps`.
     """
     mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
-    claims = claim_stage.grouped_claims(extracted(articles, sents, mentions, ents, quantities, dates))
+    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
+    if caps is not None and dropped:
+        caps["claims_over_sentence_cap"] += dropped
+    claims = claim_stage.grouped_claims(found)
     stories = dedup.story_ids_from(featured(articles, mentions))
     duplicates = dedup.duplicate_sentences_from(dedup.sentence_signatures(sents) if signatures is None else signatures)
     return {
@@ -180,7 +214,8 @@ def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: Bui
     quantities = concatenated(shards, "quantities").sort("article_id", "start", "end")
     dates = concatenated(shards, "dates").sort("article_id", "start", "end")
     signatures = concatenated(shards, SIGNATURES) if all(SIGNATURES in r.tables for r in shards) else None
-    found = linked(articles, sents, candidates, quantities, dates, options, extracted, featured, signatures)
+    caps: Counter = Counter()
+    found = linked(articles, sents, candidates, quantities, dates, options, extracted, featured, signatures, caps)
     tables = {
         "articles": found["articles"],
         "boilerplate": concatenated(shards, "boilerplate").sort("article_id", "start"),
@@ -194,7 +229,7 @@ def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: Bui
     }
     reports = [
         StageReport("entities", candidates.height, found["entities"].height),
-        StageReport("claims", sents.height, found["claims"].height),
+        StageReport("claims", sents.height, found["claims"].height, caps),
         StageReport("stories", articles.height, found["articles"]["story_id"].n_unique()),
         StageReport("duplicate_sentences", sents.height, found["sentences"]["duplicate_of"].is_not_null().sum()),
     ]

@@ -240,6 +240,10 @@ _OPENING = re.compile(
 )
 # The main verb is looked for among a clause's first words only; later ones are rarely it.
 _MAX_PREDICATE_WORDS = 40
+# In a sentence longer than this, a quantity claim keeps the part of its clause around its number
+# (and that part's words), not the whole clause: a copy per number made one long sentence of
+# numbers cost the square of its length.
+MAX_CLAIM_CHARS = 2_000
 _REFERRING = {"the", "these", "those", "both", "all", "its", "their", "his", "her", "our"}
 _QUOTE_MARK = re.compile(r"[“«\"”»]")
 _OPENING_QUOTE = re.compile(r"[“«\"]")
@@ -624,8 +628,12 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
     found = []
     for q_start, q_end, quantity_id, _unit in counted:
         # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30").
-        found.append(_claim(sentence_id, base, text, "quantity", start, end, subjects, lemma, text[q_start - base:q_end - base],
-                            quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, sentence.words()))
+        c_start, c_end, words = start, end, sentence.words()
+        if len(text) > MAX_CLAIM_CHARS:
+            c_start, c_end = _around(text, start, end, q_start - base, q_end - base)
+            words = _words_of(text, base, c_start, c_end, sentence.masked)
+        found.append(_claim(sentence_id, base, text, "quantity", c_start, c_end, subjects, lemma, text[q_start - base:q_end - base],
+                            quantity_id, _nearest(dates, base + c_start, base + c_end, q_start), speaker, words))
     # A named actor, or a nationality standing for one ("Canadian trainers will ..."); with only a
     # nationality, a present or past passive ("is needed", "were battle-tested") is a judgement.
     if predicate and lemma not in _NOT_EVENTS and (subjects or (places and not _PASSIVE.search(text, start, predicate[1]))):
@@ -645,6 +653,18 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
                             _nearest(dates, base + start, base + end, base + predicate[1]), speaker, words, main,
                             bool(_NEGATION.search(text, start, predicate[1])), acts))
     return found
+
+
+def _around(text: str, start: int, end: int, q_start: int, q_end: int) -> tuple[int, int]:
+    """The words of text[start:end] within MAX_CLAIM_CHARS / 2 of the number at [q_start, q_end)."""
+    half = MAX_CLAIM_CHARS // 2
+    left, right = max(start, q_start - half), min(end, q_end + half)
+    if left > start:
+        left = text.find(" ", left, q_start) + 1 or left
+    if right < end:
+        cut = text.rfind(" ", q_end, right)
+        right = cut if cut >= 0 else right
+    return _trimmed(text, left, right)
 
 
 def _claim(sentence_id: str, base: int, text: str, kind: str, start: int, end: int, subjects: list[str], predicate: str,
