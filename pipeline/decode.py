@@ -8,7 +8,9 @@ Decoding order, first match wins:
 5. UTF-8 with a few invalid bytes: surrogates encoded as UTF-8 (CESU-8) become the character a
    pair stands for, or U+FFFD when alone; each other bad byte is repaired as cp1252 when cp1252
    defines it (mixed-encoding files), else replaced by U+FFFD; with a warning;
-6. cp1252 when the bytes hold no valid UTF-8 multibyte sequence worth keeping.
+6. line by line, when some lines are valid UTF-8 with non-ASCII text and others are not UTF-8
+   (a file pasted together from two sources): each line as UTF-8 or else cp1252, with a warning;
+7. cp1252 when the bytes hold no valid UTF-8 multibyte sequence worth keeping.
 Then NFC, `\n` line endings, tabs to spaces, and control and zero-width/bidi format characters dropped.
 """
 
@@ -134,6 +136,21 @@ def _repaired_utf8(data: bytes, encoding: str = "utf-8") -> Decoded | None:
     return Decoded(text, encoding, (f"{n_bad + n_surrogates} invalid UTF-8 byte sequence(s) repaired or replaced",))
 
 
+def _mixed(data: bytes) -> Decoded | None:
+    """Each line as UTF-8, or else cp1252; None unless both kinds hold non-ASCII text."""
+    lines, n_utf8, n_cp1252 = [], 0, 0
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+            n_utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="newsclean_cp1252_repair"))
+            n_cp1252 += 1
+    if not (n_utf8 and n_cp1252):
+        return None
+    return Decoded("\n".join(lines), "utf-8", (f"mixed encodings: {n_cp1252} line(s) decoded as cp1252, the others as UTF-8",))
+
+
 def _utf16(data: bytes, encoding: str) -> Decoded:
     # surrogatepass keeps lone surrogates as code points so they can be counted and replaced.
     odd = len(data) % 2
@@ -163,5 +180,5 @@ def decoded(data: bytes) -> Decoded:
     elif kind := _binary_kind(data):
         raise NotText(kind)
     else:
-        raw = _repaired_utf8(data) or Decoded(data.decode("cp1252", errors="newsclean_cp1252_repair"), "cp1252")
+        raw = _repaired_utf8(data) or _mixed(data) or Decoded(data.decode("cp1252", errors="newsclean_cp1252_repair"), "cp1252")
     return Decoded(normalised(raw.text), raw.encoding, raw.warnings)

@@ -8,8 +8,14 @@ sentences from per-article features cached with the claims and analyses). Each f
 crashed run resumes without redoing it.
 """
 
+import ctypes
 import hashlib
+import os
+import signal
+import subprocess
+import threading
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +24,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture, as_completed
+from prefect.server.api import server as prefect_server
 
 import schemas
 from pipeline import __version__, build, incremental, io
@@ -31,6 +38,29 @@ from pipeline.ingest import InputFile
 DEFAULT_SHARD_SIZE = 1000
 READ_RETRIES = 3
 READ_RETRY_DELAYS = [1, 4, 16]  # seconds before each retry of a shard whose reads failed transiently
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """In the forked child, before exec: ask the kernel for SIGTERM when the parent dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _popen_dying_with_us(*args, **kwargs) -> subprocess.Popen:
+    # The death signal follows the thread that forked: only the main thread lives as long as the process.
+    if threading.current_thread() is threading.main_thread() and "preexec_fn" not in kwargs:
+        parent = os.getpid()
+        kwargs["preexec_fn"] = lambda: _die_with(parent)
+    return subprocess.Popen(*args, **kwargs)
+
+
+# Prefect's temporary API server is a plain child process: a build killed with SIGKILL left it
+# running. Its module alone sees a `subprocess` whose Popen has the child die with the build.
+prefect_server.subprocess = types.SimpleNamespace(**{**vars(subprocess), "Popen": _popen_dying_with_us})
 
 
 class OutputBusy(RuntimeError):

@@ -50,12 +50,20 @@ class InputFile:
     error_detail: str | None = None
 
 
+# A page of tags saved as .txt has this many known tags in its first 8 KiB, some of them closing
+# ones; prose that quotes tags ("a stray <script> tag and two <br> tags") rarely closes them.
+MIN_PAGE_TAGS = 8
+MIN_PAGE_CLOSING_TAGS = 4
+
+
 def looks_like_html(source_file: str, text: str) -> bool:
     """HTML by name, by its first tag, or by a page of tags saved as .txt."""
     if source_file.lower().endswith(_HTML_SUFFIXES) or _HTML_START.match(text[:4096]):
         return True
     head = text[:8192]
-    return len(_HTML_TAG.findall(head)) >= 8 and head.count("<") > 0.01 * len(head)
+    tags = _HTML_TAG.findall(head)
+    closing = sum(t.startswith("</") for t in tags)
+    return len(tags) >= MIN_PAGE_TAGS and closing >= MIN_PAGE_CLOSING_TAGS and head.count("<") > 0.01 * len(head)
 
 
 def _html_document(html: str) -> tuple[str, str | None, str | None, str | None]:

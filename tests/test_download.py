@@ -3,7 +3,9 @@
 import hashlib
 import http.server
 import json
+import shutil
 import threading
+import time
 from pathlib import Path
 
 import fsspec
@@ -43,6 +45,8 @@ class Server:
         self.requests: list[tuple[str, str | None]] = []
         self.cut_after: dict[str, int] = {}  # path -> bytes sent before the connection drops (once)
         self.ignore_range = False
+        self.trickle_s: dict[str, float] = {}  # path -> seconds between bytes sent
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -52,6 +56,12 @@ class Server:
             def do_GET(self):
                 rel = self.path.lstrip("/")
                 owner.requests.append((rel, self.headers.get("Range")))
+                if rel in owner.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", owner.redirects[rel])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 path = owner.root / rel
                 if not path.is_file():
                     self.send_error(404)
@@ -70,6 +80,15 @@ class Server:
                 self.send_header("Content-Length", str(len(body) - start))
                 self.end_headers()
                 cut = owner.cut_after.pop(rel, None)
+                if rel in owner.trickle_s:
+                    try:
+                        for i in range(start, len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            time.sleep(owner.trickle_s[rel])
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client gave up, as it should
+                    return
                 self.wfile.write(body[start:cut] if cut is not None else body[start:])
                 if cut is not None:
                     self.close_connection = True
@@ -242,3 +261,86 @@ def test_cli_download_and_clear_error(server, tmp_path, capsys):
         main(["download", server.url, "--to", str(tmp_path / "again")])
     with pytest.raises(SystemExit, match="download: .*HTTP 404"):
         main(["download", server.url + "nope/", "--to", str(tmp_path / "x")])
+
+
+# --- hardening (issue 11): links, caps, deadlines, redirects, incomplete releases --------------
+
+
+@pytest.mark.parametrize("planted", ["data/.articles.csv.part", "data/articles.csv.part", "data/articles.csv", f"{dl.PARTIAL}"])
+def test_planted_symlinks_never_redirect_a_write_outside_the_target(server, tmp_path, planted):
+    outside = tmp_path / "victim.txt"
+    outside.write_bytes(b"precious")
+    dest = tmp_path / "got"
+    (dest / "data").mkdir(parents=True)
+    (dest / planted).symlink_to(outside if planted != dl.PARTIAL else tmp_path)
+    refused = {dl.PARTIAL: "not a link", "data/articles.csv": "resolves outside"}
+    try:
+        dl.download(server.url, dest, say=lambda _: None)
+    except dl.DownloadError as err:
+        assert refused.get(planted, "not refused") in str(err)
+    else:
+        assert planted not in refused
+    assert outside.read_bytes() == b"precious" and sorted(p.name for p in tmp_path.iterdir()) == ["got", "release", "victim.txt"]
+    if planted not in refused:
+        assert (dest / "data/articles.csv").read_bytes() == FILES["data/articles.csv"] and not (dest / "data/articles.csv").is_symlink()
+
+
+@pytest.mark.parametrize("name, cap", [("manifest.json", "MAX_MANIFEST_BYTES"), ("SHA256SUMS", "MAX_SUMS_BYTES")])
+def test_manifest_and_sums_are_read_up_to_a_cap(server, tmp_path, monkeypatch, name, cap):
+    path = server.root / name
+    path.write_bytes(path.read_bytes() + b" " * 300_000)  # still valid JSON / harmless trailing spaces
+    monkeypatch.setattr(dl, cap, 100_000)
+    with pytest.raises(dl.DownloadError, match=f"{name} is over"):
+        dl.download(server.url, tmp_path / "got", say=lambda _: None)
+    assert not (tmp_path / "got").exists()
+
+
+def test_a_server_that_trickles_is_given_up_on_at_the_deadline(server, tmp_path, monkeypatch):
+    server.trickle_s["README.md"] = 0.3  # 12 bytes: 3.6 s at this pace
+    monkeypatch.setattr(dl, "DEADLINE_BASE_S", 1.0)
+    started = time.monotonic()
+    with pytest.raises(dl.DownloadError, match="deadline"):
+        dl.download(server.url, tmp_path / "got", say=lambda _: None)
+    assert time.monotonic() - started < 3.0
+    assert not (tmp_path / "got" / "README.md").exists() and not (tmp_path / "got" / "manifest.json").exists()
+
+
+def test_a_redirect_to_another_origin_is_refused(server, tmp_path):
+    other = server.url.replace("127.0.0.1", "localhost")
+    server.redirects["README.md"] = other + "README.md"
+    with pytest.raises(dl.CrossOrigin, match="another origin"):
+        dl.download(server.url, tmp_path / "got", say=lambda _: None)
+    assert not (tmp_path / "got").exists()
+    assert server.gets("README.md") == [None], "the other origin was never asked"
+
+
+def test_a_redirect_within_the_origin_is_followed(server, tmp_path):
+    (server.root / "moved").mkdir()
+    shutil.copy(server.root / "README.md", server.root / "moved" / "README.md")
+    server.redirects["README.md"] = "/moved/README.md"
+    dl.download(server.url, tmp_path / "got", say=lambda _: None)
+    assert (tmp_path / "got" / "README.md").read_bytes() == FILES["README.md"]
+
+
+def test_a_release_whose_sums_miss_a_manifest_file_is_refused(tmp_path):
+    release = make_release(tmp_path / "release", {"a.txt": b"a", "b.txt": b"b"})
+    sums = (release / "SHA256SUMS").read_text().splitlines()
+    (release / "SHA256SUMS").write_text("\n".join(line for line in sums if not line.endswith("  b.txt")) + "\n")
+    with pytest.raises(dl.DownloadError, match="does not list 'b.txt'"):
+        dl.download(str(release), tmp_path / "dest", say=lambda _: None)
+    assert not (tmp_path / "dest").exists()
+
+
+def test_a_refused_release_leaves_the_target_as_it_was(server, tmp_path):
+    dest = tmp_path / "got"
+    dl.download(server.url, dest, say=lambda _: None)
+    (dest / "notes.txt").write_text("mine")
+    before = _tree(dest)
+    # Version 2: every file changes, and the last one to arrive is tampered with.
+    new = {rel: content + b"v2" for rel, content in FILES.items()}
+    make_release(server.root, new)
+    (server.root / "site/data/articles/00001.js").write_bytes(b"tampered!" + b"x" * (len(new["site/data/articles/00001.js"]) - 9))
+    with pytest.raises(dl.ChecksumMismatch, match="00001.js"):
+        dl.download(server.url, dest, say=lambda _: None)
+    assert _tree(dest) == before, "files verified before the refusal must not have replaced the old ones"
+    assert not (dest / dl.PARTIAL).exists()
