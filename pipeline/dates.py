@@ -45,7 +45,6 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -227,9 +226,33 @@ def _day_of(word: str) -> int | None:
     return int(digits.group()) if digits else ordinal_value(word)
 
 
+class Reference(date):
+    """The published date, carrying how unmarked expressions ("Monday", "October 10") read:
+    `prefer` "past" (news: weekdays look back, days of the month take the nearest occurrence)
+    or "future" (the next occurrence, strictly after the date for weekdays)."""
+
+    prefer = "past"
+
+
+def reference(published: date | None, prefer: str = "past") -> date | None:
+    if published is None or prefer == "past":
+        return published
+    ref = Reference(published.year, published.month, published.day)
+    ref.prefer = prefer
+    return ref
+
+
+def _future(published: date | None) -> bool:
+    return getattr(published, "prefer", "past") == "future"
+
+
 def _nearest(candidates: list[date], published: date) -> date | None:
     if not candidates:
         return None
+    if _future(published):
+        ahead = [d for d in candidates if d >= published]
+        if ahead:
+            return min(ahead)
     return min(candidates, key=lambda d: (abs((d - published).days), d > published))
 
 
@@ -260,6 +283,10 @@ def _weekday_date(weekday: int, mode: str, published: date | None) -> date | Non
         return _week_start(published) + timedelta(days=weekday - 7)
     if mode == "this week":
         return _week_start(published) + timedelta(days=weekday)
+    if mode == "after next":
+        return published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 8)
+    if _future(published):
+        return published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
     return published - timedelta(days=back)
 
 
@@ -890,10 +917,15 @@ def _candidates(text: str) -> list[_Found]:
     return found
 
 
-@lru_cache(maxsize=4096)
-def _detected(text: str) -> tuple[_Found, ...]:
-    """Longest non-overlapping candidates. Detection does not depend on the published date, so
-    it is cached: the quantities stage and the dates stage scan each text once between them."""
+Detection = tuple[_Found, ...]
+
+
+def detect(text: str) -> Detection:
+    """The time expressions of `text` before resolution: the longest non-overlapping candidates.
+    Detection does not depend on the published date, so one detection per document serves both
+    the quantities stage (which needs the spans, to leave dates out) and the dates stage."""
+    if not _TRIGGER.search(text):
+        return ()
     chosen: list[_Found] = []
     # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
     # against its two neighbours only.
@@ -947,12 +979,16 @@ def _joinable(text: str, p_start: int, gap: str, first: _Res, second: _Res) -> b
     return first.granularity != "range" and second.granularity != "range"
 
 
-def date_spans(text: str, published: date | None = None) -> list[DateSpan]:
-    """Time expressions in `text`, resolved against `published` (null values without it)."""
-    if not _TRIGGER.search(text):
+def date_spans(text: str, published: date | None = None, *, prefer: str = "past", detected: Detection | None = None) -> list[DateSpan]:
+    """Time expressions in `text`, resolved against `published` (null values without it).
+    `prefer` says how unmarked expressions read (see `Reference`); `detected` is `detect(text)`
+    when the caller already has it."""
+    found_all = detect(text) if detected is None else detected
+    if not found_all:
         return []
+    published = reference(published, prefer)
     resolved = []
-    for found in _detected(text):
+    for found in found_all:
         res = found.res if published is None else found.handler(found.match, text, published)
         if res is not None:
             resolved.append((found.start, found.end, res))
@@ -986,13 +1022,20 @@ def sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[str, int, in
     return rows
 
 
-def dates(articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start."""
+def detections(articles: pl.DataFrame) -> list[Detection]:
+    """`detect` of every article's text, in row order: computed once, passed to both stages."""
+    return [detect(text) for text in articles["text"]]
+
+
+def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+    """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start.
+    `detected` is `detections(articles)` when the caller already has it."""
     by_article = sentence_index(sentences)
     published_col = articles["published_date"] if "published_date" in articles.columns else pl.Series([None] * articles.height, dtype=pl.Date)
+    detected = detections(articles) if detected is None else detected
     records = []
-    for aid, text, published in zip(articles["article_id"], articles["text"], published_col):
-        for span, sid in spans_in_sentences(date_spans(text, published), by_article.get(aid, [])):
+    for aid, text, published, found in zip(articles["article_id"], articles["text"], published_col, detected, strict=True):
+        for span, sid in spans_in_sentences(date_spans(text, published, detected=found), by_article.get(aid, [])):
             records.append((stable_id(aid, span.start, span.end), aid, sid, span.text, span.start, span.end, span.value, span.end_value, span.granularity))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 

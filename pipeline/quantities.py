@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dates import Intervals, date_spans, sentence_index, spans_in_sentences, trigger_hits, windowed
+from pipeline.dates import Detection, Intervals, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
 from pipeline.ids import stable_id
 from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, words_value
 
@@ -548,11 +548,14 @@ def _qualifier(text: str, start: int) -> tuple[str, int]:
     return kind, m.start()
 
 
-def quantity_spans(text: str) -> list[Quantity]:
-    """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order."""
+def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantity]:
+    """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order.
+    `detected` is `pipeline.dates.detect(text)` when the caller already has it."""
     lowered = text.lower()
     nums = _numbers(text, lowered)
-    dates_found = Intervals((d.start, d.end) for d in date_spans(text, None)) if nums else Intervals(())
+    if nums and detected is None:
+        detected = detect(text)
+    dates_found = Intervals((d.start, d.end) for d in detected) if nums else Intervals(())
     out: list[Quantity] = []
     i = 0
     used_until = -1
@@ -626,12 +629,15 @@ _SCHEMA = {
 }
 
 
-def quantities(articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start."""
+def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+    """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start.
+    `detected` is `pipeline.dates.detections(articles)` when the caller already has it (the dates
+    stage needs the same detection)."""
     by_article = sentence_index(sentences)
+    detected = detections(articles) if detected is None else detected
     records = []
-    for aid, text in zip(articles["article_id"], articles["text"]):
-        for q, sid in spans_in_sentences(quantity_spans(text), by_article.get(aid, [])):
+    for aid, text, found in zip(articles["article_id"], articles["text"], detected, strict=True):
+        for q, sid in spans_in_sentences(quantity_spans(text, found), by_article.get(aid, [])):
             records.append((stable_id(aid, q.start, q.end), aid, sid, q.text, q.start, q.end, q.value, q.low, q.high, q.unit, q.currency, q.qualifier))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 
