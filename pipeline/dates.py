@@ -83,20 +83,36 @@ _WEEKDAYS = {
     "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
 }
 _MONTH_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_MONTH = rf"(?:{_MONTH_FULL}|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"
+_MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+_MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}(?:\b\.?|(?=\d)))"
 _WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WEEKDAY = rf"(?:{_WEEKDAY_FULL}|(?:mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\b\.?)"
-_DAYNUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DAYNUM = r"(?<![$£€¥₹])(?<![$£€¥₹]\s)(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY = rf"(?:{_DAYNUM}|{ORDINAL_WORD})"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2}|21[0-9]{2})"
 _NUM = rf"(?:\d+(?:\.\d+)?|{NUMBER_WORDS}|an?)"
 _UNIT = r"(?:minute|min|hour|hr|day|week|fortnight|month|year|yr|decade|century|centurie)s?"
+# ---------------------------------------------------------------- parts
+# Time of day. Recognised on its own so that it is never read as a year ("by 1030 GMT"), a day
+# of the month ("Thursday 1 pm") or a quantity ("2100 UTC"); joined to a day it stays in the
+# day's span. A time alone is not a date.
+_ZONE = r"(?-i:GMT|UTC|BST|CET|CEST|EET|EEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|JST|AEST|AEDT|MSK)"
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_MINUTE_WORD = r"(?:fifteen|thirty|forty[\s-]five|forty|fifty|twenty(?:[\s-]five)?|oh[\s-](?:five|one|two|three|four|six|seven|eight|nine)|ten|five)"
+_MERIDIEM = r"(?:[ap]\.\s?m\.|[ap]\.?m\b)"
+_OCLOCK = r"(?:o'?\s?clock|oclock)\b"
 _TIME = (
-    r"(?:\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:[ap]\.m\.|[ap]m\b|[ap]\b)"
-    r"|\d{1,2}:\d{2}(?::\d{2})?"
-    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:[ap]m\b|[ap]\.m\.|o'?clock)"
+    rf"(?:\d{{1,2}}(?:[:.]\d{{2}}){{0,2}}\s*{_MERIDIEM}(?:\s*{_ZONE}\b)?"
+    rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*(?:{_ZONE}\b|h\b))?"
+    rf"|(?<![\d.,])(?:[01]\d|2[0-3])[0-5]\d\s*(?:{_ZONE}|hrs|local\s+time)\b"
+    rf"|(?:\d{{1,2}}|{_HOUR_WORD})\s*{_OCLOCK}"
+    rf"|{_HOUR_WORD}(?:[\s-]+{_MINUTE_WORD})?\s*{_MERIDIEM}"
     r"|noon|midnight)"
 )
+# A number that a time-of-day marker follows is an hour, not a day of the month.
+_NOT_HOUR = rf"(?!\s*(?:{_MERIDIEM}|{_OCLOCK}|[:h]\d\d|[.]\d\d\s*{_MERIDIEM}))"
+# Hour and minutes in words after a day ("march eighteenth nine thirty").
+_WORD_TIME = rf"(?:{_HOUR_WORD}[\s-]+{_MINUTE_WORD}\b)"
 _PERIOD_OF_DAY = r"(?:(?:early|late)\s+)?(?:morning|afternoon|evening|night)"
 # Words after which a bare month name ("in April") or "the 18th" is a date.
 _MONTH_CUE = (
@@ -474,8 +490,9 @@ def _weekday(m: re.Match, text: str, published: date | None) -> _Res | None:
         return _Res(_nearest(candidates, published), None, "day")
     mode = " ".join((m["mode"] or "").lower().split())
     week = " ".join((m["week"] or m["week2"] or "").lower().split())
-    if week.startswith("of "):
-        week = week[3:]
+    if week == "after next":
+        return _Res(_weekday_date(weekday, "after next", published), None, "day")
+    week = re.sub(r"^(?:of|from|on) ", "", week)
     if week:
         mode = {"last week": "last week", "previous week": "last week", "next week": "next week", "this week": "this week", "the following week": "next week"}.get(week.replace(" on", ""), mode)
     return _Res(_weekday_date(weekday, mode, published), None, "day")
@@ -801,9 +818,9 @@ class _Overlay:
 
 
 _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
-    (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/]\s*|\s*,\s*)(?:the\s+)?(?P<day>{_DAY})(?![\d:.]\d|\s*(?:%|percent))\b"
+    (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/]\s*|\s*,\s*|(?=\d))(?:the\s+)?(?P<day>{_DAY})(?![\d:.]\d|\s*(?:%|percent))\b{_NOT_HOUR}"
          rf"(?:(?:\s*,\s*|\s+|\s*[-/]\s*)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'(?P<yy>\d{{2}}))(?!\d))?"), _mdy),
-    (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?\s+(?P<mon>{_MONTH})\b"
+    (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?(?:\s+|(?<=\d))(?P<mon>{_MONTH})\b"
          rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'?(?P<yy>\d{{2}}))(?![\d:]))?"), _dmy),
     (_re(rf"(?P<y>{_YEAR})-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|(?P<y2>{_YEAR})/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/])"), _ymd_either),
     (_re(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"), _numeric_mdy),
@@ -811,9 +828,9 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"(?P<year>{_YEAR})[-/](?P<mon>{_MONTH})[-/](?P<day>\d{{1,2}})\b|(?P<year2>{_YEAR})[-/](?P<day2>\d{{1,2}})[-/](?P<mon2>{_MONTH})|(?P<day3>\d{{1,2}})-(?P<year3>{_YEAR})-(?P<mon3>{_MONTH})"), _name_numeric_any),
     (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/,]\s*|\s+(?P<of>of|in)\s+)(?:(?P<year>{_YEAR})|['’](?P<yy>\d{{2}}))(?!\d)"), _month_year),
     (_re(rf"(?:\b(?P<cue>this|last|next|coming|past)\s+)?\b(?P<mon>{_MONTH_FULL}|sept)\b"), _month_alone),
-    (_re(rf"(?:\b(?P<mode>on|this|last|next|previous|coming|following|past)\s+)?(?:\b(?P<week>next\s+week|this\s+week|last\s+week)\s+(?:on\s+)?)?"
-         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b))"
-         rf"|\s+(?P<week2>of\s+(?:last|next|this|the\s+following|previous)\s+week))?"), _weekday),
+    (_re(rf"(?:\b(?P<mode>on|this|last|next|previous|coming|following|past)\s+)?(?:\b(?P<week>next\s+week|this\s+week|last\s+week)(?:'s)?\s+(?:on\s+)?)?"
+         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b){_NOT_HOUR})"
+         rf"|\s+(?P<week2>(?:(?:of|from|on)\s+)?(?:last|next|this|the\s+following|previous)\s+week\b|after\s+next\b))?"), _weekday),
     (_re(rf"\b(?P<wd>{_WEEKDAY})\s*(?:,\s*)?(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
     (_re(rf"the\s+(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
     (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
@@ -855,7 +872,11 @@ _TRIGGER = re.compile(
     rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening)",
     _I,
 )
-_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_CLOCK = _re(_TIME)
+# Every time of day holds one of these (zones that start common words, "EST", "IST", are left out).
+_CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "hrs", "local time", "noon", "midnight",
+                "gmt", "utc", "bst", "cet", "eet", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "jst", "aest", "aedt", "msk")
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
@@ -884,7 +905,19 @@ class _Found(NamedTuple):
     handler: Callable[..., _Res | None]
 
 
-def _candidates(text: str) -> list[_Found]:
+def _cuts(times: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) overlaps a time of day without holding all of it ("1030" of
+    "1030 GMT" is no year; "Thursday 1" of "Thursday 1 pm" no day of the month)."""
+    i = bisect_left(times, (end, end))
+    while i > 0 and times[i - 1][1] > start:
+        t_start, t_end = times[i - 1]
+        if not (start <= t_start and t_end <= end):
+            return True
+        i -= 1
+    return False
+
+
+def _candidates(text: str, times: list[tuple[int, int]]) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
     lowered = text.lower()
@@ -913,11 +946,22 @@ def _candidates(text: str) -> list[_Found]:
             elif res.granularity == "range":
                 lead = _RANGE_LEAD.search(text, max(0, start - 9), start)
                 start = lead.start() if lead else start
+            if times and _cuts(times, start, end):
+                continue
             found.append(_Found(start, end, res, m, handler))
     return found
 
 
-Detection = tuple[_Found, ...]
+class Detection(NamedTuple):
+    """What one scan of a text finds: time expressions before resolution, and times of day
+    (spans that are neither dates nor quantities)."""
+
+    dates: tuple[_Found, ...] = ()
+    times: tuple[tuple[int, int], ...] = ()
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Every span the quantities stage leaves out."""
+        return [(f.start, f.end) for f in self.dates] + list(self.times)
 
 
 def detect(text: str) -> Detection:
@@ -925,20 +969,21 @@ def detect(text: str) -> Detection:
     Detection does not depend on the published date, so one detection per document serves both
     the quantities stage (which needs the spans, to leave dates out) and the dates stage."""
     if not _TRIGGER.search(text):
-        return ()
+        return Detection()
+    times = [m.span() for m in windowed(_CLOCK, text, trigger_hits(text, text.lower(), _CLOCK_WORDS), back=20, ahead=12)]
     chosen: list[_Found] = []
     # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
     # against its two neighbours only.
     starts: list[int] = []
     ends: list[int] = []
-    for cand in sorted(_candidates(text), key=lambda c: (c.start - c.end, c.start)):
+    for cand in sorted(_candidates(text, times), key=lambda c: (c.start - c.end, c.start)):
         i = bisect_right(starts, cand.start)
         if (i and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
             continue
         starts.insert(i, cand.start)
         ends.insert(i, cand.end)
         chosen.append(cand)
-    return tuple(sorted(chosen, key=lambda c: c.start))
+    return Detection(tuple(sorted(chosen, key=lambda c: c.start)), tuple(times))
 
 
 def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, int, _Res]]:
@@ -983,7 +1028,7 @@ def date_spans(text: str, published: date | None = None, *, prefer: str = "past"
     """Time expressions in `text`, resolved against `published` (null values without it).
     `prefer` says how unmarked expressions read (see `Reference`); `detected` is `detect(text)`
     when the caller already has it."""
-    found_all = detect(text) if detected is None else detected
+    found_all = (detect(text) if detected is None else detected).dates
     if not found_all:
         return []
     published = reference(published, prefer)

@@ -555,7 +555,7 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
     nums = _numbers(text, lowered)
     if nums and detected is None:
         detected = detect(text)
-    dates_found = Intervals((d.start, d.end) for d in detected) if nums else Intervals(())
+    dates_found = Intervals(detected.spans()) if nums else Intervals(())
     out: list[Quantity] = []
     i = 0
     used_until = -1
