@@ -51,7 +51,7 @@ from typing import NamedTuple
 import polars as pl
 
 from pipeline.ids import stable_id
-from pipeline.numwords import NUMBER_WORDS, ORDINAL_WORD, ordinal_value, small_number
+from pipeline.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ordinal_value, small_number
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
 
@@ -218,13 +218,14 @@ def _shift_unchecked(d: date, amount: float, unit: str) -> tuple[date, str]:
         days = {"day": 1, "week": 7, "fortnight": 14}[unit]
         return d + timedelta(days=round(amount * days)), "day"
     months = {"month": 1, "year": 12, "yr": 12, "decade": 120, "century": 1200}[unit]
-    granularity = {"month": "month", "year": "year", "yr": "year", "decade": "decade", "century": "century"}[unit]
+    # "two months ago" is a day; "18 years ago" a year.
+    granularity = {"month": "day", "year": "year", "yr": "year", "decade": "decade", "century": "century"}[unit]
     return _add_months(d, round(amount * months)), granularity
 
 
 def _unit_granularity(unit: str) -> str:
     unit = unit.lower().rstrip("s")
-    return {"month": "month", "year": "year", "yr": "year", "decade": "decade", "century": "century", "centurie": "century"}.get(unit, "day")
+    return {"year": "year", "yr": "year", "decade": "decade", "century": "century", "centurie": "century"}.get(unit, "day")
 
 
 def _year2(yy: int, published: date | None) -> int:
@@ -386,7 +387,14 @@ def _modal(m: re.Match, group: str, text: str, has_number: bool) -> bool:
     if word[0].isupper() and has_number:
         return False
     before = text[max(0, m.start(group) - 12):m.start(group)].lower().split()
+    if has_number and _FIRM_DAY.match(text, m.end("day")) and not (before and before[-1] in ("to", "will", "may", "i", "we", "you", "they")):
+        # "march 3rd", "march 3 2015", "march 3." read as a day; "they march 3 miles" does not.
+        return False
     return not has_number or not before or before[-1] not in _LOWER_MONTH_CUE
+
+
+# What makes a lower-case "may 5"/"march third" a date: a digit ordinal, a year, a time, or nothing after it.
+_FIRM_DAY = re.compile(rf"(?<=\d)(?:st|nd|rd|th)\b|\s*,?\s*{_YEAR}\b|\s*(?:[.;!?)]|$)|\s+(?:at\s+)?(?:{_WORD_TIME}|{_TIME})", _I)
 
 
 def _dmy(m: re.Match, text: str, published: date | None) -> _Res | None:
@@ -416,7 +424,8 @@ def _numeric_mdy(m: re.Match, text: str, published: date | None) -> _Res | None:
         return None
     a, b = int(m["a"]), int(m["b"])
     year = int(m["y"]) if len(m["y"]) == 4 else _year2(int(m["y"]), published)
-    month, day = (b, a) if m["sep"] == "." or a > 12 else (a, b)
+    # Dotted dates are day first ("10.07.2020") unless the second part cannot be a month.
+    month, day = (b, a) if (m["sep"] == "." and b <= 12) or a > 12 else (a, b)
     d = _valid(year, month, day)
     return _Res(d, None, "day") if d else None
 
@@ -466,13 +475,17 @@ def _month_alone(m: re.Match, text: str, published: date | None) -> _Res | None:
     elif cue == "this":
         year = published.year
     else:
-        year = _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+        year = _month_near(month, published)
     return _Res(date(year, month, 1), None, "month")
+
+
+_UNAMBIGUOUS_SHORT_WEEKDAYS = frozenset(("tue", "tues", "thu", "thur", "thurs", "fri"))
 
 
 def _weekday(m: re.Match, text: str, published: date | None) -> _Res | None:
     word = m["wd"]
-    if len(word.rstrip(".")) <= 4 and word.lower().rstrip(".") not in ("tues", "thur") and (
+    # Short forms that are also words ("sun", "sat", "wed", "mon") need a capital, a cue or a day.
+    if len(word.rstrip(".")) <= 4 and word.lower().rstrip(".") not in _UNAMBIGUOUS_SHORT_WEEKDAYS and (
         not word[0].isupper() and not m["mode"] and not m["day"]
     ):
         return None
@@ -584,7 +597,7 @@ def _edge_of_absolute(m: re.Match, text: str, published: date | None) -> _Res | 
         elif published is None:
             return _Res(None, None, "day" if edge else "range")
         else:
-            year = _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+            year = _month_near(month, published)
         start, end, granularity = date(year, month, 1), _month_end(year, month), "month"
     else:
         year = int(m["year"])
@@ -629,13 +642,82 @@ def _in_future(m: re.Match, text: str, published: date | None) -> _Res | None:
         return None
     if m["lead"] and m["lead"].lower().startswith("in"):
         before = text[max(0, m.start() - 40):m.start()].lower()
-        if re.search(r"(?:first|last|time|ever|only|\w+est)\b[\w\s]*$", before):
+        # "the first time in 18 years", "414 mm of rain in 24 hours": a duration, not a date.
+        if re.search(r"(?:first|last|time|ever|only|\w+est)\b[\w\s]*$", before) or _COUNTED_BEFORE.search(before):
             return None
     if published is None:
         return _Res(None, None, _unit_granularity(m["unit"]))
     sign = -1 if "before" in (m["tail"] or "").lower() else 1
     shifted = _shift(published, sign * amount, m["unit"])
-    return _Res(shifted[0], None, shifted[1]) if shifted else None
+    return _Res(_truncate(*shifted), None, shifted[1]) if shifted else None
+
+
+# A number earlier in the same clause: what follows "in N units" is the time it took.
+_COUNTED_BEFORE = re.compile(rf"(?:\d|\b{NUMBER_WORD}\b)[^.,;:!?\d]*$", _I)
+
+
+def _weekday_count(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"3 fridays from now", "2 thursdays ago": the Nth such weekday after / before the date."""
+    n = small_number(m["n"])
+    if n is None or n != int(n) or not 1 <= n <= 60:
+        return None
+    if published is None:
+        return _Res(None, None, "day")
+    weekday = _WEEKDAYS[m["wd"].lower()]
+    if m["dir"].lower() in ("ago", "back"):
+        first = published - timedelta(days=(published.weekday() - weekday - 1) % 7 + 1)
+        return _Res(first - timedelta(days=7 * (int(n) - 1)), None, "day")
+    first = published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
+    return _Res(first + timedelta(days=7 * (int(n) - 1)), None, "day")
+
+
+def _month_near(month: int, published: date) -> int:
+    """Year of a month named without a year: the nearest one (this or the next one under prefer=future)."""
+    if _future(published):
+        return published.year if month >= published.month else published.year + 1
+    return _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+
+
+def _nth_in_month(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"first Tuesday of October", "last Friday in October 2015", "fifth last day of May",
+    "20th of next month", "the first Monday of this month": a weekday or day counted in a month."""
+    ordinal = (m["ord"] or m["dnum"] or "").lower()
+    n = -1 if ordinal == "last" else _day_of(ordinal)
+    if n is None or n == 0 or n > 31:
+        return None
+    if m["mon"]:
+        month = _month_of(m["mon"])
+        if m["year"]:
+            year = int(m["year"])
+        elif published is None:
+            return _Res(None, None, "day")
+        else:
+            year = _month_near(month, published)
+        start, end = date(year, month, 1), _month_end(year, month)
+    else:
+        if published is None:
+            return _Res(None, None, "day")
+        start, end, _ = _period("month", published, _OFFSETS[(m["which"] or "this").lower()])
+    if m["wd"]:
+        weekday = _WEEKDAYS[m["wd"].lower().rstrip(".")]
+        if n == -1 or m["back"]:
+            last = end - timedelta(days=(end.weekday() - weekday) % 7)
+            d = last - timedelta(days=7 * ((1 if n == -1 else n) - 1))
+        else:
+            d = start + timedelta(days=(weekday - start.weekday()) % 7 + 7 * (n - 1))
+        return _Res(d, None, "day") if start <= d <= end else None
+    if n == -1 or m["back"]:
+        d = end - timedelta(days=(1 if n == -1 else n) - 1)
+    else:
+        d = start + timedelta(days=n - 1)
+    return _Res(d, None, "day") if start <= d <= end else None
+
+
+def _day_month_year_numeric(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"05-Aug-2016", "31/Oct/1974", "31-Oct-74"."""
+    year = int(m["year"]) if len(m["year"]) == 4 else _year2(int(m["year"]), published)
+    d = _valid(year, _month_of(m["mon"]), int(m["day"]))
+    return _Res(d, None, "day") if d else None
 
 
 def _next_n(m: re.Match, text: str, published: date | None) -> _Res | None:
@@ -832,7 +914,7 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
          rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b){_NOT_HOUR})"
          rf"|\s+(?P<week2>(?:(?:of|from|on)\s+)?(?:last|next|this|the\s+following|previous)\s+week\b|after\s+next\b))?"), _weekday),
     (_re(rf"\b(?P<wd>{_WEEKDAY})\s*(?:,\s*)?(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
-    (_re(rf"the\s+(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
+    (_re(rf"(?:the\s+|(?<=\bon\s))(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
     (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
     (_re(r"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
     (_re(r"(?:\b(?:(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|(?P<edge2>earlier|later)\s+(?:in\s+)?)|(?P<part>early|mid-?|late)\s*)?"
@@ -840,9 +922,14 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"(?:\b(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|\b(?P<part>early|mid-?|late)\s*)"
          rf"(?:the\s+)?(?:(?P<decade>1[0-9]{{2}}0|20[0-9]0)s\b|(?P<mon>{_MONTH_FULL})(?:\s*(?:,\s*)?(?P<year>{_YEAR}))?\b|(?P<year2>{_YEAR})\b)"), _edge_absolute_any),
     (_re(rf"\b(?:the\s+)?end\s+of\s+(?:(?P<mode>this|the|next|last)\s+)?(?P<w>today|tomorrow|{_WEEKDAY_FULL})\b"), _edge_of_day),
-    (_re(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+ago\b"), _ago),
-    (_re(rf"(?:\b(?P<lead>in|within)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:ago|of|old|later|earlier))(?P<tail>\s+from\s+(?:now|today))?"
-         rf"|\b(?P<n2>{_NUM})\s+(?P<unit2>{_UNIT})\s+(?P<tail2>from\s+(?:now|today)|after\s+today|before\s+today))"), _future_any),
+    (_re(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?:ago|back)\b"), _ago),
+    (_re(rf"(?:\b(?P<lead>in|within)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:ago|of|old|later|earlier))(?P<tail>\s+(?:from\s+(?:now|today)|hence))?"
+         rf"|\b(?P<n2>{_NUM})\s+(?P<unit2>{_UNIT})\s+(?P<tail2>from\s+(?:now|today)|hence|after\s+today|before\s+today))"), _future_any),
+    (_re(rf"\b(?P<n>{_NUM})\s+(?P<wd>{_WEEKDAY_FULL})s\s+(?P<dir>from\s+(?:now|today)|hence|ago|back)\b"), _weekday_count),
+    (_re(rf"\b(?:the\s+)?(?:(?P<ord>{ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)|last)(?:\s+(?P<back>last))?\s+(?:(?P<wd>{_WEEKDAY})|day)\s+(?:of|in)\s+"
+         rf"|(?P<dnum>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})(?:\s+day)?\s+of\s+(?=(?:the\s+)?(?:this|next|last|previous|current|coming|following)\s+month))"
+         rf"(?:the\s+)?(?:(?P<mon>{_MONTH})(?:\s*,?\s*(?P<year>{_YEAR}))?\b|(?P<which>this|next|last|previous|current|coming|following)?\s*month\b)"), _nth_in_month),
+    (_re(rf"(?<![\w.-])(?P<day>\d{{1,2}})(?P<sep>[-/.])(?P<mon>{_MONTH_FULL}|{_MONTH_ABBR})(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?![\d-])"), _day_month_year_numeric),
     (_re(rf"\bthe\s+(?P<dir>next|past|last|coming|following)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b"), _next_n),
     (_re(rf"(?P<y1>{_YEAR})(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
     (_re(r"\b(?:the\s+)?(?P<part>early|mid-?|late)?\s*(?:(?P<full>1[0-9]{2}0|20[0-9]0)s|['’](?P<short>\d0)s)\b"), _decade),
@@ -864,12 +951,12 @@ _TRIGGERS: list[tuple[str, ...] | None] = [
     _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
     None, ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
-    ("end",), ("ago",), _UNIT_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+    ("end",), ("ago", "back"), _UNIT_WORDS, ("ago", "back", "from", "hence"), (*_MONTH_WORDS, "month"), _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
 ]
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
-    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening)",
+    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD})",
     _I,
 )
 _TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
@@ -882,6 +969,7 @@ _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s+$", _I)
 _WEEKDAY_ONLY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", _I)
+_WEEKDAY_START = re.compile(rf"(?:on\s+)?{_WEEKDAY}", _I)
 
 
 def _extend_time(text: str, start: int, end: int) -> tuple[int, int]:
@@ -986,7 +1074,22 @@ def detect(text: str) -> Detection:
     return Detection(tuple(sorted(chosen, key=lambda c: c.start)), tuple(times))
 
 
-def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, int, _Res]]:
+_STATED_YEAR = re.compile(rf"{_YEAR}|['’]\d\d\b|[/.-]\d{{2}}\b(?![/.-])")
+
+
+def _on_weekday(res: _Res, weekday_text: str, date_text: str, published: date | None) -> _Res:
+    """A day named with its weekday and no year ("Fri, Jul 18"): the nearest year in which the
+    day falls on that weekday."""
+    if res.value is None or published is None or _STATED_YEAR.search(date_text):
+        return res
+    weekday = _WEEKDAYS[weekday_text.split()[-1].lower().rstrip(".")]
+    v = res.value
+    candidates = [d for y in range(v.year - 11, v.year + 12) if (d := _valid(y, v.month, v.day)) and d.weekday() == weekday]
+    # The weekday fixes the year: the nearest such date, whichever way expressions lean.
+    return _Res(min(candidates, key=lambda d: (abs((d - published).days), d > published)) if candidates else v, None, "day")
+
+
+def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | None = None) -> list[tuple[int, int, _Res]]:
     """Join "X to Y" / "between X and Y" into ranges, and "Friday, January 4, 2019" into one day."""
     out: list[tuple[int, int, _Res]] = []
     for start, end, res in spans:
@@ -997,12 +1100,18 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, in
                 _WEEKDAY_ONLY.match(text[p_start:p_end])
                 and re.fullmatch(r"\s*(?:,\s*)?", gap)
                 and res.granularity == "day"
+                and not _WEEKDAY_START.match(text, start)
             ):
-                out[-1] = (p_start, end, res)
+                out[-1] = (p_start, end, _on_weekday(res, text[p_start:p_end], text[start:end], published))
                 continue
-            if p_res.granularity == "day" and _WEEKDAY_ONLY.match(text[start:end]) and re.fullmatch(r"\s*(?:[(,]\s*)?", gap):
+            if (
+                p_res.granularity == "day"
+                and _WEEKDAY_ONLY.match(text[start:end])
+                and re.fullmatch(r"\s*(?:[(,]\s*)?", gap)
+                and not _WEEKDAY_START.match(text, p_start)
+            ):
                 close = end + 1 if text[end:end + 1] == ")" and "(" in gap else end
-                out[-1] = (p_start, close, p_res)
+                out[-1] = (p_start, close, _on_weekday(p_res, text[start:end], text[p_start:p_end], published))
                 continue
             if _RANGE_GAP.fullmatch(gap) and _joinable(text, p_start, gap, p_res, res):
                 lead = _RANGE_LEAD.search(text, max(0, p_start - 9), p_start)
@@ -1037,7 +1146,7 @@ def date_spans(text: str, published: date | None = None, *, prefer: str = "past"
         res = found.res if published is None else found.handler(found.match, text, published)
         if res is not None:
             resolved.append((found.start, found.end, res))
-    spans = _merged(text, resolved)
+    spans = _merged(text, resolved, published)
     return [DateSpan(s, e, text[s:e], r.value, r.end_value, r.granularity) for s, e, r in spans]
 
 
