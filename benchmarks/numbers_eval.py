@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.dates import date_spans, detect  # noqa: E402
-from pipeline.quantities import MEASUREMENT_UNITS, quantity_spans  # noqa: E402
+from pipeline.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, quantity_spans  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PEERS = {
@@ -61,6 +61,8 @@ _CURRENCY_WORDS = {
     "USD": "dollar", "AUD": "dollar", "CAD": "dollar", "HKD": "dollar", "NZD": "dollar", "SGD": "dollar",
     "TWD": "dollar", "ZWL": "dollar", "JMD": "dollar", "GBP": "pound", "EGP": "pound", "EUR": "euro",
     "JPY": "yen", "CNY": "yuan", "INR": "rupee", "PKR": "rupee", "RUB": "ruble", "ESP": "peseta",
+    "SAR": "riyal", "QAR": "riyal", "IRR": "rial", "OMR": "rial", "KWD": "dinar", "IQD": "dinar", "JOD": "dinar",
+    "BHD": "dinar", "LYD": "dinar", "TND": "dinar", "DZD": "dinar",
 }
 _EXPECTED_ISO = {
     "united states dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD", "hong kong dollar": "HKD",
@@ -103,10 +105,8 @@ def score_values(kind: str, cases: list[dict]) -> tuple[int, list[tuple[dict, li
             chosen = [q for q in qs if q.unit not in MEASUREMENT_UNITS or q.unit == "percent"]
         elif kind == "percent":
             chosen = [q for q in qs if q.unit == "percent"]
-        elif kind == "currency":
-            chosen = [q for q in qs if q.currency or q.unit in ("cent", "penny")]
         else:
-            chosen = [q for q in qs if q.unit in MEASUREMENT_UNITS and q.unit != "percent"]
+            chosen = _chosen(kind, qs)
         ok = _values_match([q.value for q in chosen], _expected_values(case))
         if ok and kind == "currency":
             with_value = [e for e in case["expected"] if e["resolution"].get("value")]
@@ -171,7 +171,7 @@ def _chosen(kind: str, qs: list) -> list:
     if kind == "number":
         return [q for q in qs if q.unit not in MEASUREMENT_UNITS or q.unit == "percent"]
     if kind == "currency":
-        return [q for q in qs if q.currency or q.unit in ("cent", "penny")]
+        return [q for q in qs if q.currency or q.unit in CURRENCY_UNITS]
     return [q for q in qs if q.unit in MEASUREMENT_UNITS and q.unit != "percent"]
 
 
@@ -180,7 +180,7 @@ def _duckling_currency_agrees(q, e: dict) -> bool:
         return q.currency == e["currency"]
     unit = e["unit"].lower()
     if unit == "cent":
-        return q.unit == "cent" and q.currency is None
+        return q.unit in ("cent", "penny") and q.currency is None
     if unit in ("dollar", "pound", "dinar", "riyal", "rial"):
         return (q.currency is not None and _CURRENCY_WORDS.get(q.currency, "") == unit) or q.unit == unit
     return q.currency is not None or q.unit is not None
