@@ -51,7 +51,7 @@ from typing import NamedTuple
 import polars as pl
 
 from pipeline.ids import stable_id
-from pipeline.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ordinal_value, small_number
+from pipeline.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
 
@@ -144,7 +144,7 @@ def trigger_hits(text: str, lowered: str, words: tuple[str, ...]) -> list[int]:
     return hits
 
 
-def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 40, ahead: int = 100) -> list[re.Match]:
+def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 40, ahead: int = 40) -> list[re.Match]:
     """Matches of `pattern` in the union of windows around `hits`: a full scan's matches that
     contain a hit, at a fraction of the cost. A match reaching a window's end is searched again
     with room, so the window never cuts it short."""
@@ -914,7 +914,8 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
          rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b){_NOT_HOUR})"
          rf"|\s+(?P<week2>(?:(?:of|from|on)\s+)?(?:last|next|this|the\s+following|previous)\s+week\b|after\s+next\b))?"), _weekday),
     (_re(rf"\b(?P<wd>{_WEEKDAY})\s*(?:,\s*)?(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
-    (_re(rf"(?:the\s+|(?<=\bon\s))(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
+    (_re(r"(?:the\s+|(?<=\bon\s))(?P<day>\d{1,2}(?:st|nd|rd|th))(?!\s*[\w-])"), _the_nth),
+    (_re(rf"the\s+(?P<day>{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
     (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
     (_re(r"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
     (_re(r"(?:\b(?:(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|(?P<edge2>earlier|later)\s+(?:in\s+)?)|(?P<part>early|mid-?|late)\s*)?"
@@ -942,16 +943,31 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
 
 
 
+class Vocabulary(NamedTuple):
+    """Trigger words whose hits count only when the whole word at the hit is in `words`
+    ("mar" of "March", not of "market"), which spares most windowed searches."""
+
+    prefixes: tuple[str, ...]
+    words: frozenset[str]
+
+    def hits(self, text: str, lowered: str) -> list[int]:
+        """Sorted hits; those of "0" (digit runs) are kept as they are."""
+        return [at for at in trigger_hits(text, lowered, self.prefixes) if not lowered[at].isalpha() or _LETTERS.match(lowered, at).group() in self.words]
+
+
+_LETTERS = re.compile(r"[a-z]*")
 # Cheap test: which patterns can match at all in this text.
-_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
+_WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
 _UNIT_WORDS = ("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur")
-# Literal words one of which every match of the pattern contains ("0": a digit); None: scan all.
-_TRIGGERS: list[tuple[str, ...] | None] = [
+_DIGIT_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", _I)
+# Literal words one of which every match of the pattern contains ("0": a digit), or a pattern
+# every match of which holds a match; None: scan all.
+_TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
     _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
-    None, ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
+    _DIGIT_ORDINAL, tuple(ORDINALS), ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
-    ("end",), ("ago", "back"), _UNIT_WORDS, ("ago", "back", "from", "hence"), (*_MONTH_WORDS, "month"), _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
 ]
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
@@ -1009,13 +1025,18 @@ def _candidates(text: str, times: list[tuple[int, int]]) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
     lowered = text.lower()
-    hits: dict[tuple[str, ...], list[int]] = {}
+    hits: dict[tuple[str, ...] | Vocabulary | re.Pattern[str], list[int]] = {}
     for pattern, handler, triggers in _PATTERNS:
         if triggers is None:
             matches: Iterable[re.Match] = pattern.finditer(text)
         else:
             if triggers not in hits:
-                hits[triggers] = trigger_hits(text, lowered, triggers)
+                if isinstance(triggers, Vocabulary):
+                    hits[triggers] = triggers.hits(text, lowered)
+                elif isinstance(triggers, re.Pattern):
+                    hits[triggers] = [m.start() for m in triggers.finditer(text)]
+                else:
+                    hits[triggers] = trigger_hits(text, lowered, triggers)
             matches = windowed(pattern, text, hits[triggers])
         for m in matches:
             if m.end() == m.start():

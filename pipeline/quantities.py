@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dates import Detection, Intervals, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
+from pipeline.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
 from pipeline.ids import stable_id
 from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
 
@@ -76,7 +76,7 @@ _CURRENCY_ADJECTIVES = {
     ("new zealand", "dollar"): "NZD", ("singapore", "dollar"): "SGD", ("taiwan", "dollar"): "TWD",
     ("zimbabwe", "dollar"): "ZWL", ("zimbabwean", "dollar"): "ZWL", ("jamaican", "dollar"): "JMD",
     ("pakistani", "rupee"): "PKR", ("sri lankan", "rupee"): "LKR", ("nepalese", "rupee"): "NPR",
-    ("indian", "rupee"): "INR", ("egyptian", "pound"): "EGP", ("lebanese", "pound"): "LBP",
+    ("indian", "rupee"): "INR", ("malaysian", "ringgit"): "MYR", ("egyptian", "pound"): "EGP", ("lebanese", "pound"): "LBP",
     ("syrian", "pound"): "SYP", ("british", "pound"): "GBP", ("iraqi", "dinar"): "IQD",
     ("kuwaiti", "dinar"): "KWD", ("jordanian", "dinar"): "JOD", ("bahraini", "dinar"): "BHD",
     ("serbian", "dinar"): "RSD", ("libyan", "dinar"): "LYD", ("tunisian", "dinar"): "TND",
@@ -187,6 +187,8 @@ _PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.
 _URL_TOKEN = re.compile(r"https?://|www\.|@|%[0-9A-F]{2}", _I)
 _NUMBER_TRIGGERS = ("0", *UNITS, *TEENS, *TENS, "hundred", "thousand", "million", "billion", "trillion", "dozen",
                     "lakh", "crore", "half", "third", "quarter")
+# Number words count only as whole words ("one", not "once"; "ten", not "tend").
+_NUMBER_VOCABULARY = Vocabulary(_NUMBER_TRIGGERS, frozenset((*_NUMBER_TRIGGERS, "dozens", "lakhs", "crores", "halves", "thirds", "quarters")))
 _VAGUE_TRIGGERS = ("tens", "dozens", "hundreds", "thousands", "millions", "billions")
 _ID_AFTER = re.compile(r"(?:[/.:]\d|-(?:on-|to-|by-)|(?:st|nd|rd|th)\b|[A-Za-z])", _I)
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'’.-]+,\s*$")
@@ -426,7 +428,7 @@ def _numbers(text: str, lowered: str) -> list[_Num]:
     out = []
     done = 0
     urls = _UrlTokens(text)
-    for hit in trigger_hits(text, lowered, _NUMBER_TRIGGERS):
+    for hit in _NUMBER_VOCABULARY.hits(text, lowered):
         if hit < done:
             continue
         if hit and text[hit - 1] == "." and (hit < 2 or not text[hit - 2].isdigit()):
