@@ -1,6 +1,10 @@
 """Score `pipeline.quantities` and `pipeline.dates` on the numbers/dates development set, and time them.
 
-Usage: python benchmarks/numbers_eval.py [--benchmarks DIR] [--corpus DIR] [--mb 2] [--failures]
+Usage: python benchmarks/numbers_eval.py [--benchmarks DIR] [--training DIR] [--corpus DIR] [--mb 2] [--failures]
+
+Two independent sources, scored the same way: the Recognizers-Text half in `--benchmarks`
+(`../shared/benchmarks/numbers`) and Duckling's English corpus in `--training`
+(`../shared/training/{dates,numbers}`, see `../shared/training/SOURCES.md`).
 
 Scoring follows the set's README. Numbers: the multiset of values of every quantity except
 measurements; percent: values with unit "percent"; currency: values with a currency or a minor
@@ -8,7 +12,18 @@ unit, whose currency must agree (ISO code, or the last word of the expected unit
 dimension: values of measurements. Dates: the day-level subset (every expected entity a
 resolved date or datetime) passes when as many dates are found as expected and each matches a
 distinct expected one on the calendar day (any listed alternative); the no-date subset passes
-when nothing is found. Speed: both stages on news text (Wikinews, else BBC), MB of UTF-8 per second of CPU time.
+when nothing is found.
+
+Duckling, mapped onto the same scoring: numeral -> number, amount_of_money -> currency (the
+currency must agree: the ISO code where Duckling gives one, else "Dollar"/"Pound"/"Cent" by name),
+distance/volume/quantity/temperature -> dimension (values of measurements; Duckling's grams for
+"kg" are compared after converting). A Duckling range "between a and b" expects one quantity with
+low a and high b, "under v"/"above v" one at_most/at_least quantity of value v. Latent cases
+(Duckling finds them only on request: "five" as money) are left out. Dates: day-level = single
+expected values of grain day (holidays counted apart, since most are lunar or religious
+calendars); clock = single values of hour/minute grain, matched on the day; no-date = the
+negative corpus. Duckling resolves to the future ("monday" is the coming one), so its cases are
+read with `prefer="future"` where the detector has that convention. Speed: both stages on news text (Wikinews, else BBC), MB of UTF-8 per second of CPU time.
 """
 
 import argparse
@@ -22,8 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.dates import date_spans  # noqa: E402
-from pipeline.quantities import MEASUREMENT_UNITS, quantity_spans  # noqa: E402
+from pipeline.dates import date_spans, detect  # noqa: E402
+from pipeline.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, quantity_spans  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PEERS = {
@@ -34,10 +49,20 @@ PEERS = {
     "datetime day-level": "best library 79.4%, ~0.01 MB/s",
     "datetime no-date": "best library 86.4% clean",
 }
+TRAINING = SHARED / "training"
+_DUCKLING_NUMBERS = {
+    "number": ("duckling_numeral_en",),
+    "currency": ("duckling_amount_of_money_en",),
+    "dimension": ("duckling_distance_en", "duckling_volume_en", "duckling_quantity_en", "duckling_temperature_en"),
+}
+# Duckling normalises some units (a kilogram is 1000 grams); factors from our unit to Duckling's.
+_TO_DUCKLING_UNIT = {("kilogram", "gram"): 1000.0, ("milligram", "gram"): 0.001}
 _CURRENCY_WORDS = {
     "USD": "dollar", "AUD": "dollar", "CAD": "dollar", "HKD": "dollar", "NZD": "dollar", "SGD": "dollar",
     "TWD": "dollar", "ZWL": "dollar", "JMD": "dollar", "GBP": "pound", "EGP": "pound", "EUR": "euro",
     "JPY": "yen", "CNY": "yuan", "INR": "rupee", "PKR": "rupee", "RUB": "ruble", "ESP": "peseta",
+    "SAR": "riyal", "QAR": "riyal", "IRR": "rial", "OMR": "rial", "KWD": "dinar", "IQD": "dinar", "JOD": "dinar",
+    "BHD": "dinar", "LYD": "dinar", "TND": "dinar", "DZD": "dinar",
 }
 _EXPECTED_ISO = {
     "united states dollar": "USD", "australian dollar": "AUD", "canadian dollar": "CAD", "hong kong dollar": "HKD",
@@ -80,10 +105,8 @@ def score_values(kind: str, cases: list[dict]) -> tuple[int, list[tuple[dict, li
             chosen = [q for q in qs if q.unit not in MEASUREMENT_UNITS or q.unit == "percent"]
         elif kind == "percent":
             chosen = [q for q in qs if q.unit == "percent"]
-        elif kind == "currency":
-            chosen = [q for q in qs if q.currency or q.unit in ("cent", "penny")]
         else:
-            chosen = [q for q in qs if q.unit in MEASUREMENT_UNITS and q.unit != "percent"]
+            chosen = _chosen(kind, qs)
         ok = _values_match([q.value for q in chosen], _expected_values(case))
         if ok and kind == "currency":
             with_value = [e for e in case["expected"] if e["resolution"].get("value")]
@@ -140,8 +163,126 @@ def _assign(found: list[date | None], expected: list[set[date]]) -> bool:
     return any(head in options and _assign(rest, expected[:i] + expected[i + 1:]) for i, options in enumerate(expected))
 
 
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def _chosen(kind: str, qs: list) -> list:
+    if kind == "number":
+        return [q for q in qs if q.unit not in MEASUREMENT_UNITS or q.unit == "percent"]
+    if kind == "currency":
+        return [q for q in qs if q.currency or q.unit in CURRENCY_UNITS]
+    return [q for q in qs if q.unit in MEASUREMENT_UNITS and q.unit != "percent"]
+
+
+def _duckling_currency_agrees(q, e: dict) -> bool:
+    if e.get("currency"):
+        return q.currency == e["currency"]
+    unit = e["unit"].lower()
+    if unit == "cent":
+        return q.unit in ("cent", "penny") and q.currency is None
+    if unit in ("dollar", "pound", "dinar", "riyal", "rial"):
+        return (q.currency is not None and _CURRENCY_WORDS.get(q.currency, "") == unit) or q.unit == unit
+    return q.currency is not None or q.unit is not None
+
+
+def _duckling_entity_matches(q, e: dict, kind: str) -> bool:
+    factor = _TO_DUCKLING_UNIT.get((q.unit, (e.get("unit") or "").lower()), 1.0) if kind == "dimension" else 1.0
+
+    def close(a, b):
+        return a is not None and b is not None and math.isclose(a * factor, b, rel_tol=1e-6, abs_tol=1e-9)
+
+    rng = e.get("range")
+    if rng == "between":
+        ok = close(q.low, e["min"]) and close(q.high, e["max"])
+    elif rng == "under":
+        ok = q.qualifier == "at_most" and close(q.value, e["max"])
+    elif rng == "above":
+        ok = q.qualifier == "at_least" and close(q.value, e["min"])
+    else:
+        ok = close(q.value, e["value"])
+    return ok and (kind != "currency" or _duckling_currency_agrees(q, e))
+
+
+def score_duckling_values(kind: str, rows: list[dict]) -> tuple[int, int, list]:
+    """Cases pass when every found quantity of the kind matches a distinct expected entity."""
+    passed, total, failures = 0, 0, []
+    for row in rows:
+        if row.get("latent"):
+            continue
+        total += 1
+        chosen = _chosen(kind, quantity_spans(row["text"]))
+        expected = row["expected"]
+        ok = len(chosen) == len(expected) and _assign_by(chosen, expected, lambda q, e: _duckling_entity_matches(q, e, kind))
+        passed += ok
+        if not ok:
+            failures.append((row, [(q.text, q.value, q.low, q.high, q.unit, q.currency, q.qualifier) for q in chosen]))
+    return passed, total, failures
+
+
+def _assign_by(found: list, expected: list, match) -> bool:
+    if not found:
+        return not expected
+    head, rest = found[0], found[1:]
+    return any(match(head, e) and _assign_by(rest, expected[:i] + expected[i + 1:], match) for i, e in enumerate(expected))
+
+
+def _duckling_subset(row: dict, clock: bool) -> str | None:
+    if row.get("negative") or not row["expected"]:
+        return "no-date"
+    singles = all("end_value" not in e and "open" not in e for e in row["expected"])
+    if not singles:
+        return None
+    if clock:
+        return "clock"
+    if all(e["grain"] == "day" for e in row["expected"]):
+        return "holidays" if any("holiday" in e for e in row["expected"]) else "day-level"
+    return None
+
+
+def score_duckling_dates(rows: list[dict], clock: bool, **options) -> dict[str, tuple[int, int, list]]:
+    out: dict[str, tuple[int, int, list]] = {}
+    for row in rows:
+        subset = _duckling_subset(row, clock)
+        if subset is None or (clock and subset == "no-date"):
+            continue
+        published = date.fromisoformat(row["reference_date"])
+        found = date_spans(row["text"], published, **options)
+        if subset == "no-date":
+            ok = not found
+        else:
+            expected = [{date.fromisoformat(e["value"][:10])} for e in row["expected"]]
+            ok = len(found) == len(expected) and _assign([d.value for d in found], expected)
+        passed, total, failures = out.get(subset, (0, 0, []))
+        if not ok:
+            failures.append((row, [(d.text, d.value and d.value.isoformat()) for d in found]))
+        out[subset] = (passed + ok, total + 1, failures)
+    return out
+
+
+def duckling_report(training: Path, show_failures: bool) -> None:
+    numbers, dates_dir = training / "numbers", training / "dates"
+    if not numbers.is_dir() or not dates_dir.is_dir():
+        print(f"duckling: skipped ({training} has no numbers/ and dates/)")
+        return
+    for kind, files in _DUCKLING_NUMBERS.items():
+        rows = [r for name in files for r in _jsonl(numbers / f"{name}.jsonl")]
+        passed, total, failures = score_duckling_values(kind, rows)
+        print(f"duckling {kind}: {passed}/{total} = {passed / max(total, 1):.1%}")
+        for row, found in failures if show_failures else []:
+            print(f"    FAIL {row['id']}: {row['text'][:90]!r} expected {row['expected']} found {found}")
+    options = {"prefer": "future"} if "prefer" in date_spans.__code__.co_varnames else {}
+    results = score_duckling_dates(_jsonl(dates_dir / "duckling_time_en.jsonl"), clock=False, **options)
+    results.update(score_duckling_dates(_jsonl(dates_dir / "duckling_time_en_clock.jsonl"), clock=True, **options))
+    for subset in ("day-level", "holidays", "clock", "no-date"):
+        passed, total, failures = results.get(subset, (0, 0, []))
+        print(f"duckling datetime {subset}: {passed}/{total} = {passed / max(total, 1):.1%}")
+        for row, found in failures if show_failures else []:
+            print(f"    FAIL {row['id']} ({row['reference_date']}): {row['text'][:90]!r} expected {[e['value'] for e in row['expected']]} found {found}")
+
+
 def _news_texts(corpus: Path | None, limit_bytes: int) -> list[tuple[str, date | None]]:
-    """Up to `limit_bytes` of distinct articles (no repeats: detection is cached per text)."""
+    """Up to `limit_bytes` of articles from the first corpus folder found."""
     candidates = [corpus] if corpus else [SHARED / "corpora" / "wikinews", SHARED / "corpora" / "bbc-news"]
     for folder in candidates:
         files = sorted(folder.glob("*.jsonl")) if folder and folder.is_dir() else []
@@ -165,25 +306,37 @@ def speed(corpus: Path | None, megabytes: float) -> str:
         return "speed: skipped (no corpus found)"
     size = sum(len(t.encode("utf-8")) for t, _ in texts)
     t0 = time.process_time()
-    n_quantities = sum(len(quantity_spans(t)) for t, _ in texts)
+    detected = [detect(t) for t, _ in texts]
     t1 = time.process_time()
-    n_dates = sum(len(date_spans(t, p)) for t, p in texts)
+    n_quantities = sum(len(quantity_spans(t, d)) for (t, _), d in zip(texts, detected))
     t2 = time.process_time()
+    n_dates = sum(len(date_spans(t, p, detected=d)) for (t, p), d in zip(texts, detected))
+    t3 = time.process_time()
     mb = size / 1e6
     return (
-        f"speed on {mb:.2f} MB of news text (CPU time, one core): quantities {mb / (t1 - t0):.2f} MB/s "
-        f"({n_quantities} found; includes the date detection both stages share), then dates "
-        f"{mb / (t2 - t1):.2f} MB/s ({n_dates} found); whole stage {mb / (t2 - t0):.2f} MB/s"
+        f"speed on {mb:.2f} MB of news text (CPU time, one core): date detection {mb / (t1 - t0):.2f} MB/s, "
+        f"quantities {mb / (t2 - t1):.2f} MB/s ({n_quantities} found), dates {mb / (t3 - t2):.2f} MB/s "
+        f"({n_dates} found); both stages together (one detection) {mb / (t3 - t0):.2f} MB/s"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmarks", type=Path, default=SHARED / "benchmarks" / "numbers")
+    parser.add_argument("--training", type=Path, default=TRAINING, help="folder with Duckling's dates/ and numbers/")
+    parser.add_argument("--source", choices=("both", "recognizers", "duckling"), default="both")
     parser.add_argument("--corpus", type=Path, default=None, help="folder of JSONL news (fields text, date)")
     parser.add_argument("--mb", type=float, default=2.0, help="MB of news text to time")
     parser.add_argument("--failures", action="store_true", help="print every failing case")
     args = parser.parse_args()
+    if args.source != "duckling":
+        recognizers_report(args)
+    if args.source != "recognizers":
+        duckling_report(args.training, args.failures)
+    print(speed(args.corpus, args.mb))
+
+
+def recognizers_report(args: argparse.Namespace) -> None:
     if not args.benchmarks.is_dir():
         print(f"benchmarks: skipped ({args.benchmarks} not found)")
     else:
@@ -204,7 +357,6 @@ def main() -> None:
             for case, found in failures if args.failures else []:
                 wanted = [(e["text"], [v["value"][:10] for v in e["resolution"]["values"]]) for e in case["expected"]]
                 print(f"    FAIL {case['id']} ({case.get('reference_datetime', '')[:10]}): {case['input'][:90]!r} expected {wanted} found {found}")
-    print(speed(args.corpus, args.mb))
 
 
 if __name__ == "__main__":

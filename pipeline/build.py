@@ -150,11 +150,12 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), ca
     Shared by the build and the annotate command, which feeds it text without boilerplate removal.
     """
     sents = sentence_stage.sentences(articles)
+    detected = date_stage.detections(articles)  # one date detection per document, for both stages
     tables = {
         "sentences": sents,
         "candidates": entities.mention_candidates(articles, sents, gazetteer(options), options.ner),
-        "quantities": quantity_stage.quantities(articles, sents),
-        "dates": date_stage.dates(articles, sents),
+        "quantities": quantity_stage.quantities(articles, sents, detected),
+        "dates": date_stage.dates(articles, sents, detected),
     }
     for table, within, cap, _, reason in _ANNOTATION_CAPS:
         tables[table], dropped = capped(tables[table], within, cap)

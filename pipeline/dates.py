@@ -45,14 +45,13 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
 import polars as pl
 
 from pipeline.ids import stable_id
-from pipeline.numwords import NUMBER_WORDS, ORDINAL_WORD, ordinal_value, small_number
+from pipeline.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
 
@@ -84,20 +83,36 @@ _WEEKDAYS = {
     "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
 }
 _MONTH_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_MONTH = rf"(?:{_MONTH_FULL}|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"
+_MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+_MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}(?:\b\.?|(?=\d)))"
 _WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WEEKDAY = rf"(?:{_WEEKDAY_FULL}|(?:mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\b\.?)"
-_DAYNUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DAYNUM = r"(?<![$£€¥₹])(?<![$£€¥₹]\s)(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY = rf"(?:{_DAYNUM}|{ORDINAL_WORD})"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2}|21[0-9]{2})"
 _NUM = rf"(?:\d+(?:\.\d+)?|{NUMBER_WORDS}|an?)"
 _UNIT = r"(?:minute|min|hour|hr|day|week|fortnight|month|year|yr|decade|century|centurie)s?"
+# ---------------------------------------------------------------- parts
+# Time of day. Recognised on its own so that it is never read as a year ("by 1030 GMT"), a day
+# of the month ("Thursday 1 pm") or a quantity ("2100 UTC"); joined to a day it stays in the
+# day's span. A time alone is not a date.
+_ZONE = r"(?-i:GMT|UTC|BST|CET|CEST|EET|EEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|JST|AEST|AEDT|MSK)"
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_MINUTE_WORD = r"(?:fifteen|thirty|forty[\s-]five|forty|fifty|twenty(?:[\s-]five)?|oh[\s-](?:five|one|two|three|four|six|seven|eight|nine)|ten|five)"
+_MERIDIEM = r"(?:[ap]\.\s?m\.|[ap]\.?m\b)"
+_OCLOCK = r"(?:o'?\s?clock|oclock)\b"
 _TIME = (
-    r"(?:\d{1,2}(?:[:.]\d{2}){0,2}\s*(?:[ap]\.m\.|[ap]m\b|[ap]\b)"
-    r"|\d{1,2}:\d{2}(?::\d{2})?"
-    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:[ap]m\b|[ap]\.m\.|o'?clock)"
+    rf"(?:\d{{1,2}}(?:[:.]\d{{2}}){{0,2}}\s*{_MERIDIEM}(?:\s*{_ZONE}\b)?"
+    rf"|\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*(?:{_ZONE}\b|h\b))?"
+    rf"|(?<![\d.,])(?:[01]\d|2[0-3])[0-5]\d\s*(?:{_ZONE}|hrs|local\s+time)\b"
+    rf"|(?:\d{{1,2}}|{_HOUR_WORD})\s*{_OCLOCK}"
+    rf"|{_HOUR_WORD}(?:[\s-]+{_MINUTE_WORD})?\s*{_MERIDIEM}"
     r"|noon|midnight)"
 )
+# A number that a time-of-day marker follows is an hour, not a day of the month.
+_NOT_HOUR = rf"(?!\s*(?:{_MERIDIEM}|{_OCLOCK}|[:h]\d\d|[.]\d\d\s*{_MERIDIEM}))"
+# Hour and minutes in words after a day ("march eighteenth nine thirty").
+_WORD_TIME = rf"(?:{_HOUR_WORD}[\s-]+{_MINUTE_WORD}\b)"
 _PERIOD_OF_DAY = r"(?:(?:early|late)\s+)?(?:morning|afternoon|evening|night)"
 # Words after which a bare month name ("in April") or "the 18th" is a date.
 _MONTH_CUE = (
@@ -129,7 +144,7 @@ def trigger_hits(text: str, lowered: str, words: tuple[str, ...]) -> list[int]:
     return hits
 
 
-def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 40, ahead: int = 100) -> list[re.Match]:
+def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 40, ahead: int = 40) -> list[re.Match]:
     """Matches of `pattern` in the union of windows around `hits`: a full scan's matches that
     contain a hit, at a fraction of the cost. A match reaching a window's end is searched again
     with room, so the window never cuts it short."""
@@ -203,13 +218,14 @@ def _shift_unchecked(d: date, amount: float, unit: str) -> tuple[date, str]:
         days = {"day": 1, "week": 7, "fortnight": 14}[unit]
         return d + timedelta(days=round(amount * days)), "day"
     months = {"month": 1, "year": 12, "yr": 12, "decade": 120, "century": 1200}[unit]
-    granularity = {"month": "month", "year": "year", "yr": "year", "decade": "decade", "century": "century"}[unit]
+    # "two months ago" is a day; "18 years ago" a year.
+    granularity = {"month": "day", "year": "year", "yr": "year", "decade": "decade", "century": "century"}[unit]
     return _add_months(d, round(amount * months)), granularity
 
 
 def _unit_granularity(unit: str) -> str:
     unit = unit.lower().rstrip("s")
-    return {"month": "month", "year": "year", "yr": "year", "decade": "decade", "century": "century", "centurie": "century"}.get(unit, "day")
+    return {"year": "year", "yr": "year", "decade": "decade", "century": "century", "centurie": "century"}.get(unit, "day")
 
 
 def _year2(yy: int, published: date | None) -> int:
@@ -227,9 +243,33 @@ def _day_of(word: str) -> int | None:
     return int(digits.group()) if digits else ordinal_value(word)
 
 
+class Reference(date):
+    """The published date, carrying how unmarked expressions ("Monday", "October 10") read:
+    `prefer` "past" (news: weekdays look back, days of the month take the nearest occurrence)
+    or "future" (the next occurrence, strictly after the date for weekdays)."""
+
+    prefer = "past"
+
+
+def reference(published: date | None, prefer: str = "past") -> date | None:
+    if published is None or prefer == "past":
+        return published
+    ref = Reference(published.year, published.month, published.day)
+    ref.prefer = prefer
+    return ref
+
+
+def _future(published: date | None) -> bool:
+    return getattr(published, "prefer", "past") == "future"
+
+
 def _nearest(candidates: list[date], published: date) -> date | None:
     if not candidates:
         return None
+    if _future(published):
+        ahead = [d for d in candidates if d >= published]
+        if ahead:
+            return min(ahead)
     return min(candidates, key=lambda d: (abs((d - published).days), d > published))
 
 
@@ -260,6 +300,10 @@ def _weekday_date(weekday: int, mode: str, published: date | None) -> date | Non
         return _week_start(published) + timedelta(days=weekday - 7)
     if mode == "this week":
         return _week_start(published) + timedelta(days=weekday)
+    if mode == "after next":
+        return published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 8)
+    if _future(published):
+        return published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
     return published - timedelta(days=back)
 
 
@@ -343,7 +387,14 @@ def _modal(m: re.Match, group: str, text: str, has_number: bool) -> bool:
     if word[0].isupper() and has_number:
         return False
     before = text[max(0, m.start(group) - 12):m.start(group)].lower().split()
+    if has_number and _FIRM_DAY.match(text, m.end("day")) and not (before and before[-1] in ("to", "will", "may", "i", "we", "you", "they")):
+        # "march 3rd", "march 3 2015", "march 3." read as a day; "they march 3 miles" does not.
+        return False
     return not has_number or not before or before[-1] not in _LOWER_MONTH_CUE
+
+
+# What makes a lower-case "may 5"/"march third" a date: a digit ordinal, a year, a time, or nothing after it.
+_FIRM_DAY = re.compile(rf"(?<=\d)(?:st|nd|rd|th)\b|\s*,?\s*{_YEAR}\b|\s*(?:[.;!?)]|$)|\s+(?:at\s+)?(?:{_WORD_TIME}|{_TIME})", _I)
 
 
 def _dmy(m: re.Match, text: str, published: date | None) -> _Res | None:
@@ -373,7 +424,8 @@ def _numeric_mdy(m: re.Match, text: str, published: date | None) -> _Res | None:
         return None
     a, b = int(m["a"]), int(m["b"])
     year = int(m["y"]) if len(m["y"]) == 4 else _year2(int(m["y"]), published)
-    month, day = (b, a) if m["sep"] == "." or a > 12 else (a, b)
+    # Dotted dates are day first ("10.07.2020") unless the second part cannot be a month.
+    month, day = (b, a) if (m["sep"] == "." and b <= 12) or a > 12 else (a, b)
     d = _valid(year, month, day)
     return _Res(d, None, "day") if d else None
 
@@ -423,13 +475,17 @@ def _month_alone(m: re.Match, text: str, published: date | None) -> _Res | None:
     elif cue == "this":
         year = published.year
     else:
-        year = _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+        year = _month_near(month, published)
     return _Res(date(year, month, 1), None, "month")
+
+
+_UNAMBIGUOUS_SHORT_WEEKDAYS = frozenset(("tue", "tues", "thu", "thur", "thurs", "fri"))
 
 
 def _weekday(m: re.Match, text: str, published: date | None) -> _Res | None:
     word = m["wd"]
-    if len(word.rstrip(".")) <= 4 and word.lower().rstrip(".") not in ("tues", "thur") and (
+    # Short forms that are also words ("sun", "sat", "wed", "mon") need a capital, a cue or a day.
+    if len(word.rstrip(".")) <= 4 and word.lower().rstrip(".") not in _UNAMBIGUOUS_SHORT_WEEKDAYS and (
         not word[0].isupper() and not m["mode"] and not m["day"]
     ):
         return None
@@ -447,8 +503,9 @@ def _weekday(m: re.Match, text: str, published: date | None) -> _Res | None:
         return _Res(_nearest(candidates, published), None, "day")
     mode = " ".join((m["mode"] or "").lower().split())
     week = " ".join((m["week"] or m["week2"] or "").lower().split())
-    if week.startswith("of "):
-        week = week[3:]
+    if week == "after next":
+        return _Res(_weekday_date(weekday, "after next", published), None, "day")
+    week = re.sub(r"^(?:of|from|on) ", "", week)
     if week:
         mode = {"last week": "last week", "previous week": "last week", "next week": "next week", "this week": "this week", "the following week": "next week"}.get(week.replace(" on", ""), mode)
     return _Res(_weekday_date(weekday, mode, published), None, "day")
@@ -540,7 +597,7 @@ def _edge_of_absolute(m: re.Match, text: str, published: date | None) -> _Res | 
         elif published is None:
             return _Res(None, None, "day" if edge else "range")
         else:
-            year = _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+            year = _month_near(month, published)
         start, end, granularity = date(year, month, 1), _month_end(year, month), "month"
     else:
         year = int(m["year"])
@@ -585,13 +642,82 @@ def _in_future(m: re.Match, text: str, published: date | None) -> _Res | None:
         return None
     if m["lead"] and m["lead"].lower().startswith("in"):
         before = text[max(0, m.start() - 40):m.start()].lower()
-        if re.search(r"(?:first|last|time|ever|only|\w+est)\b[\w\s]*$", before):
+        # "the first time in 18 years", "414 mm of rain in 24 hours": a duration, not a date.
+        if re.search(r"(?:first|last|time|ever|only|\w+est)\b[\w\s]*$", before) or _COUNTED_BEFORE.search(before):
             return None
     if published is None:
         return _Res(None, None, _unit_granularity(m["unit"]))
     sign = -1 if "before" in (m["tail"] or "").lower() else 1
     shifted = _shift(published, sign * amount, m["unit"])
-    return _Res(shifted[0], None, shifted[1]) if shifted else None
+    return _Res(_truncate(*shifted), None, shifted[1]) if shifted else None
+
+
+# A number earlier in the same clause: what follows "in N units" is the time it took.
+_COUNTED_BEFORE = re.compile(rf"(?:\d|\b{NUMBER_WORD}\b)[^.,;:!?\d]*$", _I)
+
+
+def _weekday_count(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"3 fridays from now", "2 thursdays ago": the Nth such weekday after / before the date."""
+    n = small_number(m["n"])
+    if n is None or n != int(n) or not 1 <= n <= 60:
+        return None
+    if published is None:
+        return _Res(None, None, "day")
+    weekday = _WEEKDAYS[m["wd"].lower()]
+    if m["dir"].lower() in ("ago", "back"):
+        first = published - timedelta(days=(published.weekday() - weekday - 1) % 7 + 1)
+        return _Res(first - timedelta(days=7 * (int(n) - 1)), None, "day")
+    first = published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
+    return _Res(first + timedelta(days=7 * (int(n) - 1)), None, "day")
+
+
+def _month_near(month: int, published: date) -> int:
+    """Year of a month named without a year: the nearest one (this or the next one under prefer=future)."""
+    if _future(published):
+        return published.year if month >= published.month else published.year + 1
+    return _nearest([date(y, month, 15) for y in (published.year - 1, published.year, published.year + 1)], published.replace(day=15)).year
+
+
+def _nth_in_month(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"first Tuesday of October", "last Friday in October 2015", "fifth last day of May",
+    "20th of next month", "the first Monday of this month": a weekday or day counted in a month."""
+    ordinal = (m["ord"] or m["dnum"] or "").lower()
+    n = -1 if ordinal == "last" else _day_of(ordinal)
+    if n is None or n == 0 or n > 31:
+        return None
+    if m["mon"]:
+        month = _month_of(m["mon"])
+        if m["year"]:
+            year = int(m["year"])
+        elif published is None:
+            return _Res(None, None, "day")
+        else:
+            year = _month_near(month, published)
+        start, end = date(year, month, 1), _month_end(year, month)
+    else:
+        if published is None:
+            return _Res(None, None, "day")
+        start, end, _ = _period("month", published, _OFFSETS[(m["which"] or "this").lower()])
+    if m["wd"]:
+        weekday = _WEEKDAYS[m["wd"].lower().rstrip(".")]
+        if n == -1 or m["back"]:
+            last = end - timedelta(days=(end.weekday() - weekday) % 7)
+            d = last - timedelta(days=7 * ((1 if n == -1 else n) - 1))
+        else:
+            d = start + timedelta(days=(weekday - start.weekday()) % 7 + 7 * (n - 1))
+        return _Res(d, None, "day") if start <= d <= end else None
+    if n == -1 or m["back"]:
+        d = end - timedelta(days=(1 if n == -1 else n) - 1)
+    else:
+        d = start + timedelta(days=n - 1)
+    return _Res(d, None, "day") if start <= d <= end else None
+
+
+def _day_month_year_numeric(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"05-Aug-2016", "31/Oct/1974", "31-Oct-74"."""
+    year = int(m["year"]) if len(m["year"]) == 4 else _year2(int(m["year"]), published)
+    d = _valid(year, _month_of(m["mon"]), int(m["day"]))
+    return _Res(d, None, "day") if d else None
 
 
 def _next_n(m: re.Match, text: str, published: date | None) -> _Res | None:
@@ -774,9 +900,9 @@ class _Overlay:
 
 
 _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
-    (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/]\s*|\s*,\s*)(?:the\s+)?(?P<day>{_DAY})(?![\d:.]\d|\s*(?:%|percent))\b"
+    (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/]\s*|\s*,\s*|(?=\d))(?:the\s+)?(?P<day>{_DAY})(?![\d:.]\d|\s*(?:%|percent))\b{_NOT_HOUR}"
          rf"(?:(?:\s*,\s*|\s+|\s*[-/]\s*)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'(?P<yy>\d{{2}}))(?!\d))?"), _mdy),
-    (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?\s+(?P<mon>{_MONTH})\b"
+    (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?(?:\s+|(?<=\d))(?P<mon>{_MONTH})\b"
          rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'?(?P<yy>\d{{2}}))(?![\d:]))?"), _dmy),
     (_re(rf"(?P<y>{_YEAR})-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|(?P<y2>{_YEAR})/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/])"), _ymd_either),
     (_re(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"), _numeric_mdy),
@@ -784,11 +910,12 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"(?P<year>{_YEAR})[-/](?P<mon>{_MONTH})[-/](?P<day>\d{{1,2}})\b|(?P<year2>{_YEAR})[-/](?P<day2>\d{{1,2}})[-/](?P<mon2>{_MONTH})|(?P<day3>\d{{1,2}})-(?P<year3>{_YEAR})-(?P<mon3>{_MONTH})"), _name_numeric_any),
     (_re(rf"\b(?P<mon>{_MONTH})(?:\s+|\s*[-/,]\s*|\s+(?P<of>of|in)\s+)(?:(?P<year>{_YEAR})|['’](?P<yy>\d{{2}}))(?!\d)"), _month_year),
     (_re(rf"(?:\b(?P<cue>this|last|next|coming|past)\s+)?\b(?P<mon>{_MONTH_FULL}|sept)\b"), _month_alone),
-    (_re(rf"(?:\b(?P<mode>on|this|last|next|previous|coming|following|past)\s+)?(?:\b(?P<week>next\s+week|this\s+week|last\s+week)\s+(?:on\s+)?)?"
-         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b))"
-         rf"|\s+(?P<week2>of\s+(?:last|next|this|the\s+following|previous)\s+week))?"), _weekday),
+    (_re(rf"(?:\b(?P<mode>on|this|last|next|previous|coming|following|past)\s+)?(?:\b(?P<week>next\s+week|this\s+week|last\s+week)(?:'s)?\s+(?:on\s+)?)?"
+         rf"\b(?P<wd>{_WEEKDAY})(?!s\b|')(?:(?:\s*(?:,\s*)?(?:the\s+)?(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\b(?![:./-]?\d|\s+(?:of|{_MONTH})\b){_NOT_HOUR})"
+         rf"|\s+(?P<week2>(?:(?:of|from|on)\s+)?(?:last|next|this|the\s+following|previous)\s+week\b|after\s+next\b))?"), _weekday),
     (_re(rf"\b(?P<wd>{_WEEKDAY})\s*(?:,\s*)?(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})(?:[/.](?P<y>\d{{4}}))?(?![\d/])"), _weekday_md),
-    (_re(rf"the\s+(?P<day>\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
+    (_re(r"(?:the\s+|(?<=\bon\s))(?P<day>\d{1,2}(?:st|nd|rd|th))(?!\s*[\w-])"), _the_nth),
+    (_re(rf"the\s+(?P<day>{ORDINAL_WORD})(?!\s*[\w-])"), _the_nth),
     (_re(r"\b(?P<w>(?:the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))|today|tonight|yesterday|tomorrow)\b(?!-)"), _day_word),
     (_re(r"(?:\b(?P<w>this)\s+(?P<unit>morning|afternoon|evening))\b"), lambda m, t, p: _Res(p, None, "day")),
     (_re(r"(?:\b(?:(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|(?P<edge2>earlier|later)\s+(?:in\s+)?)|(?P<part>early|mid-?|late)\s*)?"
@@ -796,9 +923,14 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"(?:\b(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+|\b(?P<part>early|mid-?|late)\s*)"
          rf"(?:the\s+)?(?:(?P<decade>1[0-9]{{2}}0|20[0-9]0)s\b|(?P<mon>{_MONTH_FULL})(?:\s*(?:,\s*)?(?P<year>{_YEAR}))?\b|(?P<year2>{_YEAR})\b)"), _edge_absolute_any),
     (_re(rf"\b(?:the\s+)?end\s+of\s+(?:(?P<mode>this|the|next|last)\s+)?(?P<w>today|tomorrow|{_WEEKDAY_FULL})\b"), _edge_of_day),
-    (_re(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+ago\b"), _ago),
-    (_re(rf"(?:\b(?P<lead>in|within)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:ago|of|old|later|earlier))(?P<tail>\s+from\s+(?:now|today))?"
-         rf"|\b(?P<n2>{_NUM})\s+(?P<unit2>{_UNIT})\s+(?P<tail2>from\s+(?:now|today)|after\s+today|before\s+today))"), _future_any),
+    (_re(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?:ago|back)\b"), _ago),
+    (_re(rf"(?:\b(?P<lead>in|within)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:ago|of|old|later|earlier))(?P<tail>\s+(?:from\s+(?:now|today)|hence))?"
+         rf"|\b(?P<n2>{_NUM})\s+(?P<unit2>{_UNIT})\s+(?P<tail2>from\s+(?:now|today)|hence|after\s+today|before\s+today))"), _future_any),
+    (_re(rf"\b(?P<n>{_NUM})\s+(?P<wd>{_WEEKDAY_FULL})s\s+(?P<dir>from\s+(?:now|today)|hence|ago|back)\b"), _weekday_count),
+    (_re(rf"\b(?:the\s+)?(?:(?P<ord>{ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)|last)(?:\s+(?P<back>last))?\s+(?:(?P<wd>{_WEEKDAY})|day)\s+(?:of|in)\s+"
+         rf"|(?P<dnum>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})(?:\s+day)?\s+of\s+(?=(?:the\s+)?(?:this|next|last|previous|current|coming|following)\s+month))"
+         rf"(?:the\s+)?(?:(?P<mon>{_MONTH})(?:\s*,?\s*(?P<year>{_YEAR}))?\b|(?P<which>this|next|last|previous|current|coming|following)?\s*month\b)"), _nth_in_month),
+    (_re(rf"(?<![\w.-])(?P<day>\d{{1,2}})(?P<sep>[-/.])(?P<mon>{_MONTH_FULL}|{_MONTH_ABBR})(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?![\d-])"), _day_month_year_numeric),
     (_re(rf"\bthe\s+(?P<dir>next|past|last|coming|following)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b"), _next_n),
     (_re(rf"(?P<y1>{_YEAR})(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
     (_re(r"\b(?:the\s+)?(?P<part>early|mid-?|late)?\s*(?:(?P<full>1[0-9]{2}0|20[0-9]0)s|['’](?P<short>\d0)s)\b"), _decade),
@@ -811,29 +943,49 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
 
 
 
+class Vocabulary(NamedTuple):
+    """Trigger words whose hits count only when the whole word at the hit is in `words`
+    ("mar" of "March", not of "market"), which spares most windowed searches."""
+
+    prefixes: tuple[str, ...]
+    words: frozenset[str]
+
+    def hits(self, text: str, lowered: str) -> list[int]:
+        """Sorted hits; those of "0" (digit runs) are kept as they are."""
+        return [at for at in trigger_hits(text, lowered, self.prefixes) if not lowered[at].isalpha() or _LETTERS.match(lowered, at).group() in self.words]
+
+
+_LETTERS = re.compile(r"[a-z]*")
 # Cheap test: which patterns can match at all in this text.
-_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
+_WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
 _UNIT_WORDS = ("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur")
-# Literal words one of which every match of the pattern contains ("0": a digit); None: scan all.
-_TRIGGERS: list[tuple[str, ...] | None] = [
+_DIGIT_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", _I)
+# Literal words one of which every match of the pattern contains ("0": a digit), or a pattern
+# every match of which holds a match; None: scan all.
+_TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
     _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
-    None, ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
+    _DIGIT_ORDINAL, tuple(ORDINALS), ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
-    ("end",), ("ago",), _UNIT_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
 ]
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
-    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening)",
+    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD})",
     _I,
 )
-_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_CLOCK = _re(_TIME)
+# Every time of day holds one of these (zones that start common words, "EST", "IST", are left out).
+_CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "hrs", "local time", "noon", "midnight",
+                "gmt", "utc", "bst", "cet", "eet", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "jst", "aest", "aedt", "msk")
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s+$", _I)
 _WEEKDAY_ONLY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", _I)
+_WEEKDAY_START = re.compile(rf"(?:on\s+)?{_WEEKDAY}", _I)
 
 
 def _extend_time(text: str, start: int, end: int) -> tuple[int, int]:
@@ -857,17 +1009,34 @@ class _Found(NamedTuple):
     handler: Callable[..., _Res | None]
 
 
-def _candidates(text: str) -> list[_Found]:
+def _cuts(times: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) overlaps a time of day without holding all of it ("1030" of
+    "1030 GMT" is no year; "Thursday 1" of "Thursday 1 pm" no day of the month)."""
+    i = bisect_left(times, (end, end))
+    while i > 0 and times[i - 1][1] > start:
+        t_start, t_end = times[i - 1]
+        if not (start <= t_start and t_end <= end):
+            return True
+        i -= 1
+    return False
+
+
+def _candidates(text: str, times: list[tuple[int, int]]) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
     lowered = text.lower()
-    hits: dict[tuple[str, ...], list[int]] = {}
+    hits: dict[tuple[str, ...] | Vocabulary | re.Pattern[str], list[int]] = {}
     for pattern, handler, triggers in _PATTERNS:
         if triggers is None:
             matches: Iterable[re.Match] = pattern.finditer(text)
         else:
             if triggers not in hits:
-                hits[triggers] = trigger_hits(text, lowered, triggers)
+                if isinstance(triggers, Vocabulary):
+                    hits[triggers] = triggers.hits(text, lowered)
+                elif isinstance(triggers, re.Pattern):
+                    hits[triggers] = [m.start() for m in triggers.finditer(text)]
+                else:
+                    hits[triggers] = trigger_hits(text, lowered, triggers)
             matches = windowed(pattern, text, hits[triggers])
         for m in matches:
             if m.end() == m.start():
@@ -886,30 +1055,62 @@ def _candidates(text: str) -> list[_Found]:
             elif res.granularity == "range":
                 lead = _RANGE_LEAD.search(text, max(0, start - 9), start)
                 start = lead.start() if lead else start
+            if times and _cuts(times, start, end):
+                continue
             found.append(_Found(start, end, res, m, handler))
     return found
 
 
-@lru_cache(maxsize=4096)
-def _detected(text: str) -> tuple[_Found, ...]:
-    """Longest non-overlapping candidates. Detection does not depend on the published date, so
-    it is cached: the quantities stage and the dates stage scan each text once between them."""
+class Detection(NamedTuple):
+    """What one scan of a text finds: time expressions before resolution, and times of day
+    (spans that are neither dates nor quantities)."""
+
+    dates: tuple[_Found, ...] = ()
+    times: tuple[tuple[int, int], ...] = ()
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Every span the quantities stage leaves out."""
+        return [(f.start, f.end) for f in self.dates] + list(self.times)
+
+
+def detect(text: str) -> Detection:
+    """The time expressions of `text` before resolution: the longest non-overlapping candidates.
+    Detection does not depend on the published date, so one detection per document serves both
+    the quantities stage (which needs the spans, to leave dates out) and the dates stage."""
+    if not _TRIGGER.search(text):
+        return Detection()
+    times = [m.span() for m in windowed(_CLOCK, text, trigger_hits(text, text.lower(), _CLOCK_WORDS), back=20, ahead=12)]
     chosen: list[_Found] = []
     # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
     # against its two neighbours only.
     starts: list[int] = []
     ends: list[int] = []
-    for cand in sorted(_candidates(text), key=lambda c: (c.start - c.end, c.start)):
+    for cand in sorted(_candidates(text, times), key=lambda c: (c.start - c.end, c.start)):
         i = bisect_right(starts, cand.start)
         if (i and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
             continue
         starts.insert(i, cand.start)
         ends.insert(i, cand.end)
         chosen.append(cand)
-    return tuple(sorted(chosen, key=lambda c: c.start))
+    return Detection(tuple(sorted(chosen, key=lambda c: c.start)), tuple(times))
 
 
-def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, int, _Res]]:
+_STATED_YEAR = re.compile(rf"{_YEAR}|['’]\d\d\b|[/.-]\d{{2}}\b(?![/.-])")
+
+
+def _on_weekday(res: _Res, weekday_text: str, date_text: str, published: date | None) -> _Res:
+    """A day named with its weekday and no year ("Fri, Jul 18"): the nearest year in which the
+    day falls on that weekday."""
+    if res.value is None or published is None or _STATED_YEAR.search(date_text):
+        return res
+    weekday = _WEEKDAYS[weekday_text.split()[-1].lower().rstrip(".")]
+    v = res.value
+    candidates = [d for y in range(v.year - 11, v.year + 12) if (d := _valid(y, v.month, v.day)) and d.weekday() == weekday]
+    # The weekday fixes the year: the nearest such date, whichever way expressions lean.
+    return _Res(min(candidates, key=lambda d: (abs((d - published).days), d > published)) if candidates else v, None, "day")
+
+
+def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | None = None) -> list[tuple[int, int, _Res]]:
     """Join "X to Y" / "between X and Y" into ranges, and "Friday, January 4, 2019" into one day."""
     out: list[tuple[int, int, _Res]] = []
     for start, end, res in spans:
@@ -920,12 +1121,18 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]]) -> list[tuple[int, in
                 _WEEKDAY_ONLY.match(text[p_start:p_end])
                 and re.fullmatch(r"\s*(?:,\s*)?", gap)
                 and res.granularity == "day"
+                and not _WEEKDAY_START.match(text, start)
             ):
-                out[-1] = (p_start, end, res)
+                out[-1] = (p_start, end, _on_weekday(res, text[p_start:p_end], text[start:end], published))
                 continue
-            if p_res.granularity == "day" and _WEEKDAY_ONLY.match(text[start:end]) and re.fullmatch(r"\s*(?:[(,]\s*)?", gap):
+            if (
+                p_res.granularity == "day"
+                and _WEEKDAY_ONLY.match(text[start:end])
+                and re.fullmatch(r"\s*(?:[(,]\s*)?", gap)
+                and not _WEEKDAY_START.match(text, p_start)
+            ):
                 close = end + 1 if text[end:end + 1] == ")" and "(" in gap else end
-                out[-1] = (p_start, close, p_res)
+                out[-1] = (p_start, close, _on_weekday(p_res, text[start:end], text[p_start:p_end], published))
                 continue
             if _RANGE_GAP.fullmatch(gap) and _joinable(text, p_start, gap, p_res, res):
                 lead = _RANGE_LEAD.search(text, max(0, p_start - 9), p_start)
@@ -947,16 +1154,20 @@ def _joinable(text: str, p_start: int, gap: str, first: _Res, second: _Res) -> b
     return first.granularity != "range" and second.granularity != "range"
 
 
-def date_spans(text: str, published: date | None = None) -> list[DateSpan]:
-    """Time expressions in `text`, resolved against `published` (null values without it)."""
-    if not _TRIGGER.search(text):
+def date_spans(text: str, published: date | None = None, *, prefer: str = "past", detected: Detection | None = None) -> list[DateSpan]:
+    """Time expressions in `text`, resolved against `published` (null values without it).
+    `prefer` says how unmarked expressions read (see `Reference`); `detected` is `detect(text)`
+    when the caller already has it."""
+    found_all = (detect(text) if detected is None else detected).dates
+    if not found_all:
         return []
+    published = reference(published, prefer)
     resolved = []
-    for found in _detected(text):
+    for found in found_all:
         res = found.res if published is None else found.handler(found.match, text, published)
         if res is not None:
             resolved.append((found.start, found.end, res))
-    spans = _merged(text, resolved)
+    spans = _merged(text, resolved, published)
     return [DateSpan(s, e, text[s:e], r.value, r.end_value, r.granularity) for s, e, r in spans]
 
 
@@ -986,13 +1197,20 @@ def sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[str, int, in
     return rows
 
 
-def dates(articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start."""
+def detections(articles: pl.DataFrame) -> list[Detection]:
+    """`detect` of every article's text, in row order: computed once, passed to both stages."""
+    return [detect(text) for text in articles["text"]]
+
+
+def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+    """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start.
+    `detected` is `detections(articles)` when the caller already has it."""
     by_article = sentence_index(sentences)
     published_col = articles["published_date"] if "published_date" in articles.columns else pl.Series([None] * articles.height, dtype=pl.Date)
+    detected = detections(articles) if detected is None else detected
     records = []
-    for aid, text, published in zip(articles["article_id"], articles["text"], published_col):
-        for span, sid in spans_in_sentences(date_spans(text, published), by_article.get(aid, [])):
+    for aid, text, published, found in zip(articles["article_id"], articles["text"], published_col, detected, strict=True):
+        for span, sid in spans_in_sentences(date_spans(text, published, detected=found), by_article.get(aid, [])):
             records.append((stable_id(aid, span.start, span.end), aid, sid, span.text, span.start, span.end, span.value, span.end_value, span.granularity))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 

@@ -15,13 +15,14 @@ TENS = {
     "eighty": 80, "ninety": 90,
 }
 SCALES = {
-    "thousand": 1e3, "lakh": 1e5, "million": 1e6, "crore": 1e7, "billion": 1e9, "trillion": 1e12,
+    "thousand": 1e3, "lakh": 1e5, "lakhs": 1e5, "million": 1e6, "crore": 1e7, "crores": 1e7, "billion": 1e9,
+    "trillion": 1e12,
 }
 # Suffixes and abbreviations that multiply a digit number ("2.3bn", "$5m", "100k").
 SCALE_ABBREVIATIONS = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "mm": 1e6,
     "million": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "tn": 1e12, "trn": 1e12,
-    "trillion": 1e12, "lakh": 1e5, "crore": 1e7, "hundred": 1e2, "dozen": 12, "dozens": 12,
+    "trillion": 1e12, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "hundred": 1e2, "dozen": 12, "dozens": 12,
 }
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,

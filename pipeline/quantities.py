@@ -27,9 +27,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dates import Intervals, date_spans, sentence_index, spans_in_sentences, trigger_hits, windowed
+from pipeline.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
 from pipeline.ids import stable_id
-from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, words_value
+from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
 
 QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
 
@@ -50,12 +50,15 @@ _I = re.IGNORECASE
 
 # Symbols before the number; a letter prefix narrows "$" ("HK$", "US$", "C$").
 _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
-            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR"}
+            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR"}
 _DOLLAR_PREFIXES = {"us": "USD", "u.s.": "USD", "u.s": "USD", "hk": "HKD", "a": "AUD", "au": "AUD", "c": "CAD",
                     "ca": "CAD", "nz": "NZD", "s": "SGD", "sg": "SGD", "nt": "TWD", "r": "BRL", "z": "ZWL"}
 _ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CAD", "AUD", "HKD", "SEK", "NOK",
               "DKK", "KRW", "TRY", "BRL", "MXN", "ZAR", "NGN", "PKR", "IQD", "IRR", "SAR", "AED", "EGP", "ILS",
-              "PLN", "UAH", "NZD", "SGD", "THB", "IDR", "MYR", "PHP", "VND", "KES", "ARS", "CLP", "COP", "BTC")
+              "PLN", "UAH", "NZD", "SGD", "THB", "IDR", "MYR", "PHP", "VND", "KES", "ARS", "CLP", "COP", "BTC",
+              "KWD", "LBP", "QAR", "BGN", "MNT", "OMR", "BHD", "JOD", "CZK", "HUF", "RON", "ISK", "LKR", "NPR",
+              "BDT", "KZT", "TND", "DZD", "LYD", "ETB", "GHS", "UGX", "TZS", "XOF", "XAF", "PEN", "UYU", "SYP")
+# Left out although ISO codes: capitalised words and names ("TRY", "ALL", "CUP", "MAD", "AMD") unless listed above.
 # Currency names after the number; the adjective before the name narrows generic names.
 _CURRENCY_NAMES = {
     "dollar": "USD", "euro": "EUR", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "元": "CNY",
@@ -64,7 +67,8 @@ _CURRENCY_NAMES = {
     "shekel": "ILS", "lira": "TRY", "sterling": "GBP", "pound": "GBP", "franc": None, "peso": None,
     "dinar": None, "riyal": "SAR", "rial": None, "dirham": None, "krona": "SEK", "krone": None,
     "won": "KRW", "real": "BRL", "reais": "BRL", "taka": "BDT", "afghani": "AFN", "cedi": "GHS",
-    "shilling": None, "kuai": "CNY", "deutschmark": "DEM", "mark": None, "bitcoin": None,
+    "shilling": None, "kuai": "CNY", "deutschmark": "DEM", "mark": None, "bitcoin": None, "tugrik": "MNT",
+    "buck": None,
 }
 _CURRENCY_ADJECTIVES = {
     ("us", "dollar"): "USD", ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD",
@@ -72,7 +76,7 @@ _CURRENCY_ADJECTIVES = {
     ("new zealand", "dollar"): "NZD", ("singapore", "dollar"): "SGD", ("taiwan", "dollar"): "TWD",
     ("zimbabwe", "dollar"): "ZWL", ("zimbabwean", "dollar"): "ZWL", ("jamaican", "dollar"): "JMD",
     ("pakistani", "rupee"): "PKR", ("sri lankan", "rupee"): "LKR", ("nepalese", "rupee"): "NPR",
-    ("indian", "rupee"): "INR", ("egyptian", "pound"): "EGP", ("lebanese", "pound"): "LBP",
+    ("indian", "rupee"): "INR", ("malaysian", "ringgit"): "MYR", ("egyptian", "pound"): "EGP", ("lebanese", "pound"): "LBP",
     ("syrian", "pound"): "SYP", ("british", "pound"): "GBP", ("iraqi", "dinar"): "IQD",
     ("kuwaiti", "dinar"): "KWD", ("jordanian", "dinar"): "JOD", ("bahraini", "dinar"): "BHD",
     ("serbian", "dinar"): "RSD", ("libyan", "dinar"): "LYD", ("tunisian", "dinar"): "TND",
@@ -92,7 +96,9 @@ _CURRENCY_ADJECTIVES = {
 }
 # Names that are also ordinary words: a currency only beside a scale word or their adjective.
 _AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand"}
-_MINOR_UNITS = {"cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "p": "penny"}
+_MINOR_UNITS = {"cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "pennies": "penny", "p": "penny"}
+# Minor units after a main amount ("3 dollars 50 cents", "$20 and 43c", "20 ringgit 43 sen").
+_MINOR_AFTER = r"(?:cents?\b|c\b|¢|pence\b|p\b|sens?\b|kopiykas?\b|kopecks?\b|kopeks?\b|paise\b|paisa\b|centavos?\b|centimes?\b|fils\b|halalas?\b)"
 
 _MEASURES = {
     "km": "kilometre", "kilometre": "kilometre", "kilometer": "kilometre", "kms": "kilometre",
@@ -121,6 +127,8 @@ _MEASURES = {
 }
 # Measurement units written as words (may follow after a space); the rest must be attached or abbreviations.
 MEASUREMENT_UNITS = frozenset(_MEASURES.values())
+# Units of money amounts with no ISO code: minor units and names that do not say the country.
+CURRENCY_UNITS = frozenset({*_MINOR_UNITS.values(), *(name for name, code in _CURRENCY_NAMES.items() if code is None)})
 _TIME_UNITS = {"second": "second", "sec": "second", "minute": "minute", "min": "minute", "hour": "hour", "hr": "hour",
                "day": "day", "week": "week", "fortnight": "fortnight", "month": "month", "year": "year", "yr": "year",
                "decade": "decade", "century": "century", "centurie": "century", "millennium": "millennium",
@@ -128,9 +136,9 @@ _TIME_UNITS = {"second": "second", "sec": "second", "minute": "minute", "min": "
 
 _APPROXIMATE = ("around", "about", "approximately", r"approx\.", "roughly", "nearly", "almost", "some", "an estimated",
                 "estimated", "close to", "circa", "more or less", r"c\.")
-_AT_LEAST = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than", "not less than",
+_AT_LEAST = ("at least", "more than", "higher than", "over", "upwards of", "in excess of", "no fewer than", "no less than", "not less than",
              "greater than", "above", "exceeding", "just over", "well over", "a minimum of", "at a minimum")
-_AT_MOST = ("up to", "less than", "fewer than", "under", "at most", "no more than", "not more than", "below", "as many as",
+_AT_MOST = ("up to", "less than", "lower than", "fewer than", "under", "at most", "no more than", "not more than", "below", "as many as",
             "as much as", "just under", "a maximum of", "a little under")
 _QUALIFIER_BEFORE = re.compile(
     rf"(?:\b(?P<approx>{'|'.join(_APPROXIMATE)})|\b(?P<least>{'|'.join(_AT_LEAST)})|\b(?P<most>{'|'.join(_AT_MOST)})"
@@ -141,10 +149,12 @@ _QUALIFIER_BEFORE = re.compile(
 _QUALIFIER_LAST_WORDS = frozenset(p.split()[-1].replace("\\", "") for p in (*_APPROXIMATE, *_AT_LEAST, *_AT_MOST))
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:e[+-]?\d+\b)?|\.\d+)"
-_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakh|crore|dozens?)"
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?)"
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
-    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|US|us|HK|hk|A|AU|C|c|CA|NZ|S|SG|NT|R|Z)\s?\$)|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])Rs\.?(?=\s?\d))"
+    # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
+    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
+    r"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])(?-i:Rs\.?|RM)(?=\s?\d))"
     rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
@@ -152,7 +162,7 @@ _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
 _FRACTION = r"(?:halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)"
 _NUMBER = re.compile(
     rf"(?:{_CURRENCY_PREFIX}\s?)?{_SIGN}"
-    rf"(?:(?P<digits>(?<![\w.,/:-]){_DIGITS}|(?<=[-−])(?:{_DIGITS}))(?:(?P<suffix>{_SCALE_SUFFIX})\b|\s?(?P<scale>{_SCALE_WORD})\b)?"
+    rf"(?:(?P<digits>(?:(?<![\w.,/:-])|(?<=(?-i:[A-Z]{{3}}))|(?<=(?-i:Rs|RM)))(?<![\d.,]){_DIGITS}|(?<=[-−])(?:{_DIGITS}))(?:(?P<suffix>{_SCALE_SUFFIX})\b|\s?(?P<scale>{_SCALE_WORD})\b)?"
     rf"|(?P<afrac>\ba\s+(?P<den1>{_FRACTION})(?=\s+of\b))"
     rf"|(?P<words>(?:\b(?P<article>a|an|half\s+a)\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?{NUMBER_WORDS}))"
     rf"(?:(?P<half>\s+and\s+a\s+half(?:\s+(?P<halfscale>{_SCALE_WORD}))?)|[\s-]+(?P<den>{_FRACTION})\b)?",
@@ -177,6 +187,8 @@ _PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.
 _URL_TOKEN = re.compile(r"https?://|www\.|@|%[0-9A-F]{2}", _I)
 _NUMBER_TRIGGERS = ("0", *UNITS, *TEENS, *TENS, "hundred", "thousand", "million", "billion", "trillion", "dozen",
                     "lakh", "crore", "half", "third", "quarter")
+# Number words count only as whole words ("one", not "once"; "ten", not "tend").
+_NUMBER_VOCABULARY = Vocabulary(_NUMBER_TRIGGERS, frozenset((*_NUMBER_TRIGGERS, "dozens", "lakhs", "crores", "halves", "thirds", "quarters")))
 _VAGUE_TRIGGERS = ("tens", "dozens", "hundreds", "thousands", "millions", "billions")
 _ID_AFTER = re.compile(r"(?:[/.:]\d|-(?:on-|to-|by-)|(?:st|nd|rd|th)\b|[A-Za-z])", _I)
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'’.-]+,\s*$")
@@ -190,8 +202,21 @@ _LETTER_END = re.compile(r"[A-Za-z]$")
 _COMMA_OR_PAREN = re.compile(r"\s*[,)]")
 _COLON_DIGIT = re.compile(r":\d")
 _ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
+# A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
+# sign of a next amount ("5 $10 bills").
+_SYMBOL_AFTER = re.compile(r"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|(?-i:Rs|RM)\b)|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
 _ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?![\w-])", _I)
 _STERLING = re.compile(r"\s+sterling\b", _I)
+# A scale word after a range, maybe past a hedge: "between 10 and 50, say, million years".
+_SCALE_AFTER_RANGE = re.compile(r"(?:\s*,\s*(?:say|perhaps|maybe|possibly|roughly)\s*,)?\s+(?P<scale>thousand|million|billion|trillion)\b", _I)
+# Minor units after a main amount: "3 dollars 50 cents", "$20 and 43c", "US$3 and fourteen" (a bare
+# number only at the end of the clause, so "$20 43 times" stays two numbers).
+_MINOR_AMOUNT = re.compile(
+    rf"\s*,?\s*(?:and\s+)?(?P<n>\d{{1,2}}(?![\d.,])|{NUMBER_WORDS})\s*(?:(?P<minor>{_MINOR_AFTER})|(?P<close>(?=\s*(?:[.,;:!?)]|$))))", _I
+)
+# What makes the number after it an identifier when no unit follows: an acronym ("HR 6819",
+# "H.R. 1"), a name with an inner capital ("CentOS 8", "iPhone 12"), or a version word.
+_CODE_BEFORE = re.compile(r"(?:\b(?-i:[A-Z]{2,5})|\b(?-i:[A-Z]\.){2,3}|\b(?-i:[A-Za-z]*[a-z][A-Z][A-Za-z]*)|\b(?:version|release|v\.?))\s?\Z", _I)
 _SCALE_END = re.compile(rf"(?:{_SCALE_WORD}|{_SCALE_SUFFIX})\s*$", _I)
 
 # Words that end a counted noun phrase or never are the counted noun.
@@ -239,7 +264,7 @@ class _Num(NamedTuple):
 
 def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
     """Value and end of a number match; None when it is not a number after all."""
-    has_currency = bool(m["sym"] or m["dprefix"] or m["isopre"])
+    has_currency = bool(m["sym"] or m["dprefix"] or m["dprefix1"] or m["isopre"])
     if m["afrac"]:
         return 1 / FRACTIONS[m["den1"].lower()], m.end()
     if m["digits"]:
@@ -271,8 +296,8 @@ def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
 
 
 def _currency_before(m: re.Match) -> str | None:
-    if m["dprefix"]:
-        return _DOLLAR_PREFIXES[re.sub(r"\s", "", m["dprefix"]).lower()]
+    if m["dprefix"] or m["dprefix1"]:
+        return _DOLLAR_PREFIXES[re.sub(r"\s", "", m["dprefix"] or m["dprefix1"]).lower()]
     if m["sym"]:
         return _SYMBOLS[m["sym"].lower()]
     if m["isopre"]:
@@ -289,10 +314,10 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
             return True
         if word == "one" and re.search(r"\b(?:no|any|every|each|the|this|that|which|only|last)\s+$", text[max(0, start - 7):start], _I):
             return True
-        if word == "one" and not m["half"] and not m["sign"] and not m["den"] and (re.match(r"-(?:on|to|by|off|time|of)\b|\s+(?:of|another|or|who|that|which|day\b(?!s))", after) or not re.match(r"\s+[a-z]", after)):
+        if word == "one" and not m["half"] and not m["sign"] and not m["den"] and (re.match(r"-(?:on|to|by|off|time|of)\b|\s+(?:of|another|or|who|that|which|day\b(?!s))", after) or not re.match(r"\s+[a-z]", after)) and not _hyphen_unit(after):
             return True
         return bool(re.match(r"-(?:on|to|by)-", after))
-    if m["digits"] and not (m["sym"] or m["dprefix"] or m["isopre"]):
+    if m["digits"] and not (m["sym"] or m["dprefix"] or m["dprefix1"] or m["isopre"]):
         raw = m["digits"]
         if _LEADING_ZERO.fullmatch(raw) or (_LONG_DIGITS.fullmatch(raw) and not m["sign"]):
             return True
@@ -315,6 +340,8 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
 
 def _unit_attached(text: str, end: int) -> bool:
     """True when letters right after a number are a unit ("10km", "5%", "3-inch", "20-year")."""
+    if _ISO_AFTER.match(text, end) or _SYMBOL_AFTER.match(text, end):
+        return True
     hyphen = text[end:end + 1] == "-"
     word = _WORD.match(text, end + 1 if hyphen else end)
     if not word:
@@ -373,7 +400,7 @@ def _word_before(text: str, pos: int, lo: int) -> tuple[int, str]:
     return end, text[first:end] if first < end and text[first:end] != "." else ""
 
 
-_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs."))
+_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm"))
 _ISO_LOWER = frozenset(code.lower() for code in _ISO_CODES)
 _SYMBOL_CHARS = frozenset("$£€¥₹₽₩₺₦₱₪₫₴฿")
 
@@ -401,7 +428,7 @@ def _numbers(text: str, lowered: str) -> list[_Num]:
     out = []
     done = 0
     urls = _UrlTokens(text)
-    for hit in trigger_hits(text, lowered, _NUMBER_TRIGGERS):
+    for hit in _NUMBER_VOCABULARY.hits(text, lowered):
         if hit < done:
             continue
         if hit and text[hit - 1] == "." and (hit < 2 or not text[hit - 2].isdigit()):
@@ -426,6 +453,13 @@ def _numbers(text: str, lowered: str) -> list[_Num]:
 def _unit_after(text: str, end: int, count: float) -> tuple[str | None, str | None, int, bool]:
     """The unit (and currency) after a number: returns (unit, currency, new end, is_measure)."""
     rest = text[end:end + 60]
+    symbol = _SYMBOL_AFTER.match(rest)
+    if symbol:
+        if symbol["cent"]:
+            return "cent", None, end + symbol.end(), False
+        if symbol["dp"]:
+            return None, _DOLLAR_PREFIXES[symbol["dp"].lower()], end + symbol.end(), False
+        return None, _SYMBOLS[(symbol["sym"] or "$").lower()], end + symbol.end(), False
     pct = _PERCENT.match(rest)
     if pct:
         unit = "percentage point" if "point" in pct.group().lower() else "percent"
@@ -464,6 +498,18 @@ def _following_words(text: str, end: int) -> list[re.Match]:
     return words
 
 
+_AGE_UNITS = ("year", "month", "week", "day")
+_HYPHEN_WORD = re.compile(r"-([a-z]+)\b")
+
+
+def _hyphen_unit(after: str) -> bool:
+    """True for a hyphenated currency or measurement name after a number ("one-yen", "one-mile")."""
+    m = _HYPHEN_WORD.match(after)
+    word = m.group(1) if m else ""
+    return bool(word) and (singular(word) in _CURRENCY_NAMES or word in _MINOR_UNITS or (word in _MEASURES and len(word) > 2))
+_AGE = re.compile(r"(?P<unit>year|month|week|day)s?-old$")
+
+
 def _noun_after(text: str, end: int, count: float) -> tuple[str | None, str | None, int, bool]:
     """(unit, currency, new end, is_measure) from the words after a number."""
     words = _following_words(text, end)
@@ -476,10 +522,19 @@ def _noun_after(text: str, end: int, count: float) -> tuple[str | None, str | No
         if named:
             return named[0], named[1], words[n - 1].end(), named[2]
     if text[end:end + 1] == "-":
-        first = singular(lowered[0].split("-")[0])
+        head = lowered[0].split("-")[0]
+        age = _AGE.match(lowered[0])
+        if age:  # "28-year-old": an age, with its own unit
+            return f"{_TIME_UNITS[age['unit']]} of age", None, words[0].end(), False
+        named = _named_unit(head, [head], text, end)
+        if named:  # "one-yen bid", "12-cent-a-share dividend", "5-mile walk"
+            return named[0], named[1], words[0].start() + len(head), named[2]
+        first = singular(head)
         if first in _TIME_UNITS:
-            return _TIME_UNITS[first], None, words[0].start() + len(lowered[0].split("-")[0]), False
+            return _TIME_UNITS[first], None, words[0].start() + len(head), False
         return None, None, end, False
+    if len(lowered) >= 2 and singular(lowered[0]) in _AGE_UNITS and lowered[1] == "old":  # "28 years old"
+        return f"{_TIME_UNITS[singular(lowered[0])]} of age", None, words[1].end(), False
     chosen = _counted_noun(words, lowered, count)
     if chosen is None:
         return None, None, end, False
@@ -548,11 +603,14 @@ def _qualifier(text: str, start: int) -> tuple[str, int]:
     return kind, m.start()
 
 
-def quantity_spans(text: str) -> list[Quantity]:
-    """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order."""
+def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantity]:
+    """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order.
+    `detected` is `pipeline.dates.detect(text)` when the caller already has it."""
     lowered = text.lower()
     nums = _numbers(text, lowered)
-    dates_found = Intervals((d.start, d.end) for d in date_spans(text, None)) if nums else Intervals(())
+    if nums and detected is None:
+        detected = detect(text)
+    dates_found = Intervals(detected.spans()) if nums else Intervals(())
     out: list[Quantity] = []
     i = 0
     used_until = -1
@@ -582,11 +640,32 @@ def quantity_spans(text: str) -> list[Quantity]:
                     qualifier = "range"
                     start = lead.start() if lead else num.start
                     i += 1
+        if qualifier == "range":
+            scale = _SCALE_AFTER_RANGE.match(text, end)
+            if scale:  # "between 10 and 50, say, million years"
+                factor = SCALES[scale["scale"].lower()]
+                low, high, value, end = low * factor, high * factor, value * factor, scale.end()
         unit, named_currency, unit_end, measure = _unit_after(text, end, value)
         currency = currency or named_currency
         if unit in ("percent", "percentage point") and currency:
             unit_end = end
             unit = None
+        if qualifier != "range" and i < len(nums) and (unit or currency):
+            joined = _range_of_amounts(text, start, value, unit, currency, unit_end, nums[i])
+            if joined:  # "from 10 dollars to 20 dollars", "between 5 km and 8 km"
+                low, high, unit_end = joined
+                value, qualifier, i = (low + high) / 2, "range", i + 1
+                lead = _RANGE_LEAD.search(text, max(0, num.start - 9), num.start)
+                start = lead.start() if lead else start
+        if currency and unit is None and qualifier != "range" and value == int(value):
+            minor = _MINOR_AMOUNT.match(text, unit_end)
+            if minor and (minor["minor"] or minor["close"] is not None):
+                cents = digits_value(minor["n"]) if minor["n"][0].isdigit() else small_number(minor["n"])
+                if cents is not None and 0 < cents < 100 and cents == int(cents):  # "3 dollars 50 cents"
+                    value += cents / 100
+                    unit_end = minor.end("minor") if minor["minor"] else minor.end("n")
+        if unit is None and currency is None and qualifier == "exact" and _CODE_BEFORE.search(text, max(0, num.start - 20), num.start):
+            continue  # versions and bill numbers: "CentOS 8", "HR 6819", "H.R. 1"
         if dates_found.overlaps(num.start, end) and unit not in _TIME_UNITS.values():
             continue
         if qualifier == "exact" and num.words and unit is None and not currency and value == 1:
@@ -597,6 +676,16 @@ def quantity_spans(text: str) -> list[Quantity]:
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
     out.extend(_vague(text, lowered, out))
     return sorted(out, key=lambda q: (q.start, q.end))
+
+
+def _range_of_amounts(text: str, start: int, value: float, unit: str | None, currency: str | None, unit_end: int, nxt: _Num) -> tuple[float, float, int] | None:
+    """(low, high, end) when "from/between" an amount with its unit "to/and" another of the same unit follows."""
+    if not _RANGE_LEAD.search(text, max(0, start - 9), start) or not _RANGE_JOIN.fullmatch(text, unit_end, nxt.start):
+        return None
+    unit2, currency2, end2, _ = _unit_after(text, nxt.end, nxt.value)
+    if (unit2, currency2 or nxt.currency) != (unit, currency) or not value < nxt.value:
+        return None
+    return value, nxt.value, end2
 
 
 def _unscaled(text: str, num: _Num) -> float:
@@ -626,12 +715,15 @@ _SCHEMA = {
 }
 
 
-def quantities(articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start."""
+def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+    """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start.
+    `detected` is `pipeline.dates.detections(articles)` when the caller already has it (the dates
+    stage needs the same detection)."""
     by_article = sentence_index(sentences)
+    detected = detections(articles) if detected is None else detected
     records = []
-    for aid, text in zip(articles["article_id"], articles["text"]):
-        for q, sid in spans_in_sentences(quantity_spans(text), by_article.get(aid, [])):
+    for aid, text, found in zip(articles["article_id"], articles["text"], detected, strict=True):
+        for q, sid in spans_in_sentences(quantity_spans(text, found), by_article.get(aid, [])):
             records.append((stable_id(aid, q.start, q.end), aid, sid, q.text, q.start, q.end, q.value, q.low, q.high, q.unit, q.currency, q.qualifier))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 

@@ -39,7 +39,7 @@ def resolved(text: str, published: date | None = PUB) -> list[tuple[str, str | N
         ("since late last year, when", [("late last year", "2020-09-01", "2020-12-31", "range")]),
         ("elections on October 10, with", [("October 10", "2021-10-10", None, "day")]),
         ("the war began 18 years ago.", [("18 years ago", "2003-01-01", None, "year")]),
-        ("In three months, Iraq will vote", [("In three months", "2021-10-27", None, "month")]),
+        ("In three months, Iraq will vote", [("In three months", "2021-10-27", None, "day")]),
         ("They agreed in April to", [("April", "2021-04-01", None, "month")]),
         ("The talks end in December.", [("December", "2021-12-01", None, "month")]),
         ("Last week, the militia", [("Last week", "2021-07-19", None, "week")]),
