@@ -65,7 +65,7 @@ class StageReport:
 class BuildOptions:
     """Choices that change the output; part of every cache key."""
 
-    ner: str = "rules"  # or "spacy:NAME_OR_PATH"
+    ner: str = "learned"  # or "rules", "spacy:NAME_OR_PATH"
     gazetteer: str | None = None  # a user gazetteer file extending the shipped one
 
 

@@ -107,7 +107,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_ner_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--ner", default="rules", help="entity extractor: rules (built in) or spacy:NAME_OR_PATH of an installed spaCy pipeline (default: rules)")
+    p.add_argument("--ner", default="learned", help="entity extractor: learned (the shipped tagger), rules (hand-written) or spacy:NAME_OR_PATH of an installed spaCy pipeline (default: learned)")
     p.add_argument("--gazetteer", help="CSV of extra gazetteer entries (same columns as pipeline/data/gazetteer.csv); they win over shipped ones")
 
 
@@ -166,6 +166,15 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from pipeline.train import TARGETS, default_out
+
+    out = Path(args.out) if args.out else default_out(args.target)
+    TARGETS[args.target](Path(args.shared), out)
+    print(f"trained {args.target} into {out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Build and inspect the newsclean dataset.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -199,6 +208,13 @@ def parser() -> argparse.ArgumentParser:
     dl.add_argument("source", metavar="SOURCE", help="release URL (http/https), local path or fsspec URL")
     dl.add_argument("--to", required=True, help="directory to download into")
     dl.set_defaults(func=_download)
+    from pipeline.train import TARGETS, default_shared
+
+    t = sub.add_parser("train", help="rebuild a shipped model from the training data (byte-identical for the same data)")
+    t.add_argument("target", choices=sorted(TARGETS), help="which model")
+    t.add_argument("--shared", default=str(default_shared()), help="the shared data folder with training/ (default: ../shared beside the repository)")
+    t.add_argument("--out", help="folder to write the model into (default: pipeline/data)")
+    t.set_defaults(func=_train)
     d = sub.add_parser("docs", help="write docs/tables.md from the pandera models")
     d.add_argument("--out", default="docs/tables.md", help="file to write (default: docs/tables.md)")
     d.set_defaults(func=_docs)

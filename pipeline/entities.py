@@ -196,6 +196,15 @@ _ADJECTIVES = frozenset(
     orthodox hindu hindus buddhist democrat democrats democratic republican republicans conservative
     conservatives liberal liberals english latin kurdish""".split()
 )
+# Words of speech, not names, whatever their case: interjections and fillers ("Well", "Yeah", "Um").
+_INTERJECTIONS = frozenset(
+    """well yeah yep yes no nope oh ooh ah aha uh um umm hmm huh hey hi hello ok okay wow alas oops gosh sure right
+    good great fine thanks sorry please anyway anyways actually basically honestly really so now look listen""".split()
+)
+# "I'm", "We've", "Don't": contractions are never names.
+_CONTRACTION = re.compile(r"(?i)^\w+['’](?:m|re|ve|ll|d|t)$")
+# ...but "O'Neill" or "D'Souza" are names.
+_CONTRACTION_NAME = re.compile(r"^[A-Z][a-z]*['’][A-Z]")
 _HYPHEN_PREFIXES = frozenset("pro anti non ex post pre then former neo mid self co multi inter trans sub super semi pan".split())
 _PERSON_PARTICLES = frozenset("al el bin ibn bint abu abd ul".split())
 _CONNECTOR_WORDS = frozenset("al el bin ibn bint ben abu de da di du del della der den van von le la of the y dos das and &".split())
@@ -391,7 +400,12 @@ def _name_start(words: list[str], i: int, j: int, gazetteer: Gazetteer) -> int:
 
 def _kept_word(word: str, gazetteer: Gazetteer) -> bool:
     w = word.casefold()
-    return not (w in _COMMON or w in _CALENDAR or w in _ADJECTIVES or w in gazetteer.demonyms or w in _TITLE_FORMS)
+    return not (w in _COMMON or w in _CALENDAR or w in _ADJECTIVES or w in gazetteer.demonyms or w in _TITLE_FORMS or _speech_word(word))
+
+
+def _speech_word(word: str) -> bool:
+    """An interjection or a contraction ("Well", "I'm"): never a mention on its own."""
+    return word.casefold() in _INTERJECTIONS or (_CONTRACTION.match(word) is not None and not _CONTRACTION_NAME.match(word))
 
 
 def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
@@ -565,10 +579,30 @@ def _article_candidates(text: str, sentences: list[tuple[str, int, int]], gazett
         k = bisect_right(starts, start) - 1
         if k < 0 or end > sentences[k][2]:
             continue
+        start, type_ = _without_title(text, start, end, type_, gazetteer)
+        if start is None:
+            continue
         surface = text[start:end]
         gaz = gazetteer.entry_for(tuple(_strip_the(surface).split()))
+        if gaz is None and " " not in surface and not _kept_word(surface, gazetteer):
+            continue
         out.append(_Candidate(start, end, surface, gazetteer.entries[gaz].type if gaz else type_, gaz, False, False, sentences[k][:2]))
     return out
+
+
+def _without_title(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer) -> tuple[int | None, str]:
+    """A model span without a leading "the" or title ("Senator Kamala Harris" -> "Kamala Harris",
+    then a PERSON), and its type; (None, type) when nothing is left."""
+    spans = [(m.start(), m.end()) for m in _WORDS.finditer(text, start, end)]
+    words = [text[a:b] for a, b in spans]
+    a = 1 if len(words) > 1 and words[0].casefold() == "the" else 0
+    if type_ in ("PERSON", "OTHER"):
+        b = _title_run(words, a, len(words), gazetteer)
+        if b > a:
+            a, type_ = b, "PERSON"
+    if a >= len(words):
+        return None, type_
+    return spans[a][0], type_
 
 
 def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Gazetteer) -> list[_Candidate]:
@@ -624,12 +658,51 @@ _SPACY_TYPES = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE",
                 "CARDINAL": None}
 
 
-def _model_spans(ner: str, texts: list[str]) -> list[list[tuple[int, int, str]]] | None:
+# Mention types of the learned tagger's PER/ORG/LOC (MISC is typed by `_misc_type`).
+_LEARNED_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
+_EVENT_WORDS = frozenset(w for w, t in _HEAD_TYPES.items() if t == "EVENT")
+
+
+def _learned_type(words: list[str], kind: str) -> str:
+    """Mention type of a learned span: places typed LOC or GPE by a head word (River, Province),
+    else GPE; MISC an EVENT by its head word (War, Summit), else OTHER."""
+    last, first = words[-1].casefold(), words[0].casefold()
+    if kind == "LOC":
+        head = _HEAD_TYPES.get(last)
+        if head in ("LOC", "GPE"):
+            return head
+        return "LOC" if _PREFIX_TYPES.get(first) == "LOC" else "GPE"
+    if kind == "MISC":
+        return "EVENT" if last in _EVENT_WORDS else "OTHER"
+    return _LEARNED_TYPES[kind]
+
+
+_TAGGERS: dict[int, tuple[Gazetteer, object]] = {}
+
+
+def learned_tagger(gazetteer: Gazetteer):
+    """The shipped tagger with this gazetteer's features, built once per gazetteer and process."""
+    from pipeline import tagger
+
+    hit = _TAGGERS.get(id(gazetteer))
+    if hit is None or hit[0] is not gazetteer:
+        hit = _TAGGERS[id(gazetteer)] = (gazetteer, tagger.load(tagger.MODEL_PATH, gazetteer))
+    return hit[1]
+
+
+def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int, int]]], gazetteer: Gazetteer) -> list[list[tuple[int, int, str]]] | None:
     if ner == "rules":
         return None
+    if ner == "learned":
+        model = learned_tagger(gazetteer)
+        out = []
+        for text, sents in zip(texts, sentences):
+            found = model.spans(text, [(s, e) for _, s, e in sents])
+            out.append([(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found])
+        return out
     kind, _, target = ner.partition(":")
     if kind != "spacy" or not target:
-        raise ValueError(f"unknown extractor {ner!r}: use 'rules' or 'spacy:NAME_OR_PATH'")
+        raise ValueError(f"unknown extractor {ner!r}: use 'learned', 'rules' or 'spacy:NAME_OR_PATH'")
     nlp = _spacy_pipeline(target)
     out = []
     for doc in nlp.pipe(texts):
@@ -642,7 +715,7 @@ def _model_spans(ner: str, texts: list[str]) -> list[list[tuple[int, int, str]]]
     return out
 
 
-def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer, ner: str = "rules") -> pl.DataFrame:
+def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer, ner: str = "learned") -> pl.DataFrame:
     """Per shard: every entity mention found in the articles' sentences, before cross-article resolution.
 
     Columns: article_id, sentence_id, start, end, text (== articles.text[start:end]), type, name
@@ -656,7 +729,7 @@ def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazettee
     ids = articles["article_id"].to_list()
     texts = articles["text"].to_list()
     dates = articles["published_date"].to_list() if "published_date" in articles.columns else [None] * len(ids)
-    model = _model_spans(ner, texts)
+    model = _model_spans(ner, texts, [by_article.get(aid, []) for aid in ids], gazetteer)
     rows: dict[str, list] = {k: [] for k in CANDIDATE_SCHEMA}
     for n, (aid, text, when) in enumerate(zip(ids, texts, dates)):
         raw = _article_candidates(text, by_article.get(aid, []), gazetteer, None if model is None else model[n])

@@ -329,7 +329,7 @@ def build_dataset(
     keep_removed: bool = False,
     full: bool = False,
     skip_if_busy: bool = False,
-    ner: str = "rules",
+    ner: str = "learned",
     gazetteer: str | None = None,
 ) -> dict:
     """Build (or bring up to date) the dataset from the input files into `out`; returns a summary of the run.
@@ -394,7 +394,7 @@ def scheduled_build(
     workers: int | None = None,
     publish: bool = False,
     releases: str | None = None,
-    ner: str = "rules",
+    ner: str = "learned",
     gazetteer: str | None = None,
 ) -> dict:
     """One scheduled run: bring the dataset up to date, skipping (with a log line) while another build writes it.
