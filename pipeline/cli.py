@@ -12,21 +12,11 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 # The temporary API server can take longer than its default 20 s to start on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Our own phase lines, progress bars and summaries say what happens; Prefect's per-task log
+# lines would bury them (PREFECT_LOGGING_LEVEL=INFO brings them back).
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-
-def _summary_lines(summary: dict) -> list[str]:
-    def counts(d: dict) -> str:
-        return ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
-
-    return [
-        f"Built {summary['out']} in {summary['seconds']:.1f} s",
-        f"  input files   {summary['input_files']}",
-        f"  articles      {summary['articles']}",
-        f"  rejected      {summary['rejected']} ({counts(summary['rejects_by_reason'])})",
-        f"  boilerplate   {sum(summary['boilerplate_by_reason'].values())} span(s) removed: {counts(summary['boilerplate_by_reason'])}",
-        f"  sentences     {summary['sentences']}",
-        "  tables        " + ", ".join(f"{k} {v}" for k, v in summary["tables"].items()),
-    ]
+from pipeline import progress  # noqa: E402  (after the settings above: it must not import Prefect first)
 
 
 def _run_options(args: argparse.Namespace) -> dict:
@@ -53,12 +43,8 @@ def _build(args: argparse.Namespace) -> int:
 
     _checked_gazetteer(args.gazetteer)
     summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
-    if summary["nothing_to_do"]:
-        print(f"Nothing to do: {args.out} is up to date with {summary['input_files']} input file(s) ({summary['seconds']:.1f} s)")
-        return 0
-    print("\n".join(_summary_lines(summary)))
-    done = summary["incremental"]
-    print(f"  incremental   read {done['files_read']} file(s), decoded {done['files_decoded']}, analysed {done['documents_analysed']} document(s), extracted the claims of {done['claims_extracted']} article(s); {done['removed']} removed input(s), {done['kept']} kept")
+    title = f"Nothing to do: {args.out} is up to date" if summary["nothing_to_do"] else f"Built {args.out}"
+    progress.summary(title, progress.build_rows(summary))
     return 0
 
 
