@@ -12,21 +12,11 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 # The temporary API server can take longer than its default 20 s to start on a busy machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Our own phase lines, progress bars and summaries say what happens; Prefect's per-task log
+# lines would bury them (PREFECT_LOGGING_LEVEL=INFO brings them back).
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-
-def _summary_lines(summary: dict) -> list[str]:
-    def counts(d: dict) -> str:
-        return ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
-
-    return [
-        f"Built {summary['out']} in {summary['seconds']:.1f} s",
-        f"  input files   {summary['input_files']}",
-        f"  articles      {summary['articles']}",
-        f"  rejected      {summary['rejected']} ({counts(summary['rejects_by_reason'])})",
-        f"  boilerplate   {sum(summary['boilerplate_by_reason'].values())} span(s) removed: {counts(summary['boilerplate_by_reason'])}",
-        f"  sentences     {summary['sentences']}",
-        "  tables        " + ", ".join(f"{k} {v}" for k, v in summary["tables"].items()),
-    ]
+from pipeline import progress  # noqa: E402  (after the settings above: it must not import Prefect first)
 
 
 def _run_options(args: argparse.Namespace) -> dict:
@@ -74,12 +64,8 @@ def _build(args: argparse.Namespace) -> int:
     from pipeline.flows import run_build
 
     summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
-    if summary["nothing_to_do"]:
-        print(f"Nothing to do: {args.out} is up to date with {summary['input_files']} input file(s) ({summary['seconds']:.1f} s)")
-        return 0
-    print("\n".join(_summary_lines(summary)))
-    done = summary["incremental"]
-    print(f"  incremental   read {done['files_read']} file(s), decoded {done['files_decoded']}, analysed {done['documents_analysed']} document(s), extracted the claims of {done['claims_extracted']} article(s); {done['removed']} removed input(s), {done['kept']} kept")
+    title = f"Nothing to do: {args.out} is up to date" if summary["nothing_to_do"] else f"Built {args.out}"
+    progress.summary(title, progress.build_rows(summary))
     return 0
 
 
@@ -136,8 +122,10 @@ def _annotate(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from pipeline.publish import PublishError, release
 
+    if args.license is None:
+        print("warning: no --license given: the release will say that the publisher stated no licence; pass an SPDX id, e.g. --license CC-BY-4.0", file=sys.stderr)
     try:
-        made = release(Path(args.data), Path(args.out), args.version, license=args.license, url=args.url)
+        made = release(Path(args.data), Path(args.out), args.version, license=args.license, url=args.url, published=args.date)
     except (PublishError, ValueError) as err:
         raise SystemExit(f"publish: {err}") from err
     if made.created:
@@ -178,12 +166,12 @@ def _train(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Build and inspect the newsclean dataset.")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the dataset from input text files, or bring it up to date")
+    b = sub.add_parser("build", help="build the dataset from input text files, or bring it up to date", description="Build the dataset from input .txt/.html files into --out, or bring it up to date: only new or changed files are read again.")
     _add_run_options(b)
     b.add_argument("--full", action="store_true", help="discard the cache of incremental builds and rebuild everything")
     _add_ner_options(b)
     b.set_defaults(func=_build)
-    srv = sub.add_parser("serve", help="run the build on a cron schedule as a Prefect deployment")
+    srv = sub.add_parser("serve", help="run the build on a cron schedule as a Prefect deployment", description="Run the build on a cron schedule as a Prefect deployment until Ctrl-C; starts a local Prefect server unless PREFECT_API_URL is set.")
     srv.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
     _add_run_options(srv)
     srv.add_argument("--publish", action="store_true", help="after a run that changed the dataset, publish a release")
@@ -192,19 +180,20 @@ def parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, help="port of the local Prefect server when PREFECT_API_URL is unset (default: a free one)")
     _add_ner_options(srv)
     srv.set_defaults(func=_serve)
-    a = sub.add_parser("annotate", help="annotate JSONL lines of clean text")
+    a = sub.add_parser("annotate", help="annotate JSONL lines of clean text", description="Annotate JSONL lines of clean text with sentences, mentions, quantities, dates and claims.")
     a.add_argument("--input", required=True, help='JSONL with {"id", "text", "published_date"?} per line')
     a.add_argument("--output", required=True, help="JSONL to write")
     _add_ner_options(a)
     a.set_defaults(func=_annotate)
-    pub = sub.add_parser("publish", help="make a versioned, immutable release from a validated build")
+    pub = sub.add_parser("publish", help="make a versioned, immutable release from a validated build", description="Make a versioned, immutable release (Parquet, CSV, metadata, dataset card, browse page) from a validated build.")
     pub.add_argument("--data", default="data", help="the build to publish (default: data)")
     pub.add_argument("--out", default="releases", help="directory of releases (default: releases)")
     pub.add_argument("--version", help="X.Y.Z (default: 0.1.0 first, then the next one after the latest release)")
-    pub.add_argument("--license", default="other", help="license id for the dataset card and metadata (default: other)")
-    pub.add_argument("--url", help="where the release will be published, for the metadata and citation")
+    pub.add_argument("--license", help="SPDX licence id of the dataset, e.g. CC-BY-4.0 (https://spdx.org/licenses/); without it the release says that none was stated")
+    pub.add_argument("--url", help="where the release will be published, for the metadata and citation (default: the metadata point at index.html)")
+    pub.add_argument("--date", help="publication date YYYY-MM-DD for the metadata (default: today in UTC; an existing version keeps its own)")
     pub.set_defaults(func=_publish)
-    dl = sub.add_parser("download", help="download a release, verifying every sha256 (resumes, skips what is current)")
+    dl = sub.add_parser("download", help="download a release, verifying every sha256 (resumes, skips what is current)", description="Download a release into --to, verifying every file's sha256; resumes partial downloads and skips files already current.")
     dl.add_argument("source", metavar="SOURCE", help="release URL (http/https), local path or fsspec URL")
     dl.add_argument("--to", required=True, help="directory to download into")
     dl.set_defaults(func=_download)
@@ -215,7 +204,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--shared", default=str(default_shared()), help="the shared data folder with training/ (default: ../shared beside the repository)")
     t.add_argument("--out", help="folder to write the model into (default: pipeline/data)")
     t.set_defaults(func=_train)
-    d = sub.add_parser("docs", help="write docs/tables.md from the pandera models")
+    d = sub.add_parser("docs", help="write docs/tables.md from the pandera models", description="Write the table reference (docs/tables.md) from the pandera models.")
     d.add_argument("--out", default="docs/tables.md", help="file to write (default: docs/tables.md)")
     d.set_defaults(func=_docs)
     return p

@@ -27,7 +27,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.server.api import server as prefect_server
 
 import schemas
-from pipeline import __version__, build, incremental, io
+from pipeline import __version__, build, incremental, io, progress
 from pipeline import claims as claim_stage
 from pipeline import dedup
 from pipeline import state as state_store
@@ -138,6 +138,8 @@ class CachedClaims:
         self.keys = incremental.claim_keys(ids, mentions, ents, self.analysis_of, self.code)
         cached = self.store.keys()
         todo = [(a, k) for a, k in zip(ids, self.keys) if k not in cached]
+        if todo:
+            progress.phase(f"extracting the claims of {len(todo)} article(s)")
         futures = []
         for shard in _chunks(todo, self.shard_size):
             some = [a for a, _ in shard]
@@ -167,22 +169,24 @@ def _chunks(items: list, size: int) -> list[list]:
 
 
 def _completed(futures: list[PrefectFuture], what: str):
-    """Results as shards finish (not in submission order), logging progress.
+    """Results as shards finish (not in submission order), with a progress bar and log lines.
 
     A failed shard does not stop the others: they are all yielded (and so cached) before the
     first failure is raised, and the next run redoes only the failed shards.
     """
     logger = get_run_logger()
     failure = None
-    for i, future in enumerate(as_completed(futures), 1):
-        try:
-            result = future.result()
-        except Exception as err:
-            failure = failure or err
-            continue
-        yield result
-        if len(futures) > 1:
-            logger.info("%s: shard %d/%d done", what, i, len(futures))
+    with progress.shards(what, len(futures)) as advance:
+        for i, future in enumerate(as_completed(futures), 1):
+            advance()
+            try:
+                result = future.result()
+            except Exception as err:
+                failure = failure or err
+                continue
+            yield result
+            if len(futures) > 1:
+                logger.info("%s: shard %d/%d done", what, i, len(futures))
     if failure is not None:
         raise failure
 
@@ -223,6 +227,8 @@ def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_sto
     Returns the sha256 of every input (None when unreadable), the unread rejects, and how many files were decoded.
     """
     shards = _chunks(plan.to_read, shard_size)
+    if shards:
+        progress.phase(f"reading and decoding {len(plan.to_read)} file(s) in {len(shards)} shard(s)")
     futures = ingest_shard.with_options(retry_delay_seconds=READ_RETRY_DELAYS).map(
         unmapped(listing.root), shards, [{f: plan.known[f] for f in s if f in plan.known} for s in shards], unmapped(code)
     ) if shards else []
@@ -233,8 +239,8 @@ def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_sto
         unread.append(shard.unread)
         hashes.update(shard.hashes)
         decoded += len(shard.fresh.keys)
-        progress = index["inputs"] | _record(shard.hashes, listing.fingerprints)
-        index = index | {"inputs": progress, "output": None}
+        recorded = index["inputs"] | _record(shard.hashes, listing.fingerprints)
+        index = index | {"inputs": recorded, "output": None}
         state_store.save_index(state, index)
     return hashes, unread, decoded
 
@@ -244,6 +250,8 @@ def _analysed(unique: pl.DataFrame, keys: list[str], templates: frozenset[str], 
     cached = store.keys()
     todo = [i for i, k in enumerate(keys) if k not in cached]
     shards = _chunks(todo, shard_size)
+    if shards:
+        progress.phase(f"analysing {len(todo)} of {len(keys)} document(s) in {len(shards)} shard(s)")
     futures = analyse_shard.map([unique[s] for s in shards], [[keys[i] for i in s] for s in shards], unmapped(templates), unmapped(options)) if shards else []
     for batch in _completed(futures, "analyse"):
         store.put(batch)
@@ -271,6 +279,7 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
         state_store.clear(state)
     index = state_store.load_index(state, logger.warning)
     ingest_store, analysis_store, claims_store = (state_store.ResultStore(state / name, logger.warning) for name in state_store.STORES)
+    progress.phase(f"listing the input files under {input}")
     listing = io.input_listing(input)
     plan = incremental.plan(listing.files, listing.fingerprints, index["inputs"], ingest_store.keys(), code, keep_removed)
     logger.info(
@@ -302,12 +311,15 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     if unique.is_empty():
         per_doc = build.analysed(unique, frozenset(), options).tables | per_doc
     claims = CachedClaims(claims_store, incremental.item_of(per_doc_items, "articles", "article_id"), code, shard_size)
+    progress.phase(f"linking entities, claims, stories and duplicate sentences across {len(keys)} document(s)")
     tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options, claims, claims.story_features)
+    progress.phase("validating every table")
     schemas.validated(tables, schemas.TABLES)
     reports = build.merged_reports([ingest_reports, [dedupe_report], analysis_reports, global_reports])
     inputs = pl.concat(
         [f.select(pl.col("source_file").alias("path"), pl.col("raw_sha256").alias("sha256"), pl.col("n_bytes").alias("bytes")) for f in (ingested["documents"], ingested["rejects"])]
     )
+    progress.phase(f"writing the dataset to {out}")
     io.write_dataset_to(tables, out, _manifest(inputs, reports, tables))
     summary = _summary(tables, len(hashes), out)
     state_store.save_index(state, {"code": code, "setting": setting, "inputs": record, "output": io.manifest_digest(out), "summary": summary})
@@ -375,10 +387,19 @@ def task_runner(executor: str = "local", address: str | None = None, workers: in
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster)
 
 
+def _announce_server() -> None:
+    """Say so when the flow call is about to start Prefect's temporary server (seconds of silence otherwise)."""
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        progress.phase("starting Prefect's temporary server… (set PREFECT_API_URL to use a running one)")
+
+
 def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
     """`build_dataset(**params)` on the executor's task runner."""
     state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
     runner = task_runner(executor, address, workers, state / "dask")
+    _announce_server()
     return (build_dataset if runner is None else build_dataset.with_options(task_runner=runner))(**params)
 
 
@@ -402,6 +423,7 @@ def scheduled_build(
     With `publish`, a run that changed the dataset then runs `python -m pipeline publish`.
     """
     summary = run_build(executor, address, workers, input=input, out=out, state=state, shard_size=shard_size, keep_removed=keep_removed, wait=False, skip_if_busy=True, ner=ner, gazetteer=gazetteer)
+    progress.summary(f"Scheduled run of {input} → {out}", progress.build_rows(summary))
     if publish and not summary.get("skipped") and not summary.get("nothing_to_do"):
         from pipeline.cli import main
 

@@ -4,11 +4,14 @@ A release holds every table as Parquet (copied byte for byte from the build) and
 CSV for large tables), `manifest.json` (every file with size and sha256, like GDELT's master file
 list), `SHA256SUMS` for `sha256sum -c`, a Frictionless `datapackage.json`, Croissant
 `croissant.json`, a Hugging Face style dataset card `README.md`, `CHANGELOG.md` and a static
-browse page `index.html`. Nothing in it depends on the clock, so publishing the same build twice
-gives the same bytes; an existing version is never overwritten.
+browse page `index.html`. The only thing in it that depends on the clock is the publication date
+(today unless given; an existing version keeps its own), so publishing the same build twice gives
+the same bytes; an existing version is never overwritten.
 """
 
 import ctypes
+import datetime
+import difflib
 import errno
 import gzip
 import json
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandera.polars as pa
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+from packaging.licenses._spdx import LICENSES as SPDX_LICENSES
 import polars as pl
 import yaml
 
@@ -31,7 +36,21 @@ from schemas.validate import DatasetInvalid
 
 DATASET = "newsclean"
 FIRST_VERSION = "0.1.0"
-DEFAULT_LICENSE = "other"
+# Said wherever a licence would be when the publisher gave none (`--license` unset).
+NO_LICENSE_STATED = (
+    "The publisher stated no licence for this release. Without one, no right to redistribute it is granted; "
+    "ask the publisher, and mind that the article texts remain under their publishers' terms."
+)
+# Licence ids the Hugging Face Hub knows by name (its `license:` list); any other SPDX id goes
+# in the card as `license: other` with `license_name` and `license_link`.
+HF_LICENSES = frozenset((
+    "apache-2.0", "mit", "afl-3.0", "artistic-2.0", "bsl-1.0", "bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear",
+    "cc0-1.0", "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0", "cc-by-sa-3.0", "cc-by-sa-4.0", "cc-by-nc-2.0",
+    "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "cc-by-nc-nd-3.0", "cc-by-nc-nd-4.0", "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0",
+    "cc-by-nc-sa-4.0", "cdla-sharing-1.0", "cdla-permissive-1.0", "cdla-permissive-2.0", "wtfpl", "ecl-2.0", "epl-1.0",
+    "epl-2.0", "eupl-1.1", "eupl-1.2", "agpl-3.0", "gpl-2.0", "gpl-3.0", "lgpl-2.1", "lgpl-3.0", "isc", "lppl-1.3c",
+    "ms-pl", "mpl-2.0", "odc-by", "odbl", "osl-3.0", "postgresql", "ofl-1.1", "ncsa", "unlicense", "zlib", "pddl",
+))
 # CSV files above this size are also shipped gzipped (the Parquet file is the compact one).
 GZIP_OVER_BYTES = 8 * 1024 * 1024
 CARD_LIMITATIONS = (
@@ -44,6 +63,32 @@ _VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _RENAME_NOREPLACE = 1
 _AT_FDCWD = -100
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
+
+
+def spdx_license(value: str) -> str:
+    """The SPDX licence id `value` names, in SPDX's own case ('cc-by-4.0' -> 'CC-BY-4.0').
+
+    One id from the SPDX licence list (https://spdx.org/licenses/, as shipped in `packaging`);
+    ValueError, with the closest ids, for anything else.
+    """
+    try:
+        canonical = canonicalize_license_expression(value)
+    except InvalidLicenseExpression:
+        canonical = None
+    if canonical is None or canonical.lower() not in SPDX_LICENSES:
+        close = difflib.get_close_matches(value.lower(), SPDX_LICENSES, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(SPDX_LICENSES[c]['id'] for c in close)}?" if close else ""
+        raise ValueError(f"license {value!r} is not an SPDX licence id (one of https://spdx.org/licenses/, e.g. CC-BY-4.0){hint}")
+    return canonical
+
+
+def license_url(spdx: str) -> str:
+    return f"https://spdx.org/licenses/{spdx}.html"
+
+
+def license_text(spdx: str | None) -> str:
+    """The licence in words, for people."""
+    return f"{spdx} ({license_url(spdx)})" if spdx else NO_LICENSE_STATED
 
 
 class PublishError(RuntimeError):
@@ -106,16 +151,19 @@ _FRICTIONLESS_TYPES = {
 }
 _RESOURCE_SUFFIX = {"csv": "", "parquet": "-parquet"}
 _CROISSANT_TYPES = {"string": "sc:Text", "date": "sc:Date", "datetime": "sc:DateTime", "time": "sc:Text", "boolean": "sc:Boolean", "integer": "sc:Integer", "number": "sc:Float"}
-# The JSON-LD context of Croissant 1.0, as mlcroissant writes it.
+# The JSON-LD context of Croissant 1.1 (the version whose `cr:isArray` list columns use), as mlcroissant writes it.
+CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
 _CROISSANT_CONTEXT = {
-    "@language": "en", "@vocab": "https://schema.org/", "citeAs": "cr:citeAs", "column": "cr:column", "conformsTo": "dct:conformsTo",
-    "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/", "data": {"@id": "cr:data", "@type": "@json"},
-    "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "dct": "http://purl.org/dc/terms/", "equivalentProperty": "cr:equivalentProperty",
-    "examples": {"@id": "cr:examples", "@type": "@json"}, "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty",
-    "fileObject": "cr:fileObject", "fileSet": "cr:fileSet", "format": "cr:format", "includes": "cr:includes", "isLiveDataset": "cr:isLiveDataset",
-    "jsonPath": "cr:jsonPath", "key": "cr:key", "md5": "cr:md5", "parentField": "cr:parentField", "path": "cr:path", "recordSet": "cr:recordSet",
-    "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated", "replace": "cr:replace", "samplingRate": "cr:samplingRate",
-    "sc": "https://schema.org/", "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField", "transform": "cr:transform",
+    "@language": "en", "@vocab": "https://schema.org/", "arrayShape": "cr:arrayShape", "citeAs": "cr:citeAs", "column": "cr:column",
+    "conformsTo": "dct:conformsTo", "containedIn": "cr:containedIn", "cr": "http://mlcommons.org/croissant/", "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"}, "dataType": {"@id": "cr:dataType", "@type": "@vocab"}, "dct": "http://purl.org/dc/terms/",
+    "description": {"@container": "@language"}, "equivalentProperty": "cr:equivalentProperty", "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract", "field": "cr:field", "fileProperty": "cr:fileProperty", "fileObject": "cr:fileObject", "fileSet": "cr:fileSet",
+    "format": "cr:format", "includes": "cr:includes", "isArray": "cr:isArray", "isLiveDataset": "cr:isLiveDataset", "jsonPath": "cr:jsonPath",
+    "key": "cr:key", "md5": "cr:md5", "name": {"@container": "@language"}, "parentField": "cr:parentField", "path": "cr:path",
+    "recordSet": "cr:recordSet", "references": "cr:references", "regex": "cr:regex", "repeated": "cr:repeated", "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate", "sc": "https://schema.org/", "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField",
+    "transform": "cr:transform",
 }
 
 
@@ -202,7 +250,7 @@ def table_schema(model: type[pa.DataFrameModel], risky: set[str] = frozenset(), 
     return out
 
 
-def datapackage(models: Mapping[str, type[pa.DataFrameModel]], tables: Mapping[str, pl.DataFrame], files: list[dict], version: str, license: str) -> dict:
+def datapackage(models: Mapping[str, type[pa.DataFrameModel]], tables: Mapping[str, pl.DataFrame], files: list[dict], version: str, license: str | None) -> dict:
     """A Frictionless Data Package: one CSV resource per table (`<table>`) and one Parquet (`<table>-parquet`)."""
     by_path = {f["path"]: f for f in files}
     resources = []
@@ -222,18 +270,23 @@ def datapackage(models: Mapping[str, type[pa.DataFrameModel]], tables: Mapping[s
                 resource |= {"encoding": "utf-8", "bytes": f["bytes"], "hash": f"sha256:{f['sha256']}"}
             risky = _risky_columns(tables[name]) if fmt == "csv" else set()
             resources.append(resource | {"schema": table_schema(model, risky, fmt)})
-    return {
+    package = {
         "profile": "tabular-data-package",
         "name": DATASET,
         "title": "newsclean: cleaned news articles",
+        "description": f"Cleaned, validated news articles with the boilerplate removed from them. License: {license_text(license)}",
         "version": version,
-        "licenses": [{"name": license}],
-        "resources": resources,
     }
+    if license:
+        package["licenses"] = [{"name": license, "path": license_url(license), "title": license}]
+    return package | {"resources": resources}
 
 
-def croissant(models: Mapping[str, type[pa.DataFrameModel]], files: list[dict], version: str, license: str, schema_version: str, url: str | None) -> dict:
-    """Croissant 1.0 JSON-LD: one FileObject per Parquet file and one RecordSet per table."""
+def croissant(models: Mapping[str, type[pa.DataFrameModel]], files: list[dict], version: str, license: str | None, schema_version: str, url: str | None, published: str) -> dict:
+    """Croissant 1.1 JSON-LD: one FileObject per Parquet file and one RecordSet per table.
+
+    Without a `url` the dataset's URL is its browse page, relative to `croissant.json`.
+    """
     by_path = {f["path"]: f for f in files}
     distribution, record_sets = [], []
     for name, model in models.items():
@@ -260,13 +313,14 @@ def croissant(models: Mapping[str, type[pa.DataFrameModel]], files: list[dict], 
         "@type": "sc:Dataset",
         "name": DATASET,
         "description": f"Cleaned, validated news articles with the boilerplate removed from them (schema {schema_version}).",
-        "conformsTo": "http://mlcommons.org/croissant/1.0",
+        "conformsTo": CROISSANT_VERSION,
         "citeAs": citation(version, url),
-        "license": license,
+        "datePublished": published,
+        # A licence is a URL (Croissant's advice); with none stated, a CreativeWork that says so.
+        "license": license_url(license) if license else {"@type": "sc:CreativeWork", "name": "no licence stated", "description": NO_LICENSE_STATED},
+        "url": url or "index.html",
         "version": version,
     }
-    if url:
-        dataset["url"] = url
     return dataset | {"distribution": distribution, "recordSet": record_sets}
 
 
@@ -290,10 +344,10 @@ def _size_category(n: int) -> str:
 
 def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, files: list[dict]) -> str:
     """The release's README.md: a YAML header Hugging Face reads, then the card for people."""
-    version, rows, url = manifest["version"], manifest["tables"], manifest["url"]
+    version, rows, url, license = manifest["version"], manifest["tables"], manifest["url"], manifest["license"]
     header = {
         "pretty_name": "newsclean",
-        "license": manifest["license"],
+        **_card_license(license),
         "language": ["en"],
         "size_categories": [_size_category(rows.get("articles", 0))],
         "tags": ["news", "boilerplate-removal", "text-cleaning"],
@@ -358,6 +412,10 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
         "Boilerplate is found line by line by pattern, by lines that recur across many documents (site templates), "
         "and by a topical test for headlines of unrelated stories. Duplicate files (same text) are rejected and listed in `rejects`.",
         "",
+        "## License",
+        "",
+        f"The dataset is published under {license_text(license)}." if license else NO_LICENSE_STATED,
+        "",
         "## Known limitations",
         "",
         *[f"- {item}" for item in CARD_LIMITATIONS],
@@ -370,6 +428,15 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
         "",
     ]
     return "\n".join(lines)
+
+
+def _card_license(license: str | None) -> dict:
+    """The card's licence keys: a Hub licence id, or `other` with the SPDX id's name and link."""
+    if license and license.lower() in HF_LICENSES:
+        return {"license": license.lower(), "license_link": license_url(license)}
+    if license:
+        return {"license": "other", "license_name": license.lower(), "license_link": license_url(license)}
+    return {"license": "other", "license_name": "no-license-stated", "license_link": "README.md#license"}
 
 
 def changelog_entry(version: str, rows: dict[str, int], schema_version: str, previous: dict | None) -> str:
@@ -466,8 +533,9 @@ def _write_release(
     models: Mapping[str, type[pa.DataFrameModel]],
     version: str,
     previous: Path | None,
-    license: str,
+    license: str | None,
     url: str | None,
+    published: str,
     gzip_over: int,
 ) -> list[dict]:
     (root / "data").mkdir(parents=True)
@@ -482,13 +550,14 @@ def _write_release(
         "pipeline_version": build["pipeline_version"],
         "license": license,
         "url": url,
+        "date_published": published,
         "tables": {name: frame.height for name, frame in tables.items()},
         "stages": build.get("stages", []),
         "inputs": build.get("inputs", []),
     }
     documents = {
         "datapackage.json": _json(datapackage(models, tables, files, version, license)),
-        "croissant.json": _json(croissant(models, files, version, license, build["schema_version"], url)),
+        "croissant.json": _json(croissant(models, files, version, license, build["schema_version"], url, published)),
         "README.md": dataset_card(models, manifest, files),
         "CHANGELOG.md": changelog(changelog_entry(version, manifest["tables"], build["schema_version"], prev_manifest), prev_changelog),
     }
@@ -537,23 +606,32 @@ def release(
     version: str | None = None,
     *,
     models: Mapping[str, type[pa.DataFrameModel]] | None = None,
-    license: str = DEFAULT_LICENSE,
+    license: str | None = None,
     url: str | None = None,
+    published: str | None = None,
     gzip_over_bytes: int = GZIP_OVER_BYTES,
 ) -> Release:
     """Publish the validated build in `data` as `out/<version>/`.
 
+    `license` is an SPDX id (None: the release says the publisher stated none); `published` the
+    publication date, YYYY-MM-DD (default: today in UTC, or an existing version's own date).
     Without `version`, the next one is derived (`next_version`), and a build already released
     unchanged is not released again. Publishing an existing version succeeds only when the files
     would be identical (nothing is written); a different release of the same version is refused.
     """
     data, out = Path(data), Path(out)
+    license = spdx_license(license) if license is not None else None
+    if published is not None:
+        try:
+            published = datetime.date.fromisoformat(published).isoformat()
+        except ValueError:
+            raise ValueError(f"publication date {published!r} is not a date of the form YYYY-MM-DD") from None
     models = schemas.TABLES if models is None else models
     build = _build_manifest(data)
     tables = _validated_tables(data, models)
     # Two publishers must not pick the same next version or share a temporary directory.
     with io.dataset_lock(out):
-        return _released(data, out, version, build, tables, models, license, url, gzip_over_bytes)
+        return _released(data, out, version, build, tables, models, license, url, published, gzip_over_bytes)
 
 
 def _released(
@@ -563,8 +641,9 @@ def _released(
     build: dict,
     tables: Mapping[str, pl.DataFrame],
     models: Mapping[str, type[pa.DataFrameModel]],
-    license: str,
+    license: str | None,
     url: str | None,
+    published: str | None,
     gzip_over_bytes: int,
 ) -> Release:
     existing = released_versions(out)
@@ -581,11 +660,16 @@ def _released(
     earlier = [v for v in existing if parsed_version(v) < parsed_version(version)]
     previous = out / earlier[-1] if earlier else None
     target = out / version
+    if published is None:
+        # Publishing an existing version again must give its bytes, date included.
+        mine = target / "manifest.json"
+        recorded = json.loads(mine.read_text(encoding="utf-8")).get("date_published") if mine.is_file() else None
+        published = recorded or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     tmp = out / f".{version}.tmp"
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        files = _write_release(tmp, data, build, tables, models, version, previous, license, url, gzip_over_bytes)
+        files = _write_release(tmp, data, build, tables, models, version, previous, license, url, published, gzip_over_bytes)
         if target.exists():
             if _tree_hashes(tmp) != _tree_hashes(target):
                 raise PublishError(f"release {version} already exists in {out} with different content; releases are never overwritten: publish with a new --version")

@@ -6,8 +6,8 @@ watches it, and stops it on exit; with `PREFECT_API_URL` set it registers with t
 Prefect is imported only after the API URL and home are settled: it reads them at import.
 """
 
+import asyncio
 import contextlib
-import logging
 import os
 import signal
 import socket
@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-log = logging.getLogger("newsclean.serve")
+from pipeline import progress
 
 SERVER_START_SECONDS = 120
 DEPLOYMENT = "newsclean"
@@ -64,6 +64,7 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
     }
+    progress.phase(f"starting a local Prefect server on 127.0.0.1:{port} (log: {home / 'server.log'})… this takes 10-40 s")
     logfile = open(home / "server.log", "ab")
     cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
     proc = subprocess.Popen(cmd, env=env, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -74,12 +75,12 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the local Prefect server did not start (exit code {proc.poll()}); see {home / 'server.log'}")
             time.sleep(0.5)
-        log.info("local Prefect server at %s (UI http://127.0.0.1:%d), home %s", api, port, home)
+        progress.phase(f"local Prefect server ready at {api} (UI http://127.0.0.1:{port})")
 
         def watch() -> None:
             while not stopping.wait(2):
                 if proc.poll() is not None:
-                    log.error("the local Prefect server exited (code %s); stopping; see %s", proc.returncode, home / "server.log")
+                    progress.phase(f"the local Prefect server exited (code {proc.returncode}); stopping; see {home / 'server.log'}")
                     os.kill(os.getpid(), signal.SIGINT)
                     return
 
@@ -87,13 +88,31 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
         yield api
     finally:
         stopping.set()
+        progress.phase("stopping the local Prefect server")
         _stop(proc)
         logfile.close()
-        log.info("local Prefect server stopped")
+        progress.phase("local Prefect server stopped")
 
 
 def _sigterm_as_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _run(flow, name: str, cron: str, parameters: dict, api: str) -> None:
+    """`flow.serve(...)`, except that SIGTERM stops it the way Ctrl-C does.
+
+    Prefect's runner answers SIGTERM with a handler that calls its async `stop()` from a running
+    event loop, which only creates the coroutine ("coroutine 'Runner.astop' was never awaited")
+    and exits without pausing the deployment; as a KeyboardInterrupt it shuts down cleanly.
+    """
+    from prefect.deployments.runner import EntrypointType
+    from prefect.runner import Runner
+
+    runner = Runner(name=name, limit=1)
+    runner.handle_sigterm = _sigterm_as_interrupt
+    runner.add_flow(flow, name=name, cron=cron, parameters=parameters, entrypoint_type=EntrypointType.MODULE_PATH)
+    print(f"serving deployment {flow.name}/{name} on {cron!r} via {api}; Ctrl-C stops", flush=True)
+    asyncio.run(runner.start())
 
 
 def serve(cron: str, parameters: dict, state: Path, name: str = DEPLOYMENT, port: int | None = None) -> None:
@@ -104,15 +123,13 @@ def serve(cron: str, parameters: dict, state: Path, name: str = DEPLOYMENT, port
         os.environ["PREFECT_API_URL"] = api
         if own_server:
             os.environ["PREFECT_HOME"] = str((state / "prefect").resolve())
-        from prefect.deployments.runner import EntrypointType
-
+        progress.phase("loading the flow and registering the deployment")
         from pipeline.flows import scheduled_build
 
-        print(f"serving deployment {scheduled_build.name}/{name} on {cron!r} via {api}", flush=True)
         try:
-            scheduled_build.serve(name=name, cron=cron, parameters=parameters, limit=1, entrypoint_type=EntrypointType.MODULE_PATH, print_starting_message=False)
+            _run(scheduled_build, name, cron, parameters, api)
         except KeyboardInterrupt:
-            pass
+            progress.phase("interrupted: the deployment is paused")
         finally:
             if own_server:
                 os.environ.pop("PREFECT_API_URL", None)

@@ -3,8 +3,10 @@
 import gzip
 import io as stdio
 import json
+import logging
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import polars as pl
@@ -139,7 +141,9 @@ def test_datapackage_passes_frictionless_validate(released):
 
     report = validate(released.path / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "type", "note"])[:10]
+    assert not report.warnings and not any(task.warnings for task in report.tasks)
     package = json.loads((released.path / "datapackage.json").read_text())
+    assert "licenses" not in package and publish.NO_LICENSE_STATED in package["description"]
     names = [r["name"] for r in package["resources"]]
     assert names == list(schemas.TABLES) + [f"{n}-parquet" for n in schemas.TABLES]
     articles = package["resources"][0]
@@ -171,11 +175,19 @@ def test_datapackage_catches_a_broken_foreign_key(released, tmp_path):
     assert not report.valid and ["foreign-key"] in report.flatten(["type"])
 
 
-def test_croissant_validates_and_loads_records(released):
+def test_croissant_validates_and_loads_records(released, caplog):
     import mlcroissant as mlc
 
-    dataset = mlc.Dataset(jsonld=released.path / "croissant.json")
-    assert not dataset.metadata.issues.errors
+    with caplog.at_level(logging.WARNING):
+        dataset = mlc.Dataset(jsonld=released.path / "croissant.json")
+    assert not dataset.metadata.issues.errors and not dataset.metadata.issues.warnings
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    doc = json.loads((released.path / "croissant.json").read_text())
+    # cr:isArray (list columns) is Croissant 1.1: the document says 1.1.
+    assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.1" and '"cr:isArray": true' in (released.path / "croissant.json").read_text()
+    assert doc["datePublished"] == json.loads((released.path / "manifest.json").read_text())["date_published"]
+    assert doc["url"] == "index.html" and (released.path / doc["url"]).is_file()
+    assert doc["license"]["description"] == publish.NO_LICENSE_STATED
     records = list(dataset.records("articles"))
     assert len(records) == 3
     assert {r["articles/article_id"].decode() for r in records} == set(pl.read_parquet(released.path / "data/articles.parquet")["article_id"])
@@ -186,6 +198,8 @@ def test_dataset_card_has_a_header_tools_read_and_the_schema(released):
     _, header, body = card.split("---\n", 2)
     meta = yaml.safe_load(header)
     assert meta["license"] == "other" and meta["language"] == ["en"] and meta["size_categories"] == ["n<1K"]
+    assert meta["license_name"] == "no-license-stated" and meta["license_link"] == "README.md#license"
+    assert "## License\n\n" + publish.NO_LICENSE_STATED in body
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert list(configs) == list(schemas.TABLES) and configs["articles"].get("default") is True
     for c in configs.values():
@@ -258,11 +272,60 @@ def test_changed_or_missing_build_is_refused(builds, tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_hugging_face_datasets_loads_every_table(released, monkeypatch):
+    """`datasets` reads the card's configs offline, each table with its row count, without warnings."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(released.path.parent / "hf-home"))
+    import datasets
+    from huggingface_hub import DatasetCard
+
+    manifest = json.loads((released.path / "manifest.json").read_text())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        card = DatasetCard.load(released.path / "README.md")
+        for name in schemas.TABLES:
+            table = datasets.load_dataset(str(released.path), name, split="train", cache_dir=str(released.path.parent / "hf-cache"))
+            assert table.num_rows == manifest["tables"][name] and set(table.column_names) == set(schemas.TABLES[name].to_schema().columns)
+    assert card.data.license == "other" and card.data.license_name == "no-license-stated"
+
+
+def test_licenses_are_spdx_ids():
+    assert publish.spdx_license("cc-by-4.0") == "CC-BY-4.0" and publish.spdx_license("mit") == "MIT"
+    assert publish.spdx_license("0bsd") == "0BSD"
+    for bad in ("other", "CC-BY-4", "MIT OR Apache-2.0", "LicenseRef-mine", ""):
+        with pytest.raises(ValueError, match="not an SPDX licence id"):
+            publish.spdx_license(bad)
+    with pytest.raises(ValueError, match="did you mean CC-BY-4.0"):
+        publish.spdx_license("CC-BY-40")
+    assert publish._card_license("CC-BY-4.0") == {"license": "cc-by-4.0", "license_link": "https://spdx.org/licenses/CC-BY-4.0.html"}
+    # The Hub knows no 0BSD: `other`, with the SPDX id's name and link.
+    assert publish._card_license("0BSD") == {"license": "other", "license_name": "0bsd", "license_link": "https://spdx.org/licenses/0BSD.html"}
+
+
+def test_a_licence_reaches_every_metadata_file(builds, tmp_path):
+    made = publish.release(builds / "smaller", tmp_path, license="cc-by-sa-4.0", url="https://example.org/newsclean/", published="2026-03-04")
+    package = json.loads((made.path / "datapackage.json").read_text())
+    assert package["licenses"] == [{"name": "CC-BY-SA-4.0", "path": "https://spdx.org/licenses/CC-BY-SA-4.0.html", "title": "CC-BY-SA-4.0"}]
+    doc = json.loads((made.path / "croissant.json").read_text())
+    assert doc["license"] == "https://spdx.org/licenses/CC-BY-SA-4.0.html" and doc["url"] == "https://example.org/newsclean/" and doc["datePublished"] == "2026-03-04"
+    card = (made.path / "README.md").read_text()
+    assert "license: cc-by-sa-4.0\n" in card and "published under CC-BY-SA-4.0 (https://spdx.org/licenses/CC-BY-SA-4.0.html)" in card
+    # Published again without a date, the version keeps its own: same bytes, nothing written.
+    assert not publish.release(builds / "smaller", tmp_path, made.version, license="CC-BY-SA-4.0", url="https://example.org/newsclean/").created
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        publish.release(builds / "smaller", tmp_path, published="4 March")
+
+
 def test_cli_publish(builds, tmp_path, capsys):
     args = ["publish", "--data", str(builds / "smaller"), "--out", str(tmp_path), "--license", "cc-by-4.0"]
     assert main(args) == 0 and "Released 0.1.0" in capsys.readouterr().out
     assert main(args) == 0 and "nothing written" in capsys.readouterr().out
     assert "license: cc-by-4.0" in (tmp_path / "0.1.0" / "README.md").read_text()
+    with pytest.raises(SystemExit, match="publish: license 'cc-by' is not an SPDX licence id"):
+        main(["publish", "--data", str(builds / "smaller"), "--out", str(tmp_path / "other"), "--license", "cc-by"])
+    assert main(["publish", "--data", str(builds / "smaller"), "--out", str(tmp_path / "unlicensed")]) == 0
+    assert "warning: no --license given" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="publish: .*never overwritten"):
         main(args + ["--version", "0.1.0", "--url", "https://example.org/newsclean/0.1.0/"])
 
@@ -284,5 +347,5 @@ def test_committed_release_verifies_and_matches_a_fresh_build(prefect_harness, t
     out.mkdir()
     for older in versions[:-1]:
         (out / older).symlink_to(ROOT / "releases" / older)
-    fresh = publish.release(tmp_path / "data", out, versions[-1], license=committed["license"], url=committed["url"])
+    fresh = publish.release(tmp_path / "data", out, versions[-1], license=committed["license"], url=committed["url"], published=committed.get("date_published"))
     assert _tree(fresh.path) == _tree(latest), f"releases/{versions[-1]} does not match a fresh build of seeds/: publish a new version"

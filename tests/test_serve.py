@@ -11,9 +11,8 @@ from pipeline import serve
 from tests.conftest import ROOT, SEEDS
 
 
-def _wait_for_line(proc: subprocess.Popen, needle: str, seconds: float) -> str:
+def _wait_for_line(proc: subprocess.Popen, needle: str, seconds: float, seen: list[str]) -> str:
     deadline = time.monotonic() + seconds
-    seen = []
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line and proc.poll() is not None:
@@ -34,8 +33,9 @@ def test_served_deployment_runs_when_triggered_and_stops_with_its_server(tmp_pat
     port = serve.free_port()
     cmd = [sys.executable, "-m", "pipeline", "serve", "--cron", "0 0 1 1 *", "--input", str(SEEDS), "--out", str(out), "--port", str(port)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen: list[str] = []
     try:
-        line = _wait_for_line(proc, "serving deployment", 90)
+        line = _wait_for_line(proc, "serving deployment", 90, seen)
         api = f"http://127.0.0.1:{port}/api"
         assert api in line and "0 0 1 1 *" in line
         # `serve` registers the deployment just after printing that line: wait until it exists.
@@ -58,9 +58,14 @@ def test_served_deployment_runs_when_triggered_and_stops_with_its_server(tmp_pat
         assert done.stdout.strip().endswith("COMPLETED"), done.stdout + done.stderr
         assert (out / "manifest.json").exists() and (tmp_path / ".data.state" / "prefect" / "prefect.db").exists()
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(60)
+        # SIGTERM (what service managers send) stops it as Ctrl-C does.
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0
+    # Start-up, the scheduled run's summary table and the shutdown are told; no Prefect warning.
+    for said in ("starting a local Prefect server", "local Prefect server ready", "Scheduled run of", "articles", "local Prefect server stopped"):
+        assert said in rest or said in "".join(seen), said
+    assert "never awaited" not in rest and "RuntimeWarning" not in rest
     try:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)
         raise AssertionError("the local Prefect server still answers after serve exited")
