@@ -303,6 +303,8 @@ def _checked_sums(text: str, manifest_raw: bytes, files: dict[str, str]) -> None
     manifest_hash = hashlib.sha256(manifest_raw).hexdigest()
     listed: dict[str, str] = {}
     for line in text.splitlines():
+        if not line.strip():
+            continue
         digest, _, rel = line.partition("  ")
         want = manifest_hash if rel == MANIFEST else files.get(rel)
         if rel != MANIFEST and rel not in files:
