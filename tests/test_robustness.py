@@ -172,6 +172,14 @@ def test_bad_options_are_one_line(inputs, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_an_unwritable_output_folder_is_one_line_before_anything_starts(inputs, tmp_path, capsys, monkeypatch):
+    # Tests run as root, which may write anywhere: the folder's refusal is simulated.
+    monkeypatch.setattr(io.os, "access", lambda path, mode: Path(path) != tmp_path)
+    err = _refused(["--input", str(inputs), "--out", str(tmp_path / "o")], capsys)
+    assert "not writable" in err and "previous dataset is unchanged" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_state_folder_inside_the_output_is_refused(inputs, tmp_path, capsys):
     assert "lies inside the output" in _refused(["--input", str(inputs), "--out", str(tmp_path / "o"), "--state", str(tmp_path / "o" / "cache")], capsys)
     assert not (tmp_path / "o").exists()
