@@ -347,3 +347,13 @@ def test_a_refused_release_leaves_the_target_as_it_was(server, tmp_path):
         dl.download(server.url, dest, say=lambda _: None)
     assert _tree(dest) == before, "files verified before the refusal must not have replaced the old ones"
     assert not (dest / dl.PARTIAL).exists()
+
+
+def test_a_release_whose_sums_list_a_file_the_manifest_does_not_is_refused(tmp_path):
+    release = make_release(tmp_path / "release", {"a.txt": b"a"})
+    (release / "extra.sh").write_bytes(b"rm -rf ~\n")
+    with open(release / "SHA256SUMS", "a") as fh:
+        fh.write(f"{hashlib.sha256(b'rm -rf ~').hexdigest()}  extra.sh\n")
+    with pytest.raises(dl.DownloadError, match="lists 'extra.sh', which manifest.json does not"):
+        dl.download(str(release), tmp_path / "dest", say=lambda _: None)
+    assert not (tmp_path / "dest").exists()
