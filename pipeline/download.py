@@ -47,7 +47,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class DownloadError(RuntimeError):
-    """The download could not finish; files already verified stay, nothing corrupt is left."""
+    """The download could not finish or the release was refused; nothing corrupt is left in the target."""
 
 
 class NotFound(DownloadError):
