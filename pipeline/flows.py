@@ -267,6 +267,9 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     logger = get_run_logger()
     code = state_store.code_version()
     setting = cache_key(options.ner, state_store.file_digest(options.gazetteer))
+    problem = state_store.index_problem(state)
+    if problem:
+        raise io.NotOurs(problem)
     if full:
         state_store.clear(state)
     index = state_store.load_index(state, logger.warning)

@@ -208,6 +208,16 @@ def test_clearing_the_state_keeps_the_users_files(tmp_path):
     assert sorted(p.relative_to(state).as_posix() for p in state.rglob("*")) == ["analysis", "analysis/chapter1.tex", "analysis/drafts", "analysis/drafts/d.txt", "notes.md"]
 
 
+def test_a_state_folder_with_someone_elses_index_json_is_refused(inputs, tmp_path, capsys):
+    state = tmp_path / "site"
+    state.mkdir()
+    (state / "index.json").write_text('{"title": "my site"}')
+    before = _tree(tmp_path)
+    for extra in ([], ["--full"]):
+        assert "its index.json was not written by newsclean" in _refused(["--input", str(inputs), "--out", str(tmp_path / "o"), "--state", str(state), *extra], capsys)
+    assert _tree(tmp_path) == before
+
+
 def test_a_full_build_with_a_user_state_folder_keeps_its_other_files(prefect_harness, inputs, tmp_path, capsys):
     state = tmp_path / "DIR"
     (state / "analysis").mkdir(parents=True)
