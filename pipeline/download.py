@@ -11,7 +11,6 @@ No file is opened through a symbolic link, redirects to another origin are refus
 and SHA256SUMS are read up to a size cap, and every file has a deadline from its size.
 """
 
-import errno
 import hashlib
 import http.client
 import json

@@ -17,13 +17,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import schemas
 from pipeline import build, io
 from pipeline import state as state_store
 from pipeline.cli import main
 from pipeline.decode import decoded
 from pipeline.ingest import InputFile, documents, looks_like_html
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT
 from tests.hostile import article
 from tests.test_faults import _assert_whole, _env, _snapshot
 
