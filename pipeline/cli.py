@@ -42,7 +42,7 @@ def _checked_run(args: argparse.Namespace) -> None:
     """The input, output and options of a build, checked before Prefect is imported or started:
     a missing input, an output the build may not write, or a bad option stop it with one line."""
     from pipeline import io
-    from pipeline.state import default_state_dir
+    from pipeline.state import default_state_dir, index_problem
 
     if args.shard_size < 1:
         raise InvalidInput(f"--shard-size must be at least 1, not {args.shard_size}")
@@ -52,10 +52,10 @@ def _checked_run(args: argparse.Namespace) -> None:
         spec = io.local_path(args.input)
         if not io.is_glob(str(spec)) and not os.path.lexists(spec):
             raise InvalidInput(f"input {args.input} does not exist: give a folder, a file or a glob of .txt/.html files")
-    if not io.is_url(args.out):
-        problem = io.output_problem(args.out, args.input, args.state or default_state_dir(args.out))
-        if problem:
-            raise InvalidInput(problem)
+    state = Path(args.state) if args.state else default_state_dir(args.out)
+    problem = (io.output_problem(args.out, args.input, state) if not io.is_url(args.out) else None) or index_problem(state)
+    if problem:
+        raise InvalidInput(problem)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ No file is opened through a symbolic link, redirects to another origin are refus
 and SHA256SUMS are read up to a size cap, and every file has a deadline from its size.
 """
 
-import errno
 import hashlib
 import http.client
 import json
@@ -47,7 +46,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class DownloadError(RuntimeError):
-    """The download could not finish; files already verified stay, nothing corrupt is left."""
+    """The download could not finish or the release was refused; nothing corrupt is left in the target."""
 
 
 class NotFound(DownloadError):
@@ -303,6 +302,8 @@ def _checked_sums(text: str, manifest_raw: bytes, files: dict[str, str]) -> None
     manifest_hash = hashlib.sha256(manifest_raw).hexdigest()
     listed: dict[str, str] = {}
     for line in text.splitlines():
+        if not line.strip():
+            continue
         digest, _, rel = line.partition("  ")
         want = manifest_hash if rel == MANIFEST else files.get(rel)
         if rel != MANIFEST and rel not in files:

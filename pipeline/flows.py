@@ -24,7 +24,6 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture, as_completed
-from prefect.server.api import server as prefect_server
 
 import schemas
 from pipeline import __version__, build, incremental, io, progress
@@ -58,9 +57,16 @@ def _popen_dying_with_us(*args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(*args, **kwargs)
 
 
-# Prefect's temporary API server is a plain child process: a build killed with SIGKILL left it
-# running. Its module alone sees a `subprocess` whose Popen has the child die with the build.
-prefect_server.subprocess = types.SimpleNamespace(**{**vars(subprocess), "Popen": _popen_dying_with_us})
+def _temporary_server_dies_with_us() -> None:
+    """Prefect's temporary API server is a plain child process: a build killed with SIGKILL left it
+    running. Its module alone is given a `subprocess` whose Popen has the child die with the build.
+    Only when Prefect will start one (no PREFECT_API_URL): the module costs ~1 s and 80 MB to import."""
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        from prefect.server.api import server as prefect_server
+
+        prefect_server.subprocess = types.SimpleNamespace(**{**vars(subprocess), "Popen": _popen_dying_with_us})
 
 
 class OutputBusy(RuntimeError):
@@ -275,6 +281,9 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     logger = get_run_logger()
     code = state_store.code_version()
     setting = cache_key(options.ner, state_store.file_digest(options.gazetteer))
+    problem = state_store.index_problem(state)
+    if problem:
+        raise io.NotOurs(problem)
     if full:
         state_store.clear(state)
     index = state_store.load_index(state, logger.warning)
@@ -400,6 +409,7 @@ def run_build(executor: str = "local", address: str | None = None, workers: int 
     state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
     runner = task_runner(executor, address, workers, state / "dask")
     _announce_server()
+    _temporary_server_dies_with_us()
     return (build_dataset if runner is None else build_dataset.with_options(task_runner=runner))(**params)
 
 

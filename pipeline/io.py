@@ -20,7 +20,6 @@ import glob
 import hashlib
 import json
 import os
-import shutil
 import stat
 import tempfile
 import time

@@ -86,6 +86,25 @@ def load_index(state: Path, warn: Callable[[str], None] = _log.warning) -> dict:
     return index
 
 
+def index_problem(state: Path) -> str | None:
+    """Why the state folder's index.json is not the tool's to replace, None when it is (or there is
+    none): a JSON file without the index's fields, or junk in a folder that holds no cache of ours
+    (junk beside the cache is a damaged index of ours, replaced with a warning)."""
+    path = state / "index.json"
+    if not os.path.lexists(path):
+        return None
+    refusal = f"refusing to use {state} as the state folder: its index.json was not written by newsclean; give a new or empty folder as --state"
+    if path.is_symlink() or not path.is_file():
+        return refusal
+    try:
+        index = json.loads(path.read_bytes())
+    except ValueError:
+        return None if any((state / store).is_dir() for store in STORES) else refusal
+    except OSError:
+        return None  # unreadable: the build's own write then fails with a clear error
+    return None if isinstance(index, dict) and "format" in index and "inputs" in index else refusal
+
+
 def save_index(state: Path, index: dict) -> None:
     try:
         state.mkdir(parents=True, exist_ok=True)

@@ -266,14 +266,14 @@ def test_cli_download_and_clear_error(server, tmp_path, capsys):
 # --- hardening (issue 11): links, caps, deadlines, redirects, incomplete releases --------------
 
 
-@pytest.mark.parametrize("planted", ["data/.articles.csv.part", "data/articles.csv.part", "data/articles.csv", f"{dl.PARTIAL}"])
+@pytest.mark.parametrize("planted", ["data/.articles.csv.part", "data/articles.csv.part", "data/articles.csv", ".newsclean-download"])
 def test_planted_symlinks_never_redirect_a_write_outside_the_target(server, tmp_path, planted):
     outside = tmp_path / "victim.txt"
     outside.write_bytes(b"precious")
     dest = tmp_path / "got"
     (dest / "data").mkdir(parents=True)
-    (dest / planted).symlink_to(outside if planted != dl.PARTIAL else tmp_path)
-    refused = {dl.PARTIAL: "not a link", "data/articles.csv": "resolves outside"}
+    (dest / planted).symlink_to(outside if planted != ".newsclean-download" else tmp_path)
+    refused = {".newsclean-download": "not a link", "data/articles.csv": "resolves outside"}
     try:
         dl.download(server.url, dest, say=lambda _: None)
     except dl.DownloadError as err:
@@ -288,8 +288,11 @@ def test_planted_symlinks_never_redirect_a_write_outside_the_target(server, tmp_
 @pytest.mark.parametrize("name, cap", [("manifest.json", "MAX_MANIFEST_BYTES"), ("SHA256SUMS", "MAX_SUMS_BYTES")])
 def test_manifest_and_sums_are_read_up_to_a_cap(server, tmp_path, monkeypatch, name, cap):
     path = server.root / name
-    path.write_bytes(path.read_bytes() + b" " * 300_000)  # still valid JSON / harmless trailing spaces
-    monkeypatch.setattr(dl, cap, 100_000)
+    path.write_bytes(path.read_bytes() + (b" " if name == "manifest.json" else b"\n") * 300_000)  # still a valid release
+    if name == "manifest.json":
+        entries = json.loads(path.read_bytes())["files"]
+        (server.root / "SHA256SUMS").write_text(sha256sums(sorted(entries + [_entry("manifest.json", path.read_bytes())], key=lambda f: f["path"])))
+    monkeypatch.setattr(dl, cap, 100_000, raising=False)
     with pytest.raises(dl.DownloadError, match=f"{name} is over"):
         dl.download(server.url, tmp_path / "got", say=lambda _: None)
     assert not (tmp_path / "got").exists()
@@ -297,7 +300,7 @@ def test_manifest_and_sums_are_read_up_to_a_cap(server, tmp_path, monkeypatch, n
 
 def test_a_server_that_trickles_is_given_up_on_at_the_deadline(server, tmp_path, monkeypatch):
     server.trickle_s["README.md"] = 0.3  # 12 bytes: 3.6 s at this pace
-    monkeypatch.setattr(dl, "DEADLINE_BASE_S", 1.0)
+    monkeypatch.setattr(dl, "DEADLINE_BASE_S", 1.0, raising=False)
     started = time.monotonic()
     with pytest.raises(dl.DownloadError, match="deadline"):
         dl.download(server.url, tmp_path / "got", say=lambda _: None)
@@ -308,7 +311,7 @@ def test_a_server_that_trickles_is_given_up_on_at_the_deadline(server, tmp_path,
 def test_a_redirect_to_another_origin_is_refused(server, tmp_path):
     other = server.url.replace("127.0.0.1", "localhost")
     server.redirects["README.md"] = other + "README.md"
-    with pytest.raises(dl.CrossOrigin, match="another origin"):
+    with pytest.raises(dl.DownloadError, match="another origin"):
         dl.download(server.url, tmp_path / "got", say=lambda _: None)
     assert not (tmp_path / "got").exists()
     assert server.gets("README.md") == [None], "the other origin was never asked"
@@ -344,3 +347,13 @@ def test_a_refused_release_leaves_the_target_as_it_was(server, tmp_path):
         dl.download(server.url, dest, say=lambda _: None)
     assert _tree(dest) == before, "files verified before the refusal must not have replaced the old ones"
     assert not (dest / dl.PARTIAL).exists()
+
+
+def test_a_release_whose_sums_list_a_file_the_manifest_does_not_is_refused(tmp_path):
+    release = make_release(tmp_path / "release", {"a.txt": b"a"})
+    (release / "extra.sh").write_bytes(b"rm -rf ~\n")
+    with open(release / "SHA256SUMS", "a") as fh:
+        fh.write(f"{hashlib.sha256(b'rm -rf ~').hexdigest()}  extra.sh\n")
+    with pytest.raises(dl.DownloadError, match="lists 'extra.sh', which manifest.json does not"):
+        dl.download(str(release), tmp_path / "dest", say=lambda _: None)
+    assert not (tmp_path / "dest").exists()
