@@ -713,6 +713,83 @@ def _nth_in_month(m: re.Match, text: str, published: date | None) -> _Res | None
     return _Res(d, None, "day") if start <= d <= end else None
 
 
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The nth (-1: last) such weekday of a month."""
+    if n < 0:
+        end = _month_end(year, month)
+        return end - timedelta(days=(end.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+# Holidays with a rule that needs no other calendar: ("fixed", month, day), ("nth", month,
+# weekday, n) or ("easter", days after Easter Sunday). US ones are named as such by their
+# names (Thanksgiving, Labor Day). Lunar and other calendars (Eid, Diwali, Hanukkah) are not covered.
+HOLIDAYS: dict[str, tuple] = {
+    "new year's day": ("fixed", 1, 1), "new year's eve": ("fixed", 12, 31), "valentine's day": ("fixed", 2, 14),
+    "st patrick's day": ("fixed", 3, 17), "st. patrick's day": ("fixed", 3, 17), "saint patrick's day": ("fixed", 3, 17),
+    "halloween": ("fixed", 10, 31), "christmas eve": ("fixed", 12, 24), "christmas day": ("fixed", 12, 25),
+    "christmas": ("fixed", 12, 25), "boxing day": ("fixed", 12, 26), "may day": ("fixed", 5, 1),
+    "easter sunday": ("easter", 0), "easter": ("easter", 0), "easter monday": ("easter", 1), "good friday": ("easter", -2),
+    "maundy thursday": ("easter", -3), "holy saturday": ("easter", -1), "palm sunday": ("easter", -7),
+    "ash wednesday": ("easter", -46), "shrove tuesday": ("easter", -47), "mardi gras": ("easter", -47),
+    "ascension day": ("easter", 39), "pentecost": ("easter", 49), "whit sunday": ("easter", 49),
+    "whitsunday": ("easter", 49), "whit monday": ("easter", 50), "trinity sunday": ("easter", 56),
+    "thanksgiving day": ("nth", 11, 3, 4), "thanksgiving": ("nth", 11, 3, 4), "black friday": ("nth", 11, 3, 4, 1),
+    "cyber monday": ("nth", 11, 3, 4, 4), "martin luther king day": ("nth", 1, 0, 3),
+    "martin luther king jr. day": ("nth", 1, 0, 3), "martin luther king's day": ("nth", 1, 0, 3), "mlk day": ("nth", 1, 0, 3),
+    "memorial day": ("nth", 5, 0, -1), "labor day": ("nth", 9, 0, 1),
+}
+# Bare names ("Christmas", "Easter") are dates after a cue or before a year ("Christmas shopping" is not).
+_BARE_HOLIDAYS = frozenset(("christmas", "easter", "thanksgiving", "halloween", "pentecost", "mardi gras"))
+_HOLIDAY_NAMES = "|".join(re.escape(n).replace("'", "['’]?").replace(r"\ ", r"\s+") for n in sorted(HOLIDAYS, key=len, reverse=True))
+_HOLIDAY_CUE = re.compile(r"\b(?:on|at|for|by|before|after|since|until|till|over|during|around|of|from|to|this|next|last|past|coming)\s+$", _I)
+
+
+def _holiday_date(rule: tuple, year: int) -> date:
+    if rule[0] == "fixed":
+        return date(year, rule[1], rule[2])
+    if rule[0] == "easter":
+        return _easter(year) + timedelta(days=rule[1])
+    return _nth_weekday(year, rule[1], rule[2], rule[3]) + timedelta(days=rule[4] if len(rule) > 4 else 0)
+
+
+def _holiday(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"Christmas 2014", "on Good Friday", "this Thanksgiving", "last Easter"."""
+    name = re.sub(r"\s+", " ", m["name"].lower().replace("’", "'"))
+    rule = HOLIDAYS.get(name) or HOLIDAYS.get(name.replace("'", "")) or HOLIDAYS.get(name.replace("s ", "'s ", 1))
+    if rule is None:
+        return None
+    cue = (m["cue"] or "").lower()
+    if name in _BARE_HOLIDAYS and not (cue or m["year"] or _HOLIDAY_CUE.search(text, max(0, m.start() - 8), m.start())):
+        return None
+    if m["year"]:
+        return _Res(_holiday_date(rule, int(m["year"])), None, "day")
+    if published is None:
+        return _Res(None, None, "day")
+    around = [_holiday_date(rule, y) for y in (published.year - 1, published.year, published.year + 1)]
+    if cue == "last":
+        return _Res(max(d for d in around if d < published), None, "day")
+    if cue in ("next", "coming"):
+        return _Res(min(d for d in around if d > published), None, "day")
+    if cue == "this":
+        return _Res(around[1], None, "day")
+    return _Res(_nearest(around, published), None, "day")
+
+
 def _day_month_year_numeric(m: re.Match, text: str, published: date | None) -> _Res | None:
     """"05-Aug-2016", "31/Oct/1974", "31-Oct-74"."""
     year = int(m["year"]) if len(m["year"]) == 4 else _year2(int(m["year"]), published)
@@ -751,7 +828,13 @@ _COUNT_BEFORE = re.compile(
     r"at least|up to|under|roughly|estimated|only|just)\s+)$",
     _I,
 )
-_COUNT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion|bn|mn|m|k)\b)", _I)
+_COUNT_AFTER = re.compile(
+    r"\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion|bn|mn|m|k)\b"
+    # a measurement: "2000 milligrams", "1500 km"
+    r"|(?:[kcm]?m|kg|mg|g|lbs?|ml|l|ft|mi|mph|kmh|km/h|°|(?:kilo|centi|milli)\w+|met(?:re|er)s?|lit(?:re|er)s?|miles?|feet|foot|inch(?:es)?|"
+    r"tonnes?|tons?|pounds?|ounces?|gallons?|barrels?|hectares?|acres?|degrees?)\b)",
+    _I,
+)
 _PLURAL_AFTER = re.compile(r"\s+([a-z]+)\b")
 _DETERMINER_BEFORE = re.compile(
     r"(?:\b(?:the|a|an|in|of|since|from|by|until|till|before|after|during|for|at|on|to|and|or|its|their|his|her|year|season|fiscal|between|through)|'s|[(,–-])\s*$",
@@ -930,6 +1013,7 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"\b(?:the\s+)?(?:(?P<ord>{ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)|last)(?:\s+(?P<back>last))?\s+(?:(?P<wd>{_WEEKDAY})|day)\s+(?:of|in)\s+"
          rf"|(?P<dnum>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})(?:\s+day)?\s+of\s+(?=(?:the\s+)?(?:this|next|last|previous|current|coming|following)\s+month))"
          rf"(?:the\s+)?(?:(?P<mon>{_MONTH})(?:\s*,?\s*(?P<year>{_YEAR}))?\b|(?P<which>this|next|last|previous|current|coming|following)?\s*month\b)"), _nth_in_month),
+    (_re(rf"(?:\b(?P<cue>this|next|last|coming)\s+)?\b(?P<name>{_HOLIDAY_NAMES})\b(?:\s*,?\s*(?:(?:of|in)\s+)?(?P<year>{_YEAR})(?!\d))?"), _holiday),
     (_re(rf"(?<![\w.-])(?P<day>\d{{1,2}})(?P<sep>[-/.])(?P<mon>{_MONTH_FULL}|{_MONTH_ABBR})(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?![\d-])"), _day_month_year_numeric),
     (_re(rf"\bthe\s+(?P<dir>next|past|last|coming|following)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b"), _next_n),
     (_re(rf"(?P<y1>{_YEAR})(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
@@ -960,6 +1044,11 @@ _LETTERS = re.compile(r"[a-z]*")
 _MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
 _UNIT_WORDS = ("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur")
+# The distinctive part of each holiday name (two words where the first is common: "good friday").
+_HOLIDAY_WORDS = ("christmas", "easter", "thanksgiving", "halloween", "pentecost", "mardi gras", "boxing day", "labor day",
+                  "memorial day", "martin luther", "mlk", "valentine", "patrick", "shrove", "whit", "maundy", "ascension day",
+                  "trinity sunday", "palm sunday", "ash wednesday", "holy saturday", "cyber monday", "black friday",
+                  "good friday", "new year", "may day")
 _DIGIT_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", _I)
 # Literal words one of which every match of the pattern contains ("0": a digit), or a pattern
 # every match of which holds a match; None: scan all.
@@ -967,12 +1056,13 @@ _TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
     _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
     _DIGIT_ORDINAL, tuple(ORDINALS), ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
-    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _HOLIDAY_WORDS, _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
 ]
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
-    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD})",
+    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD}"
+    rf"|christmas|easter|thanksgiving|halloween|pentecost|mardi|boxing|labor|memorial|martin|mlk|valentine|new\s+year|st\.?\s+patrick|saint|shrove|whit)",
     _I,
 )
 _TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")

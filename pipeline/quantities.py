@@ -119,6 +119,8 @@ _MEASURES = {
     "mile per hour": "mile per hour", "miles per hour": "mile per hour", "miles an hour": "mile per hour",
     "kilometres per hour": "kilometre per hour", "kilometers per hour": "kilometre per hour",
     "kilometres an hour": "kilometre per hour", "knot": "knot", "°c": "degree celsius", "°f": "degree fahrenheit",
+    "celsius": "degree celsius", "fahrenheit": "degree fahrenheit", "° celsius": "degree celsius", "° fahrenheit": "degree fahrenheit",
+    "gal": "gallon", "gals": "gallon", "mls": "millilitre", "hectolitre": "hectolitre", "hectoliter": "hectolitre",
     "degrees celsius": "degree celsius", "degrees fahrenheit": "degree fahrenheit", "°": "degree", "degree": "degree",
     "kw": "kilowatt", "kilowatt": "kilowatt", "mw": "megawatt", "megawatt": "megawatt", "gw": "gigawatt",
     "gigawatt": "gigawatt", "kwh": "kilowatt hour", "mwh": "megawatt hour", "gwh": "gigawatt hour", "bit": "bit",
@@ -181,6 +183,8 @@ _VAGUE_MULT = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*|\s+(?P<and>and)\s+", _I)
 _RANGE_LEAD = re.compile(r"\b(?P<lead>between|from)\s+$", _I)
+# Between two amounts with their units: "3km-5km" needs no "from"; a hedge may stand before the second.
+_UNIT_RANGE_JOIN = re.compile(r"(?:\s*(?P<dash>-|–|—)\s*|\s*to\s+|\s+and\s+)(?:(?:about|around|approximately|roughly|some)\s+|~\s*)?", _I)
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|percentage points?\b|percentage\b|pct\b)", _I)
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")
 _PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.]\d{3,4}[-.]\d{4}(?!\d)|\d{3,4}-\d{4}(?:/\d+)?(?!\d)")
@@ -628,7 +632,7 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
             nxt = nums[i]
             join = _RANGE_JOIN.fullmatch(text, num.end, nxt.start)
             lead = _RANGE_LEAD.search(text, max(0, num.start - 9), num.start)
-            if join and (not join["and"] or lead) and num.value < nxt.value and num.words == nxt.words or (join and lead and not join["and"] and num.value < nxt.value):
+            if join and num.value < nxt.value and (lead or (not join["and"] and num.words == nxt.words)):
                 first = num.value
                 if abs(nxt.value) >= 1000 and abs(first) < 1000 and _scale_before(text, nxt.end):
                     first *= nxt.value / _unscaled(text, nxt)
@@ -680,7 +684,8 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
 
 def _range_of_amounts(text: str, start: int, value: float, unit: str | None, currency: str | None, unit_end: int, nxt: _Num) -> tuple[float, float, int] | None:
     """(low, high, end) when "from/between" an amount with its unit "to/and" another of the same unit follows."""
-    if not _RANGE_LEAD.search(text, max(0, start - 9), start) or not _RANGE_JOIN.fullmatch(text, unit_end, nxt.start):
+    join = _UNIT_RANGE_JOIN.fullmatch(text, unit_end, nxt.start)
+    if not join or not (join["dash"] or _RANGE_LEAD.search(text, max(0, start - 9), start)):
         return None
     unit2, currency2, end2, _ = _unit_after(text, nxt.end, nxt.value)
     if (unit2, currency2 or nxt.currency) != (unit, currency) or not value < nxt.value:
