@@ -1061,14 +1061,15 @@ _TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
-    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD}"
+    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|fortnight|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD}"
+    rf"|noon|midnight|o'?\s?clock"
     rf"|christmas|easter|thanksgiving|halloween|pentecost|mardi|boxing|labor|memorial|martin|mlk|valentine|new\s+year|st\.?\s+patrick|saint|shrove|whit)",
     _I,
 )
 _TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
 _CLOCK = _re(_TIME)
 # Every time of day holds one of these (zones that start common words, "EST", "IST", are left out).
-_CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "hrs", "local time", "noon", "midnight",
+_CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "oclock", "hrs", "local time", "noon", "midnight",
                 "gmt", "utc", "bst", "cet", "eet", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "jst", "aest", "aedt", "msk")
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
