@@ -109,8 +109,9 @@ _TIME = (
     rf"|{_HOUR_WORD}(?:[\s-]+{_MINUTE_WORD})?\s*{_MERIDIEM}"
     r"|noon|midnight)"
 )
-# A number that a time-of-day marker follows is an hour, not a day of the month.
-_NOT_HOUR = rf"(?!\s*(?:{_MERIDIEM}|{_OCLOCK}|[:h]\d\d|[.]\d\d\s*{_MERIDIEM}))"
+# A number that a time-of-day marker follows is an hour, not a day of the month; one joined
+# by a hyphen to a word is a modifier ("Friday, 28-year-old Usman Khan").
+_NOT_HOUR = rf"(?!\s*(?:{_MERIDIEM}|{_OCLOCK}|[:h]\d\d|[.]\d\d\s*{_MERIDIEM})|-[^\W\d_])"
 # Hour and minutes in words after a day ("march eighteenth nine thirty").
 _WORD_TIME = rf"(?:{_HOUR_WORD}[\s-]+{_MINUTE_WORD}\b)"
 _PERIOD_OF_DAY = r"(?:(?:early|late)\s+)?(?:morning|afternoon|evening|night)"

@@ -349,3 +349,8 @@ def test_one_detection_serves_both_stages():
     shared = detections(articles)
     assert dates(articles, sentences, shared).equals(dates(articles, sentences))
     assert quantities(articles, sentences, shared).equals(quantities(articles, sentences))
+
+
+def test_number_hyphenated_to_a_word_is_no_day():
+    # Wikinews, 2 December 2019: "On Friday, 28-year-old Usman Khan stabbed ..."
+    assert resolved("On Friday, 28-year-old Usman Khan", date(2019, 12, 2)) == [("Friday", "2019-11-29", None, "day")]
