@@ -415,11 +415,6 @@ def _dmy(m: re.Match, text: str, published: date | None) -> _Res | None:
     return _Res(d, None, "day") if d else None
 
 
-def _numeric_ymd(m: re.Match, text: str, published: date | None) -> _Res | None:
-    d = _valid(int(m["y"]), int(m["a"]), int(m["b"]))
-    return _Res(d, None, "day") if d else None
-
-
 def _numeric_mdy(m: re.Match, text: str, published: date | None) -> _Res | None:
     if not _left_clear(text, m.start(), "/.-"):
         return None
@@ -921,9 +916,7 @@ def _left_clear(text: str, start: int, also: str = "") -> bool:
 def _ymd_either(m: re.Match, text: str, published: date | None) -> _Res | None:
     if not _left_clear(text, m.start(), "."):
         return None
-    if m["y"]:
-        return _numeric_ymd(m, text, published)
-    d = _valid(int(m["y2"]), int(m["a2"]), int(m["b2"]))
+    d = _valid(int(m["y"]), int(m["a"] or m["a2"]), int(m["b"] or m["b2"]))
     return _Res(d, None, "day") if d else None
 
 
@@ -988,7 +981,7 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
          rf"(?:(?:\s*,\s*|\s+|\s*[-/]\s*)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'(?P<yy>\d{{2}}))(?!\d))?"), _mdy),
     (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?(?:\s+|(?<=\d))(?P<mon>{_MONTH})\b"
          rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'?(?P<yy>\d{{2}}))(?![\d:]))?"), _dmy),
-    (_re(rf"(?P<y>{_YEAR})-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|(?P<y2>{_YEAR})/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/])"), _ymd_either),
+    (_re(rf"(?P<y>{_YEAR})(?:-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/]))"), _ymd_either),
     (_re(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"), _numeric_mdy),
     (_re(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\.\d)"), _numeric_md),
     (_re(rf"(?P<year>{_YEAR})[-/](?P<mon>{_MONTH})[-/](?P<day>\d{{1,2}})\b|(?P<year2>{_YEAR})[-/](?P<day2>\d{{1,2}})[-/](?P<mon2>{_MONTH})|(?P<day3>\d{{1,2}})-(?P<year3>{_YEAR})-(?P<mon3>{_MONTH})"), _name_numeric_any),
@@ -1044,7 +1037,8 @@ _LETTERS = re.compile(r"[a-z]*")
 # Cheap test: which patterns can match at all in this text.
 _MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
-_UNIT_WORDS = ("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur")
+_UNIT_WORDS = Vocabulary(("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur"), frozenset(
+    w + s for w in ("min", "minute", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "century") for s in ("", "s")) | {"centuries"})
 # The distinctive part of each holiday name (two words where the first is common: "good friday").
 _HOLIDAY_WORDS = ("christmas", "easter", "thanksgiving", "halloween", "pentecost", "mardi gras", "boxing day", "labor day",
                   "memorial day", "martin luther", "mlk", "valentine", "patrick", "shrove", "whit", "maundy", "ascension day",
