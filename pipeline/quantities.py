@@ -9,16 +9,31 @@ Conventions (copied to the README):
   Vague plurals ("hundreds of rockets", "tens of thousands") are at_least twice the scale
   (200, 20000).
 - `unit` is the counted noun, lower-case and singular ("2,500 US troops" -> "troop"), a
-  measurement unit's name ("10 km" -> "kilometre"), "percent", or a time unit for durations
-  ("18 years" -> "year"); null when no noun follows. `currency` is the ISO 4217 code when a
-  symbol or name states it ("$" alone is USD; "pounds" is GBP only beside a scale word, a country
-  or "sterling", else a weight); minor units ("50 cents", "470 pence") keep their own unit and a
-  null currency.
-- Not quantities: years, dates and times (whatever `pipeline.dates` reads as a date, except a
-  duration inside it, "18 years ago"), ordinals ("first", "21st"), "one" used as a pronoun or in
-  compounds ("one-on-one"), ages after names ("Smith, 45,"), phone numbers, ids and codes (digits
-  joined to letters or slashes: "COVID-19", "F-16", "9/11", "192.168.1.2"), leading-zero strings
-  ("007"), plain runs of 9+ digits, numbers after "No."/"#"/"number", and scores ("3-1").
+  measurement unit's name ("10 km" -> "kilometre", "a 5-mile walk" -> "mile"), "percent", or a
+  time unit for durations ("18 years" -> "year"); ages get a unit that says so ("a 28-year-old",
+  "28 years old" -> value 28, unit "year of age"; "3-month-old" -> "month of age"); null when no
+  noun follows. `currency` is the ISO 4217 code when a symbol, code or name states it, before or
+  after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42"; "$" alone is USD;
+  "pounds" is GBP only beside a scale word, a country or "sterling", else a weight). A letter
+  before "$" narrows it only in capitals and touching the sign ("A$5" is AUD, "a $ 1 billion" is
+  USD). Minor units alone ("50 cents", "470 pence", "10¢") keep their own unit and a null
+  currency; names that do not say the country ("dinars", "francs", "bucks") are the unit with a
+  null currency (`CURRENCY_UNITS`).
+- Compound amounts are one amount in the main unit: "3 dollars 50 cents" -> 3.5 USD,
+  "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43; a bare
+  number after an amount joins it only at the end of the clause ("US$3 and fourteen" -> 3.14, but
+  "$20 43 times" stays two numbers).
+- Ranges keep their unit and scale: "from 10 dollars to 20 dollars", "3km-5km", "between 2 km and
+  about 7 km", "between 10 and 50, say, million years" (a scale word after the range, past a hedge,
+  scales both ends).
+- Not quantities: years, dates and times (whatever `pipeline.dates` detects as a date, except a
+  duration inside it, "18 years ago", and every time of day: "2100 UTC", "4 oclock"), ordinals
+  ("first", "21st"), "one" used as a pronoun or in compounds ("one-on-one"), ages after names
+  ("Smith, 45,"), phone numbers, ids and codes (digits joined to letters or slashes: "COVID-19",
+  "F-16", "9/11", "192.168.1.2"), versions and bill numbers (a number with no unit after an
+  acronym, a name with an inner capital or "version": "CentOS 8", "iPhone 12", "HR 6819", "H.R.
+  1"; "NATO 30 members" keeps its count), leading-zero strings ("007"), plain runs of 9+ digits,
+  numbers after "No."/"#"/"number", and scores ("3-1").
 """
 
 import re
@@ -201,6 +216,7 @@ _TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o'?clock\b|h\b|hrs\b(?=\s+(?:
 _LEADING_ZERO = re.compile(r"0\d+")
 _LONG_DIGITS = re.compile(r"\d{9,}")
 _DIGIT_HYPHEN_END = re.compile(r"\d-$")
+_UNIT_HYPHEN_END = re.compile(r"\d\s?(?:km|m|cm|mm|kg|g|mg|mi|ft|l|ml)-$", _I)  # "3km-5km"
 _HYPHEN_DIGIT = re.compile(r"-\d")
 _LETTER_END = re.compile(r"[A-Za-z]$")
 _COMMA_OR_PAREN = re.compile(r"\s*[,)]")
@@ -209,7 +225,7 @@ _ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
 # A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
 # sign of a next amount ("5 $10 bills").
 _SYMBOL_AFTER = re.compile(r"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|(?-i:Rs|RM)\b)|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
-_ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?![\w-])", _I)
+_ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?!\w|-(?!\d))", _I)  # "10km", "3km-5km"; not "10km-long"
 _STERLING = re.compile(r"\s+sterling\b", _I)
 # A scale word after a range, maybe past a hedge: "between 10 and 50, say, million years".
 _SCALE_AFTER_RANGE = re.compile(r"(?:\s*,\s*(?:say|perhaps|maybe|possibly|roughly)\s*,)?\s+(?P<scale>thousand|million|billion|trillion)\b", _I)
@@ -326,7 +342,7 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
         if _LEADING_ZERO.fullmatch(raw) or (_LONG_DIGITS.fullmatch(raw) and not m["sign"]):
             return True
         before = text[max(0, start - 12):start]
-        if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not m["sign"]):
+        if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not _UNIT_HYPHEN_END.search(before) and not m["sign"]):
             return True
         if _LETTER_END.search(before) and not m["sign"]:
             return True
