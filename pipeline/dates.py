@@ -49,7 +49,9 @@ Conventions (copied to the README):
   11-20, 21-end; years: Jan-Apr, May-Aug, Sep-Dec; decades: years 0-3, 4-6, 7-9).
 - Offsets: "two months ago", "in three weeks", "3 days from today", "a week hence" -> the
   published date moved by that much, as a day (days, weeks, months and hours -> `day`); years,
-  decades and centuries keep their granularity ("18 years ago" -> that year). "in N units"
+  decades and centuries keep their granularity: "18 years ago" -> that year (its 1 January);
+  "in two years" -> the day two years on, granularity `year` (as before: both development
+  sources read it as that day). "in N units"
   after "first/last/time/...est" ("the first time in 18 years") or after a count in the same
   clause ("414 mm of rain in 24 hours") is a duration, not a date.
 - Numeric dates: "5/3/18" and "10-1-2018" are month first unless the first part exceeds 12;
@@ -678,7 +680,7 @@ def _in_future(m: re.Match, text: str, published: date | None) -> _Res | None:
         return _Res(None, None, _unit_granularity(m["unit"]))
     sign = -1 if "before" in (m["tail"] or "").lower() else 1
     shifted = _shift(published, sign * amount, m["unit"])
-    return _Res(_truncate(*shifted), None, shifted[1]) if shifted else None
+    return _Res(shifted[0], None, shifted[1]) if shifted else None
 
 
 # A number earlier in the same clause: what follows "in N units" is the time it took.

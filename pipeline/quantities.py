@@ -16,7 +16,7 @@ Conventions (copied to the README):
   after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42"; "$" alone is USD;
   "pounds" is GBP only beside a scale word, a country or "sterling", else a weight). A letter
   before "$" narrows it only in capitals and touching the sign ("A$5" is AUD, "a $ 1 billion" is
-  USD). Minor units alone ("50 cents", "470 pence", "10¢") keep their own unit and a null
+  USD; "c $ 100" of tokenised newswire is CAD). Minor units alone ("50 cents", "470 pence", "10¢") keep their own unit and a null
   currency; names that do not say the country ("dinars", "francs", "bucks") are the unit with a
   null currency (`CURRENCY_UNITS`).
 - Compound amounts are one amount in the main unit: "3 dollars 50 cents" -> 3.5 USD,
@@ -170,7 +170,8 @@ _SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|doze
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
-    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
+    # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
+    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
     r"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])(?-i:Rs\.?|RM)(?=\s?\d))"
     rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
 )

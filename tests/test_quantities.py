@@ -200,9 +200,13 @@ def test_currency_signs_and_codes_before_or_after(text, value, currency):
     assert [(q.value, q.currency) for q in quantity_spans(text)] == [(value, currency)]
 
 
-@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid c $5"])
+@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5"])
 def test_a_letter_before_a_spaced_dollar_is_no_prefix(text):
     assert [q.currency for q in quantity_spans(text)] == ["USD"]
+
+
+def test_tokenised_canadian_dollar():
+    assert [(q.value, q.currency) for q in quantity_spans("gave me c $ 100 .")] == [(100.0, "CAD")]
 
 
 @pytest.mark.parametrize(
