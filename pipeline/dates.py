@@ -1079,14 +1079,17 @@ _HOLIDAY_WORDS = ("christmas", "easter", "thanksgiving", "halloween", "pentecost
                   "memorial day", "martin luther", "mlk", "valentine", "patrick", "shrove", "whit", "maundy", "ascension day",
                   "trinity sunday", "palm sunday", "ash wednesday", "holy saturday", "cyber monday", "black friday",
                   "good friday", "new year", "may day")
+# Where numeric dates and years can start: one scan each, shared by the patterns that need them.
+_YEAR_START = re.compile(r"(?<!\d)(?:1\d|2[01])\d\d(?!\d)")
+_NUMERIC_SEP = re.compile(r"\d[/.-]\d")
 _DIGIT_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", _I)
 # Literal words one of which every match of the pattern contains ("0": a digit), or a pattern
 # every match of which holds a match; None: scan all.
 _TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
-    _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
+    _MONTH_WORDS, _MONTH_WORDS, _YEAR_START, _NUMERIC_SEP, _NUMERIC_SEP, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
     _DIGIT_ORDINAL, tuple(ORDINALS), ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
-    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _HOLIDAY_WORDS, _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _HOLIDAY_WORDS, _MONTH_WORDS, ("next", "past", "last", "coming", "following"), _YEAR_START, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, _YEAR_START,
 ]
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
