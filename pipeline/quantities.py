@@ -37,7 +37,7 @@ Conventions (copied to the README):
 """
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from typing import NamedTuple
 
 import polars as pl
@@ -385,16 +385,18 @@ class _UrlTokens:
         marks = list(_URL_TOKEN.finditer(text))
         self._firsts: list[int] = []
         self._ends: list[int] = []
-        if not marks:
-            return
-        separators = [m.start() for m in _TOKEN_SEPARATOR.finditer(text)]
+        # Each token is bounded by the previous one's end, so the text is scanned once overall.
+        prev_end = 0
         for mark in marks:
-            i = bisect_left(separators, mark.start())
-            first = separators[i - 1] + 1 if i else 0
-            end = separators[i] if i < len(separators) else len(text)
-            if not self._ends or self._ends[-1] != end:
-                self._firsts.append(first)
-                self._ends.append(end)
+            at = mark.start()
+            if self._ends and at < self._ends[-1]:
+                continue
+            first = max(text.rfind(" ", prev_end, at), text.rfind("\n", prev_end, at)) + 1
+            after = _TOKEN_SEPARATOR.search(text, at)
+            end = after.start() if after else len(text)
+            self._firsts.append(first)
+            self._ends.append(end)
+            prev_end = end
 
     def touches(self, start: int, end: int) -> bool:
         """True when the tokens from the one at `start` to the one at `end` hold a marker."""
