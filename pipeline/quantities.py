@@ -23,6 +23,8 @@ Conventions (copied to the README):
   "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43; a bare
   number after an amount joins it only at the end of the clause ("US$3 and fourteen" -> 3.14, but
   "$20 43 times" stays two numbers).
+- Measures written as a sum of units, largest first, are one measure in the smallest unit ("6
+  feet 2 inches" -> 74 inch, "2 km and 300 metres" -> 2300 metre); "2 degrees below zero" -> -2.
 - Ranges keep their unit and scale: "from 10 dollars to 20 dollars", "3km-5km", "between 2 km and
   about 7 km", "between 10 and 50, say, million years" (a scale word after the range, past a hedge,
   scales both ends).
@@ -228,6 +230,14 @@ _ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
 _SYMBOL_AFTER = re.compile(r"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|(?-i:Rs|RM)\b)|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
 _ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?!\w|-(?!\d))", _I)  # "10km", "3km-5km"; not "10km-long"
 _STERLING = re.compile(r"\s+sterling\b", _I)
+# Measures written as a sum of units, largest first: "7 feet 10 inches", "2 km and 1 metre".
+_SUBUNITS = {
+    ("mile", "yard"): 1760, ("mile", "foot"): 5280, ("yard", "foot"): 3, ("yard", "inch"): 36, ("foot", "inch"): 12,
+    ("kilometre", "metre"): 1000, ("metre", "centimetre"): 100, ("metre", "millimetre"): 1000, ("centimetre", "millimetre"): 10,
+    ("kilogram", "gram"): 1000, ("gram", "milligram"): 1000, ("pound", "ounce"): 16, ("tonne", "kilogram"): 1000,
+}
+_BELOW_ZERO = re.compile(r"\s+below\s+zero\b", _I)
+_COMPOUND_GAP = re.compile(r"\s*,?\s*(?:and\s+)?", _I)
 # A scale word after a range, maybe past a hedge: "between 10 and 50, say, million years".
 _SCALE_AFTER_RANGE = re.compile(r"(?:\s*,\s*(?:say|perhaps|maybe|possibly|roughly)\s*,)?\s+(?P<scale>thousand|million|billion|trillion)\b", _I)
 # Minor units after a main amount: "3 dollars 50 cents", "$20 and 43c", "US$3 and fourteen" (a bare
@@ -680,6 +690,15 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
                 value, qualifier, i = (low + high) / 2, "range", i + 1
                 lead = _RANGE_LEAD.search(text, max(0, num.start - 9), num.start)
                 start = lead.start() if lead else start
+        below = _BELOW_ZERO.match(text, unit_end)
+        if below and (unit is None or unit.startswith("degree")) and qualifier != "range":  # "2 degrees below zero"
+            value, unit, unit_end = -value, unit or "degree", below.end()
+        while measure and qualifier != "range" and i < len(nums) and _COMPOUND_GAP.fullmatch(text, unit_end, nums[i].start):
+            unit2, _, end2, _ = _unit_after(text, nums[i].end, nums[i].value)
+            factor = _SUBUNITS.get((unit, unit2))
+            if factor is None:
+                break
+            value, unit, unit_end, i = value * factor + nums[i].value, unit2, end2, i + 1  # "7 feet 10 inches" -> 94 inches
         if currency and unit is None and qualifier != "range" and value == int(value):
             minor = _MINOR_AMOUNT.match(text, unit_end)
             if minor and (minor["minor"] or minor["close"] is not None):

@@ -257,3 +257,25 @@ def test_acronym_before_a_counted_number_keeps_it():
 
 def test_measurement_after_a_year_like_number_is_a_measure():
     assert [(q.value, q.unit) for q in quantity_spans("2000 milligrams")] == [(2000.0, "milligram")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("he is 6 feet 2 inches tall", 74.0, "inch"),
+        ("2 yards, 7 feet and 10 inches", 166.0, "inch"),
+        ("a 2 km and 300 metres climb", 2300.0, "metre"),
+        ("it weighs 3 pounds 4 ounces", 52.0, "ounce"),
+    ],
+)
+def test_measures_written_as_a_sum_of_units(text, value, unit):
+    assert [(q.value, q.unit) for q in quantity_spans(text)] == [(value, unit)]
+
+
+def test_units_of_other_systems_or_kinds_stay_apart():
+    assert [q.unit for q in quantity_spans("1 metre and 1 foot; 3 km and 5 people")] == ["metre", "foot", "kilometre", "people"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("2 degrees below zero", -2.0), ("nights of 5 below zero", -5.0)])
+def test_below_zero_is_negative(text, value):
+    assert [(q.value, q.unit) for q in quantity_spans(text)] == [(value, "degree")]
