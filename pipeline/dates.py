@@ -1065,7 +1065,8 @@ class Vocabulary(NamedTuple):
 
     def hits(self, text: str, lowered: str) -> list[int]:
         """Sorted hits; those of "0" (digit runs) are kept as they are."""
-        return [at for at in trigger_hits(text, lowered, self.prefixes) if not lowered[at].isalpha() or _LETTERS.match(lowered, at).group() in self.words]
+        hits = [at for at in trigger_hits(text, lowered, self.prefixes) if not lowered[at].isalpha() or _LETTERS.match(lowered, at).group() in self.words]
+        return list(dict.fromkeys(hits))  # prefixes of one another ("kilo", "kilogram") hit twice
 
 
 _LETTERS = re.compile(r"[a-z]*")

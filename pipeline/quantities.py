@@ -717,6 +717,7 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
         used_until = unit_end
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
     out.extend(_vague(text, lowered, out))
+    out.extend(_one_unit(text, lowered, out, dates_found))
     return sorted(out, key=lambda q: (q.start, q.end))
 
 
@@ -748,6 +749,37 @@ def _vague(text: str, lowered: str, found: list[Quantity]) -> list[Quantity]:
         unit, currency, end, _ = _noun_after(text, m.end(), value)
         end = end if unit or currency else m.start("mult") + len(m["mult"]) if m["mult"] else m.start() + len(m["base"])
         out.append(Quantity(m.start(), end, text[m.start():end], value, None, None, unit, currency, "at_least"))
+    return out
+
+
+# Units that "a"/"an"/"half a" count ("a dollar", "half a litre"). Words with other senses ("a
+# yard", "a foot", "a degree", "a bit", "a ton of") are left out.
+_ONE_UNIT_WORDS = ("dollar", "euro", "yen", "yuan", "rupee", "ruble", "rouble", "cent", "penny", "mile", "kilometre",
+                   "kilometer", "metre", "meter", "centimetre", "centimeter", "millimetre", "millimeter", "inch", "kilogram",
+                   "kilo", "gram", "litre", "liter", "gallon", "tonne", "hectare", "acre")
+_ONE_UNIT = Vocabulary(("dollar", "euro", "yen", "yuan", "rupee", "rub", "rou", "cent", "penny", "mile", "kilo", "met",
+                        "milli", "inch", "gram", "lit", "gallon", "tonne", "hectare", "acre"), frozenset(_ONE_UNIT_WORDS))
+_ARTICLE_BEFORE = re.compile(r"\b(?P<art>half\s+an?|an?|half)[\s-]+\Z", _I)
+_AMOUNT_END = re.compile(r"[\d%$€£¥]\s*\S*\s*\Z")
+
+
+def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Intervals) -> list[Quantity]:
+    """"a dollar", "an inch", "half a litre": one (or half) of a named unit. After an amount "a"
+    means "per" ("$80 a barrel", "50 miles an hour"), so nothing is counted there."""
+    out = []
+    taken = Intervals((q.start, q.end) for q in found)
+    for hit in _ONE_UNIT.hits(text, lowered):
+        art = _ARTICLE_BEFORE.search(text, max(0, hit - 8), hit)
+        if art is None or _AMOUNT_END.search(text, max(0, art.start() - 12), art.start()):
+            continue
+        word = _WORD.match(text, hit).group().lower()
+        named = _named_unit(word, [word], text, hit)
+        if named is None or taken.overlaps(art.start(), hit + len(word)) or dates_found.overlaps(art.start(), hit + len(word)):
+            continue
+        value = 0.5 if art["art"].lower().startswith("half") else 1.0
+        end = hit + len(word)
+        qualifier, start = _qualifier(text, art.start())
+        out.append(Quantity(start, end, text[start:end], value, None, None, named[0], named[1], qualifier))
     return out
 
 

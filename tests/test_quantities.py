@@ -279,3 +279,20 @@ def test_units_of_other_systems_or_kinds_stay_apart():
 @pytest.mark.parametrize(("text", "value"), [("2 degrees below zero", -2.0), ("nights of 5 below zero", -5.0)])
 def test_below_zero_is_negative(text, value):
     assert [(q.value, q.unit) for q in quantity_spans(text)] == [(value, "degree")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("less than a dollar a day", [("less than a dollar", 1.0, "USD", None, "at_most")]),
+        ("about half a mile away", [("about half a mile", 0.5, None, "mile", "approximate")]),
+        ("an inch of rain", [("an inch", 1.0, None, "inch", "exact")]),
+    ],
+)
+def test_a_or_half_a_named_unit_counts_one_or_half(text, expected):
+    assert money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["$80 a barrel", "50 miles an hour", "a yard sale", "a foot patrol", "by a degree"])
+def test_a_after_an_amount_means_per_and_other_senses_are_no_unit(text):
+    assert [q.value for q in quantity_spans(text) if q.value == 1.0] == []
