@@ -23,6 +23,9 @@ Conventions (copied to the README):
   "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43; a bare
   number after an amount joins it only at the end of the clause ("US$3 and fourteen" -> 3.14, but
   "$20 43 times" stays two numbers).
+- "a"/"an"/"half a" before a named unit count one or half of it ("less than a dollar" -> at_most
+  1 USD, "half a litre" -> 0.5 litre), but not after an amount, where "a" means "per" ("$80 a
+  barrel"), nor before units with other senses ("a yard", "a foot", "a degree").
 - Measures written as a sum of units, largest first, are one measure in the smallest unit ("6
   feet 2 inches" -> 74 inch, "2 km and 300 metres" -> 2300 metre); "2 degrees below zero" -> -2.
 - Ranges keep their unit and scale: "from 10 dollars to 20 dollars", "3km-5km", "between 2 km and
