@@ -1293,7 +1293,12 @@ def date_spans(text: str, published: date | None = None, *, prefer: str = "past"
         if res is not None:
             resolved.append((found.start, found.end, res))
     spans = _merged(text, resolved, published)
-    return [DateSpan(s, e, text[s:e], r.value, r.end_value, r.granularity) for s, e, r in spans]
+    return [DateSpan(s, e, text[s:e], _plain(r.value), _plain(r.end_value), r.granularity) for s, e, r in spans]
+
+
+def _plain(d: date | None) -> date | None:
+    """A plain date (arithmetic on a `Reference` keeps its class)."""
+    return d if d is None or type(d) is date else date(d.year, d.month, d.day)
 
 
 _SCHEMA = {
