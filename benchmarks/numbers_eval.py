@@ -22,8 +22,9 @@ low a and high b, "under v"/"above v" one at_most/at_least quantity of value v. 
 (Duckling finds them only on request: "five" as money) are left out. Dates: day-level = single
 expected values of grain day (holidays counted apart, since most are lunar or religious
 calendars); clock = single values of hour/minute grain, matched on the day; no-date = the
-negative corpus. Duckling resolves to the future ("monday" is the coming one), so its cases are
-read with `prefer="future"` where the detector has that convention. Speed: both stages on news text (Wikinews, else BBC), MB of UTF-8 per second of CPU time.
+negative corpus. The 19 English search cases of dateparser's tests, in the same folder, are
+scored as a third, small source (as many dates as expected, each on its day). Duckling resolves to the future ("monday" is the coming one), so its cases are
+read with `prefer="future"`. Speed: both stages on news text (Wikinews, else BBC), MB of UTF-8 per second of CPU time.
 """
 
 import argparse
@@ -260,6 +261,20 @@ def score_duckling_dates(rows: list[dict], clock: bool, **options) -> dict[str, 
     return out
 
 
+def score_dateparser(rows: list[dict]) -> tuple[int, int, list]:
+    """dateparser's search cases: as many dates found as expected, each on its day (any order)."""
+    passed, failures = 0, []
+    for row in rows:
+        published = date.fromisoformat(row["reference_date"]) if row.get("reference_date") else None
+        found = date_spans(row["text"], published)
+        expected = [{date.fromisoformat(e["value"][:10])} for e in row["expected"]]
+        ok = len(found) == len(expected) and _assign([d.value for d in found], expected)
+        passed += ok
+        if not ok:
+            failures.append((row, [(d.text, d.value and d.value.isoformat()) for d in found]))
+    return passed, len(rows), failures
+
+
 def duckling_report(training: Path, show_failures: bool) -> None:
     numbers, dates_dir = training / "numbers", training / "dates"
     if not numbers.is_dir() or not dates_dir.is_dir():
@@ -271,14 +286,19 @@ def duckling_report(training: Path, show_failures: bool) -> None:
         print(f"duckling {kind}: {passed}/{total} = {passed / max(total, 1):.1%}")
         for row, found in failures if show_failures else []:
             print(f"    FAIL {row['id']}: {row['text'][:90]!r} expected {row['expected']} found {found}")
-    options = {"prefer": "future"} if "prefer" in date_spans.__code__.co_varnames else {}
-    results = score_duckling_dates(_jsonl(dates_dir / "duckling_time_en.jsonl"), clock=False, **options)
-    results.update(score_duckling_dates(_jsonl(dates_dir / "duckling_time_en_clock.jsonl"), clock=True, **options))
+    results = score_duckling_dates(_jsonl(dates_dir / "duckling_time_en.jsonl"), clock=False, prefer="future")
+    results.update(score_duckling_dates(_jsonl(dates_dir / "duckling_time_en_clock.jsonl"), clock=True, prefer="future"))
     for subset in ("day-level", "holidays", "clock", "no-date"):
         passed, total, failures = results.get(subset, (0, 0, []))
         print(f"duckling datetime {subset}: {passed}/{total} = {passed / max(total, 1):.1%}")
         for row, found in failures if show_failures else []:
             print(f"    FAIL {row['id']} ({row['reference_date']}): {row['text'][:90]!r} expected {[e['value'] for e in row['expected']]} found {found}")
+    dateparser = dates_dir / "dateparser_search_en.jsonl"
+    if dateparser.is_file():
+        passed, total, failures = score_dateparser(_jsonl(dateparser))
+        print(f"dateparser search cases (third source, never tuned on): {passed}/{total} = {passed / max(total, 1):.1%}")
+        for row, found in failures if show_failures else []:
+            print(f"    FAIL {row['id']} ({row.get('reference_date')}): {row['text'][:90]!r} expected {[e['value'] for e in row['expected']]} found {found}")
 
 
 def _news_texts(corpus: Path | None, limit_bytes: int) -> list[tuple[str, date | None]]:

@@ -1,5 +1,17 @@
 """Time expressions in clean article text, resolved to ISO dates with a granularity.
 
+How it is built: the grammar is made of parts, regex fragments with their own readers: day of
+the month (`_DAY`: "3", "3rd", "third"), month (`_MONTH`: names and abbreviations, glued to
+digits or not: "Dec31"), year (`_YEAR`, two-digit years by `_year2`), weekday (`_WEEKDAY`), time
+of day (`_TIME`, found on its own by `detect`), relative offset ("N units ago/from now",
+"N weekdays ago", "next/last"), part of a period ("the end of", "early/mid/late", "the first
+Tuesday of", "the 20th of next month"), holiday (`HOLIDAYS`, by rule) and range ("X to Y").
+Each pattern of `_PATTERN_LIST` composes some parts and its handler resolves them; `_merged` then
+composes the spans found: a weekday with the day next to it, two dates into a range.
+`detect(text)` scans a text once (it does not need the published date), and `date_spans` /
+`dates` resolve that detection; the quantities stage takes the same detection to leave dates and
+times of day out, so each document is scanned once for both stages.
+
 Conventions (copied to the README):
 - `value` is the first day of the period named: a day for `day`, the Monday for `week`, the 1st
   for `month`, the first day of the quarter for `quarter`, 1 January for `year`, of the decade's
@@ -8,35 +20,58 @@ Conventions (copied to the README):
   inclusive ("2001-2009" -> 2001-01-01 .. 2009-12-31).
 - Relative expressions resolve against the article's `published_date`; without one they keep
   their text and span with a null `value` (absolute ones such as "May 2020" still resolve).
-- Weekdays: "Monday", "on Monday", "this Monday" -> the most recent Monday on or before the
-  published date; "last Monday" -> the most recent one strictly before; "next/coming/following
+- `prefer` ("past", the default for news, or "future") says how unmarked expressions read.
+  Past: "Monday", "on Monday", "this Monday" -> the most recent Monday on or before the published
+  date; a day and month without a year ("October 10", "22/04"), a month alone ("in April") or a
+  holiday ("at Christmas") -> the nearest occurrence (a tie goes to the past). Future: the next
+  Monday strictly after the date, the next occurrence on or after it.
+- Weekdays: "last Monday" -> the most recent one strictly before; "next/coming/following
   Monday" and "previous Monday" -> the Monday of the week after / before the published date's week
-  (weeks start on Monday); "Monday of last week", "next week on Monday" likewise.
-- A weekday with a day of the month ("Tuesday the 13th") -> the nearest such date.
-- Day and month without a year ("October 10", "22/04") and a month alone ("in April") -> the
-  nearest occurrence to the published date (a tie goes to the past); "last April" -> the most
-  recent April before the published month, "next April" the first one after, "this April" the
-  published year's.
+  (weeks start on Monday); "Monday of last week", "next week on Monday", "Monday next week",
+  "last week's Monday", "Sunday from last week" likewise; "Wednesday after next" -> a week after
+  the coming Wednesday; "3 Fridays from now", "2 Thursdays ago" -> the 3rd / 2nd such weekday
+  after / before the date.
+- A weekday with a day of the month ("Tuesday the 13th") -> the nearest such date; a weekday
+  beside a day and month with no year ("Fri, Jul 18") -> the nearest year in which that day is
+  that weekday. "last April" -> the most recent April before the published month, "next April"
+  the first one after, "this April" the published year's.
+- Counted days and weekdays in a month: "the first Tuesday of October", "last Friday in October
+  2015", "the second Monday of last month", "fifth last day of May", "the 20th of next month".
+- Holidays with a rule ("Christmas 2014", "on Good Friday", "this Thanksgiving", "Memorial Day"):
+  fixed days, the nth weekday of a month (US ones: Thanksgiving, Labor Day, Memorial Day, Martin
+  Luther King Day) and Easter-relative days (Western computus). Bare names ("Christmas") need a
+  cue or a year ("Christmas shopping" is no date). Lunar and other calendars are not covered.
 - "this/last/next week|month|year|decade" -> that calendar period; "the past/last/next N units"
   -> a range from/to the published date; "earlier this year" -> range from the period's start to
   the published date; "later this year" -> from the published date to the period's end.
 - "the end of X" -> X's last day, "the beginning/start of X" -> X's first day (granularity day).
   "early/mid/late X" -> a range over the first/middle/last third of X (months: days 1-10,
   11-20, 21-end; years: Jan-Apr, May-Aug, Sep-Dec; decades: years 0-3, 4-6, 7-9).
-- Offsets: "18 years ago", "in three months", "3 days from today" -> the published date moved by
-  that much, with the unit's granularity (days, weeks, hours -> day). "in N units" after
-  "first/last/time/...est" ("the first time in 18 years") is a duration, not a date.
+- Offsets: "two months ago", "in three weeks", "3 days from today", "a week hence" -> the
+  published date moved by that much, as a day (days, weeks, months and hours -> `day`); years,
+  decades and centuries keep their granularity: "18 years ago" -> that year (its 1 January);
+  "in two years" -> the day two years on, granularity `year` (as before: both development
+  sources read it as that day). "in N units"
+  after "first/last/time/...est" ("the first time in 18 years") or after a count in the same
+  clause ("414 mm of rain in 24 hours") is a duration, not a date.
 - Numeric dates: "5/3/18" and "10-1-2018" are month first unless the first part exceeds 12;
-  dotted "10.07.2020" is day first; "2018-7-6" is year-month-day. A two-digit year is 20yy when yy
+  dotted "10.07.2020" is day first unless the second part exceeds 12 ("10.31.1974"); "2018-7-6"
+  is year-month-day; "05-Aug-2016", "31/Oct/74" day-month-year. A two-digit year is 20yy when yy
   is at most the published year's last two digits plus 10 (below 50 without a published date),
   else 19yy.
 - A four-digit number 1900-2099 is a year unless it reads as a count: after a currency sign or a
-  qualifier ("about 2000"), before "%", a scale word, or before a plural noun with no determiner
-  or preposition in front ("sent 2000 troops"). Years 1000-1899 need a preposition before them.
-- "May"/"March" lower-case, and month names not next to a day or year, count only after a
-  preposition or a modifier ("in May", "since late March"), so the modal "may", "to march" and
-  "June Carter" are not dates. Ordinals such as "a second" are dates only beside a month.
-- A time of day joined to a day ("Monday at 2.30", "8am this morning") stays inside the span;
+  qualifier ("about 2000"), before "%", a scale word, a measurement unit ("2000 milligrams"), or
+  before a plural noun with no determiner or preposition in front ("sent 2000 troops"). Years
+  1000-1899 need a preposition before them.
+- "May"/"March" lower-case count only after a preposition or a modifier ("in May", "since late
+  March") or before a firm day (a digit ordinal, a year, a time, or nothing: "march 3rd", "march 3
+  2015", "march 3."), so the modal "may", "to march" and "June Carter" are not dates. Ordinals
+  such as "a second" are dates only beside a month or after "on the". A number after a currency
+  sign is no day ("$12 December 27" -> 27 December), nor one hyphenated to a word ("Friday,
+  28-year-old ...").
+- Times of day ("1030 GMT", "2100 UTC", "1 pm", "4 oclock", "9:30", "nine thirty" after a day,
+  noon, midnight) are times: never a year, a day of the month ("Thursday 1 pm" is Thursday) or a
+  quantity. Joined to a day ("Monday at 2.30", "8am this morning") they stay inside its span and
   the granularity stays `day`. Times alone, durations and "now" are not dates.
 """
 
@@ -109,8 +144,9 @@ _TIME = (
     rf"|{_HOUR_WORD}(?:[\s-]+{_MINUTE_WORD})?\s*{_MERIDIEM}"
     r"|noon|midnight)"
 )
-# A number that a time-of-day marker follows is an hour, not a day of the month.
-_NOT_HOUR = rf"(?!\s*(?:{_MERIDIEM}|{_OCLOCK}|[:h]\d\d|[.]\d\d\s*{_MERIDIEM}))"
+# A number that a time-of-day marker follows is an hour, not a day of the month; one joined
+# by a hyphen to a word is a modifier ("Friday, 28-year-old Usman Khan").
+_NOT_HOUR = rf"(?!\s*(?:{_MERIDIEM}|{_OCLOCK}|[:h]\d\d|[.]\d\d\s*{_MERIDIEM})|-[^\W\d_])"
 # Hour and minutes in words after a day ("march eighteenth nine thirty").
 _WORD_TIME = rf"(?:{_HOUR_WORD}[\s-]+{_MINUTE_WORD}\b)"
 _PERIOD_OF_DAY = r"(?:(?:early|late)\s+)?(?:morning|afternoon|evening|night)"
@@ -414,11 +450,6 @@ def _dmy(m: re.Match, text: str, published: date | None) -> _Res | None:
     return _Res(d, None, "day") if d else None
 
 
-def _numeric_ymd(m: re.Match, text: str, published: date | None) -> _Res | None:
-    d = _valid(int(m["y"]), int(m["a"]), int(m["b"]))
-    return _Res(d, None, "day") if d else None
-
-
 def _numeric_mdy(m: re.Match, text: str, published: date | None) -> _Res | None:
     if not _left_clear(text, m.start(), "/.-"):
         return None
@@ -649,7 +680,7 @@ def _in_future(m: re.Match, text: str, published: date | None) -> _Res | None:
         return _Res(None, None, _unit_granularity(m["unit"]))
     sign = -1 if "before" in (m["tail"] or "").lower() else 1
     shifted = _shift(published, sign * amount, m["unit"])
-    return _Res(_truncate(*shifted), None, shifted[1]) if shifted else None
+    return _Res(shifted[0], None, shifted[1]) if shifted else None
 
 
 # A number earlier in the same clause: what follows "in N units" is the time it took.
@@ -713,6 +744,83 @@ def _nth_in_month(m: re.Match, text: str, published: date | None) -> _Res | None
     return _Res(d, None, "day") if start <= d <= end else None
 
 
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The nth (-1: last) such weekday of a month."""
+    if n < 0:
+        end = _month_end(year, month)
+        return end - timedelta(days=(end.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+# Holidays with a rule that needs no other calendar: ("fixed", month, day), ("nth", month,
+# weekday, n) or ("easter", days after Easter Sunday). US ones are named as such by their
+# names (Thanksgiving, Labor Day). Lunar and other calendars (Eid, Diwali, Hanukkah) are not covered.
+HOLIDAYS: dict[str, tuple] = {
+    "new year's day": ("fixed", 1, 1), "new year's eve": ("fixed", 12, 31), "valentine's day": ("fixed", 2, 14),
+    "st patrick's day": ("fixed", 3, 17), "st. patrick's day": ("fixed", 3, 17), "saint patrick's day": ("fixed", 3, 17),
+    "halloween": ("fixed", 10, 31), "christmas eve": ("fixed", 12, 24), "christmas day": ("fixed", 12, 25),
+    "christmas": ("fixed", 12, 25), "boxing day": ("fixed", 12, 26), "may day": ("fixed", 5, 1),
+    "easter sunday": ("easter", 0), "easter": ("easter", 0), "easter monday": ("easter", 1), "good friday": ("easter", -2),
+    "maundy thursday": ("easter", -3), "holy saturday": ("easter", -1), "palm sunday": ("easter", -7),
+    "ash wednesday": ("easter", -46), "shrove tuesday": ("easter", -47), "mardi gras": ("easter", -47),
+    "ascension day": ("easter", 39), "pentecost": ("easter", 49), "whit sunday": ("easter", 49),
+    "whitsunday": ("easter", 49), "whit monday": ("easter", 50), "trinity sunday": ("easter", 56),
+    "thanksgiving day": ("nth", 11, 3, 4), "thanksgiving": ("nth", 11, 3, 4), "black friday": ("nth", 11, 3, 4, 1),
+    "cyber monday": ("nth", 11, 3, 4, 4), "martin luther king day": ("nth", 1, 0, 3),
+    "martin luther king jr. day": ("nth", 1, 0, 3), "martin luther king's day": ("nth", 1, 0, 3), "mlk day": ("nth", 1, 0, 3),
+    "memorial day": ("nth", 5, 0, -1), "labor day": ("nth", 9, 0, 1),
+}
+# Bare names ("Christmas", "Easter") are dates after a cue or before a year ("Christmas shopping" is not).
+_BARE_HOLIDAYS = frozenset(("christmas", "easter", "thanksgiving", "halloween", "pentecost", "mardi gras"))
+_HOLIDAY_NAMES = "|".join(re.escape(n).replace("'", "['’]?").replace(r"\ ", r"\s+") for n in sorted(HOLIDAYS, key=len, reverse=True))
+_HOLIDAY_CUE = re.compile(r"\b(?:on|at|for|by|before|after|since|until|till|over|during|around|of|from|to|this|next|last|past|coming)\s+$", _I)
+
+
+def _holiday_date(rule: tuple, year: int) -> date:
+    if rule[0] == "fixed":
+        return date(year, rule[1], rule[2])
+    if rule[0] == "easter":
+        return _easter(year) + timedelta(days=rule[1])
+    return _nth_weekday(year, rule[1], rule[2], rule[3]) + timedelta(days=rule[4] if len(rule) > 4 else 0)
+
+
+def _holiday(m: re.Match, text: str, published: date | None) -> _Res | None:
+    """"Christmas 2014", "on Good Friday", "this Thanksgiving", "last Easter"."""
+    name = re.sub(r"\s+", " ", m["name"].lower().replace("’", "'"))
+    rule = HOLIDAYS.get(name) or HOLIDAYS.get(name.replace("'", "")) or HOLIDAYS.get(name.replace("s ", "'s ", 1))
+    if rule is None:
+        return None
+    cue = (m["cue"] or "").lower()
+    if name in _BARE_HOLIDAYS and not (cue or m["year"] or _HOLIDAY_CUE.search(text, max(0, m.start() - 8), m.start())):
+        return None
+    if m["year"]:
+        return _Res(_holiday_date(rule, int(m["year"])), None, "day")
+    if published is None:
+        return _Res(None, None, "day")
+    around = [_holiday_date(rule, y) for y in (published.year - 1, published.year, published.year + 1)]
+    if cue == "last":
+        return _Res(max(d for d in around if d < published), None, "day")
+    if cue in ("next", "coming"):
+        return _Res(min(d for d in around if d > published), None, "day")
+    if cue == "this":
+        return _Res(around[1], None, "day")
+    return _Res(_nearest(around, published), None, "day")
+
+
 def _day_month_year_numeric(m: re.Match, text: str, published: date | None) -> _Res | None:
     """"05-Aug-2016", "31/Oct/1974", "31-Oct-74"."""
     year = int(m["year"]) if len(m["year"]) == 4 else _year2(int(m["year"]), published)
@@ -751,7 +859,13 @@ _COUNT_BEFORE = re.compile(
     r"at least|up to|under|roughly|estimated|only|just)\s+)$",
     _I,
 )
-_COUNT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion|bn|mn|m|k)\b)", _I)
+_COUNT_AFTER = re.compile(
+    r"\s*(?:%|percent\b|per cent\b|(?:thousand|million|billion|trillion|bn|mn|m|k)\b"
+    # a measurement: "2000 milligrams", "1500 km"
+    r"|(?:[kcm]?m|kg|mg|g|lbs?|ml|l|ft|mi|mph|kmh|km/h|°|(?:kilo|centi|milli)\w+|met(?:re|er)s?|lit(?:re|er)s?|miles?|feet|foot|inch(?:es)?|"
+    r"tonnes?|tons?|pounds?|ounces?|gallons?|barrels?|hectares?|acres?|degrees?)\b)",
+    _I,
+)
 _PLURAL_AFTER = re.compile(r"\s+([a-z]+)\b")
 _DETERMINER_BEFORE = re.compile(
     r"(?:\b(?:the|a|an|in|of|since|from|by|until|till|before|after|during|for|at|on|to|and|or|its|their|his|her|year|season|fiscal|between|through)|'s|[(,–-])\s*$",
@@ -837,9 +951,7 @@ def _left_clear(text: str, start: int, also: str = "") -> bool:
 def _ymd_either(m: re.Match, text: str, published: date | None) -> _Res | None:
     if not _left_clear(text, m.start(), "."):
         return None
-    if m["y"]:
-        return _numeric_ymd(m, text, published)
-    d = _valid(int(m["y2"]), int(m["a2"]), int(m["b2"]))
+    d = _valid(int(m["y"]), int(m["a"] or m["a2"]), int(m["b"] or m["b2"]))
     return _Res(d, None, "day") if d else None
 
 
@@ -904,7 +1016,7 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
          rf"(?:(?:\s*,\s*|\s+|\s*[-/]\s*)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'(?P<yy>\d{{2}}))(?!\d))?"), _mdy),
     (_re(rf"\b(?:(?P<the>the)\s+)?(?P<day>{_DAY})(?:\s+(?P<of>of))?(?:\s+the)?(?:\s+|(?<=\d))(?P<mon>{_MONTH})\b"
          rf"(?:(?:\s*,\s*|\s+)(?:(?:of|in)\s+)?(?:(?P<year>{_YEAR})|'?(?P<yy>\d{{2}}))(?![\d:]))?"), _dmy),
-    (_re(rf"(?P<y>{_YEAR})-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|(?P<y2>{_YEAR})/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/])"), _ymd_either),
+    (_re(rf"(?P<y>{_YEAR})(?:-(?P<a>\d{{1,2}})-(?P<b>\d{{1,2}})(?![\d])|/(?P<a2>\d{{1,2}})/(?P<b2>\d{{1,2}})(?![\d/]))"), _ymd_either),
     (_re(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/])"), _numeric_mdy),
     (_re(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\.\d)"), _numeric_md),
     (_re(rf"(?P<year>{_YEAR})[-/](?P<mon>{_MONTH})[-/](?P<day>\d{{1,2}})\b|(?P<year2>{_YEAR})[-/](?P<day2>\d{{1,2}})[-/](?P<mon2>{_MONTH})|(?P<day3>\d{{1,2}})-(?P<year3>{_YEAR})-(?P<mon3>{_MONTH})"), _name_numeric_any),
@@ -930,6 +1042,7 @@ _PATTERN_LIST: list[tuple[re.Pattern[str], Callable[..., _Res | None]]] = [
     (_re(rf"\b(?:the\s+)?(?:(?P<ord>{ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)|last)(?:\s+(?P<back>last))?\s+(?:(?P<wd>{_WEEKDAY})|day)\s+(?:of|in)\s+"
          rf"|(?P<dnum>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})(?:\s+day)?\s+of\s+(?=(?:the\s+)?(?:this|next|last|previous|current|coming|following)\s+month))"
          rf"(?:the\s+)?(?:(?P<mon>{_MONTH})(?:\s*,?\s*(?P<year>{_YEAR}))?\b|(?P<which>this|next|last|previous|current|coming|following)?\s*month\b)"), _nth_in_month),
+    (_re(rf"(?:\b(?P<cue>this|next|last|coming)\s+)?\b(?P<name>{_HOLIDAY_NAMES})\b(?:\s*,?\s*(?:(?:of|in)\s+)?(?P<year>{_YEAR})(?!\d))?"), _holiday),
     (_re(rf"(?<![\w.-])(?P<day>\d{{1,2}})(?P<sep>[-/.])(?P<mon>{_MONTH_FULL}|{_MONTH_ABBR})(?P=sep)(?P<year>\d{{4}}|\d{{2}})(?![\d-])"), _day_month_year_numeric),
     (_re(rf"\bthe\s+(?P<dir>next|past|last|coming|following)\s+(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b"), _next_n),
     (_re(rf"(?P<y1>{_YEAR})(?:\s*[-–—/]\s*|\s+(?:to|and|through|until)\s+)(?P<y2>{_YEAR}|\d{{2}})\b(?![-–/.,]?\d)"), _year_range),
@@ -952,33 +1065,45 @@ class Vocabulary(NamedTuple):
 
     def hits(self, text: str, lowered: str) -> list[int]:
         """Sorted hits; those of "0" (digit runs) are kept as they are."""
-        return [at for at in trigger_hits(text, lowered, self.prefixes) if not lowered[at].isalpha() or _LETTERS.match(lowered, at).group() in self.words]
+        hits = [at for at in trigger_hits(text, lowered, self.prefixes) if not lowered[at].isalpha() or _LETTERS.match(lowered, at).group() in self.words]
+        return list(dict.fromkeys(hits))  # prefixes of one another ("kilo", "kilogram") hit twice
 
 
 _LETTERS = re.compile(r"[a-z]*")
 # Cheap test: which patterns can match at all in this text.
 _MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
-_UNIT_WORDS = ("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur")
+_UNIT_WORDS = Vocabulary(("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur"), frozenset(
+    w + s for w in ("min", "minute", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "century") for s in ("", "s")) | {"centuries"})
+# The distinctive part of each holiday name (two words where the first is common: "good friday").
+_HOLIDAY_WORDS = ("christmas", "easter", "thanksgiving", "halloween", "pentecost", "mardi gras", "boxing day", "labor day",
+                  "memorial day", "martin luther", "mlk", "valentine", "patrick", "shrove", "whit", "maundy", "ascension day",
+                  "trinity sunday", "palm sunday", "ash wednesday", "holy saturday", "cyber monday", "black friday",
+                  "good friday", "new year", "may day")
+# Where numeric dates and years can start: one scan each, shared by the patterns that need them.
+_YEAR_START = re.compile(r"(?<!\d)(?:1\d|2[01])\d\d(?!\d)")
+_NUMERIC_SEP = re.compile(r"\d[/.-]\d")
 _DIGIT_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", _I)
 # Literal words one of which every match of the pattern contains ("0": a digit), or a pattern
 # every match of which holds a match; None: scan all.
 _TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
-    _MONTH_WORDS, _MONTH_WORDS, None, None, None, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
+    _MONTH_WORDS, _MONTH_WORDS, _YEAR_START, _NUMERIC_SEP, _NUMERIC_SEP, _MONTH_WORDS, _MONTH_WORDS, _MONTH_WORDS, _WEEKDAY_WORDS, _WEEKDAY_WORDS,
     _DIGIT_ORDINAL, tuple(ORDINALS), ("today", "tonight", "yesterday", "tomorrow"), ("morning", "afternoon", "evening"),
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
-    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _MONTH_WORDS, ("next", "past", "last", "coming", "following"), None, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, None,
+    ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _HOLIDAY_WORDS, _MONTH_WORDS, ("next", "past", "last", "coming", "following"), _YEAR_START, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, _YEAR_START,
 ]
 _PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
-    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD})",
+    rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|fortnight|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD}"
+    rf"|noon|midnight|o'?\s?clock"
+    rf"|christmas|easter|thanksgiving|halloween|pentecost|mardi|boxing|labor|memorial|martin|mlk|valentine|new\s+year|st\.?\s+patrick|saint|shrove|whit)",
     _I,
 )
 _TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
 _CLOCK = _re(_TIME)
 # Every time of day holds one of these (zones that start common words, "EST", "IST", are left out).
-_CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "hrs", "local time", "noon", "midnight",
+_CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "oclock", "hrs", "local time", "noon", "midnight",
                 "gmt", "utc", "bst", "cet", "eet", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "jst", "aest", "aedt", "msk")
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
@@ -1168,7 +1293,12 @@ def date_spans(text: str, published: date | None = None, *, prefer: str = "past"
         if res is not None:
             resolved.append((found.start, found.end, res))
     spans = _merged(text, resolved, published)
-    return [DateSpan(s, e, text[s:e], r.value, r.end_value, r.granularity) for s, e, r in spans]
+    return [DateSpan(s, e, text[s:e], _plain(r.value), _plain(r.end_value), r.granularity) for s, e, r in spans]
+
+
+def _plain(d: date | None) -> date | None:
+    """A plain date (arithmetic on a `Reference` keeps its class)."""
+    return d if d is None or type(d) is date else date(d.year, d.month, d.day)
 
 
 _SCHEMA = {

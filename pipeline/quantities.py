@@ -9,20 +9,40 @@ Conventions (copied to the README):
   Vague plurals ("hundreds of rockets", "tens of thousands") are at_least twice the scale
   (200, 20000).
 - `unit` is the counted noun, lower-case and singular ("2,500 US troops" -> "troop"), a
-  measurement unit's name ("10 km" -> "kilometre"), "percent", or a time unit for durations
-  ("18 years" -> "year"); null when no noun follows. `currency` is the ISO 4217 code when a
-  symbol or name states it ("$" alone is USD; "pounds" is GBP only beside a scale word, a country
-  or "sterling", else a weight); minor units ("50 cents", "470 pence") keep their own unit and a
-  null currency.
-- Not quantities: years, dates and times (whatever `pipeline.dates` reads as a date, except a
-  duration inside it, "18 years ago"), ordinals ("first", "21st"), "one" used as a pronoun or in
-  compounds ("one-on-one"), ages after names ("Smith, 45,"), phone numbers, ids and codes (digits
-  joined to letters or slashes: "COVID-19", "F-16", "9/11", "192.168.1.2"), leading-zero strings
-  ("007"), plain runs of 9+ digits, numbers after "No."/"#"/"number", and scores ("3-1").
+  measurement unit's name ("10 km" -> "kilometre", "a 5-mile walk" -> "mile"), "percent", or a
+  time unit for durations ("18 years" -> "year"); ages get a unit that says so ("a 28-year-old",
+  "28 years old" -> value 28, unit "year of age"; "3-month-old" -> "month of age"); null when no
+  noun follows. `currency` is the ISO 4217 code when a symbol, code or name states it, before or
+  after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42"; "$" alone is USD;
+  "pounds" is GBP only beside a scale word, a country or "sterling", else a weight). A letter
+  before "$" narrows it only in capitals and touching the sign ("A$5" is AUD, "a $ 1 billion" is
+  USD; "c $ 100" of tokenised newswire is CAD). Minor units alone ("50 cents", "470 pence", "10¢") keep their own unit and a null
+  currency; names that do not say the country ("dinars", "francs", "bucks") are the unit with a
+  null currency (`CURRENCY_UNITS`).
+- Compound amounts are one amount in the main unit: "3 dollars 50 cents" -> 3.5 USD,
+  "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43; a bare
+  number after an amount joins it only at the end of the clause ("US$3 and fourteen" -> 3.14, but
+  "$20 43 times" stays two numbers).
+- "a"/"an"/"half a" before a named unit count one or half of it ("less than a dollar" -> at_most
+  1 USD, "half a litre" -> 0.5 litre), but not after an amount, where "a" means "per" ("$80 a
+  barrel"), nor before units with other senses ("a yard", "a foot", "a degree").
+- Measures written as a sum of units, largest first, are one measure in the smallest unit ("6
+  feet 2 inches" -> 74 inch, "2 km and 300 metres" -> 2300 metre); "2 degrees below zero" -> -2.
+- Ranges keep their unit and scale: "from 10 dollars to 20 dollars", "3km-5km", "between 2 km and
+  about 7 km", "between 10 and 50, say, million years" (a scale word after the range, past a hedge,
+  scales both ends).
+- Not quantities: years, dates and times (whatever `pipeline.dates` detects as a date, except a
+  duration inside it, "18 years ago", and every time of day: "2100 UTC", "4 oclock"), ordinals
+  ("first", "21st"), "one" used as a pronoun or in compounds ("one-on-one"), ages after names
+  ("Smith, 45,"), phone numbers, ids and codes (digits joined to letters or slashes: "COVID-19",
+  "F-16", "9/11", "192.168.1.2"), versions and bill numbers (a number with no unit after an
+  acronym, a name with an inner capital or "version": "CentOS 8", "iPhone 12", "HR 6819", "H.R.
+  1"; "NATO 30 members" keeps its count), leading-zero strings ("007"), plain runs of 9+ digits,
+  numbers after "No."/"#"/"number", and scores ("3-1").
 """
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from typing import NamedTuple
 
 import polars as pl
@@ -119,6 +139,8 @@ _MEASURES = {
     "mile per hour": "mile per hour", "miles per hour": "mile per hour", "miles an hour": "mile per hour",
     "kilometres per hour": "kilometre per hour", "kilometers per hour": "kilometre per hour",
     "kilometres an hour": "kilometre per hour", "knot": "knot", "°c": "degree celsius", "°f": "degree fahrenheit",
+    "celsius": "degree celsius", "fahrenheit": "degree fahrenheit", "° celsius": "degree celsius", "° fahrenheit": "degree fahrenheit",
+    "gal": "gallon", "gals": "gallon", "mls": "millilitre", "hectolitre": "hectolitre", "hectoliter": "hectolitre",
     "degrees celsius": "degree celsius", "degrees fahrenheit": "degree fahrenheit", "°": "degree", "degree": "degree",
     "kw": "kilowatt", "kilowatt": "kilowatt", "mw": "megawatt", "megawatt": "megawatt", "gw": "gigawatt",
     "gigawatt": "gigawatt", "kwh": "kilowatt hour", "mwh": "megawatt hour", "gwh": "gigawatt hour", "bit": "bit",
@@ -153,7 +175,8 @@ _SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|doze
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
-    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
+    # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
+    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
     r"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])(?-i:Rs\.?|RM)(?=\s?\d))"
     rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
 )
@@ -181,6 +204,8 @@ _VAGUE_MULT = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*|\s+(?P<and>and)\s+", _I)
 _RANGE_LEAD = re.compile(r"\b(?P<lead>between|from)\s+$", _I)
+# Between two amounts with their units: "3km-5km" needs no "from"; a hedge may stand before the second.
+_UNIT_RANGE_JOIN = re.compile(r"(?:\s*(?P<dash>-|–|—)\s*|\s*to\s+|\s+and\s+)(?:(?:about|around|approximately|roughly|some)\s+|~\s*)?", _I)
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|percentage points?\b|percentage\b|pct\b)", _I)
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")
 _PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.]\d{3,4}[-.]\d{4}(?!\d)|\d{3,4}-\d{4}(?:/\d+)?(?!\d)")
@@ -197,6 +222,7 @@ _TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o'?clock\b|h\b|hrs\b(?=\s+(?:
 _LEADING_ZERO = re.compile(r"0\d+")
 _LONG_DIGITS = re.compile(r"\d{9,}")
 _DIGIT_HYPHEN_END = re.compile(r"\d-$")
+_UNIT_HYPHEN_END = re.compile(r"\d\s?(?:km|m|cm|mm|kg|g|mg|mi|ft|l|ml)-$", _I)  # "3km-5km"
 _HYPHEN_DIGIT = re.compile(r"-\d")
 _LETTER_END = re.compile(r"[A-Za-z]$")
 _COMMA_OR_PAREN = re.compile(r"\s*[,)]")
@@ -205,8 +231,16 @@ _ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
 # A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
 # sign of a next amount ("5 $10 bills").
 _SYMBOL_AFTER = re.compile(r"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|(?-i:Rs|RM)\b)|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
-_ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?![\w-])", _I)
+_ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?!\w|-(?!\d))", _I)  # "10km", "3km-5km"; not "10km-long"
 _STERLING = re.compile(r"\s+sterling\b", _I)
+# Measures written as a sum of units, largest first: "7 feet 10 inches", "2 km and 1 metre".
+_SUBUNITS = {
+    ("mile", "yard"): 1760, ("mile", "foot"): 5280, ("yard", "foot"): 3, ("yard", "inch"): 36, ("foot", "inch"): 12,
+    ("kilometre", "metre"): 1000, ("metre", "centimetre"): 100, ("metre", "millimetre"): 1000, ("centimetre", "millimetre"): 10,
+    ("kilogram", "gram"): 1000, ("gram", "milligram"): 1000, ("pound", "ounce"): 16, ("tonne", "kilogram"): 1000,
+}
+_BELOW_ZERO = re.compile(r"\s+below\s+zero\b", _I)
+_COMPOUND_GAP = re.compile(r"\s*,?\s*(?:and\s+)?", _I)
 # A scale word after a range, maybe past a hedge: "between 10 and 50, say, million years".
 _SCALE_AFTER_RANGE = re.compile(r"(?:\s*,\s*(?:say|perhaps|maybe|possibly|roughly)\s*,)?\s+(?P<scale>thousand|million|billion|trillion)\b", _I)
 # Minor units after a main amount: "3 dollars 50 cents", "$20 and 43c", "US$3 and fourteen" (a bare
@@ -322,7 +356,7 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
         if _LEADING_ZERO.fullmatch(raw) or (_LONG_DIGITS.fullmatch(raw) and not m["sign"]):
             return True
         before = text[max(0, start - 12):start]
-        if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not m["sign"]):
+        if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not _UNIT_HYPHEN_END.search(before) and not m["sign"]):
             return True
         if _LETTER_END.search(before) and not m["sign"]:
             return True
@@ -364,16 +398,18 @@ class _UrlTokens:
         marks = list(_URL_TOKEN.finditer(text))
         self._firsts: list[int] = []
         self._ends: list[int] = []
-        if not marks:
-            return
-        separators = [m.start() for m in _TOKEN_SEPARATOR.finditer(text)]
+        # Each token is bounded by the previous one's end, so the text is scanned once overall.
+        prev_end = 0
         for mark in marks:
-            i = bisect_left(separators, mark.start())
-            first = separators[i - 1] + 1 if i else 0
-            end = separators[i] if i < len(separators) else len(text)
-            if not self._ends or self._ends[-1] != end:
-                self._firsts.append(first)
-                self._ends.append(end)
+            at = mark.start()
+            if self._ends and at < self._ends[-1]:
+                continue
+            first = max(text.rfind(" ", prev_end, at), text.rfind("\n", prev_end, at)) + 1
+            after = _TOKEN_SEPARATOR.search(text, at)
+            end = after.start() if after else len(text)
+            self._firsts.append(first)
+            self._ends.append(end)
+            prev_end = end
 
     def touches(self, start: int, end: int) -> bool:
         """True when the tokens from the one at `start` to the one at `end` hold a marker."""
@@ -628,7 +664,7 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
             nxt = nums[i]
             join = _RANGE_JOIN.fullmatch(text, num.end, nxt.start)
             lead = _RANGE_LEAD.search(text, max(0, num.start - 9), num.start)
-            if join and (not join["and"] or lead) and num.value < nxt.value and num.words == nxt.words or (join and lead and not join["and"] and num.value < nxt.value):
+            if join and num.value < nxt.value and (lead or (not join["and"] and num.words == nxt.words)):
                 first = num.value
                 if abs(nxt.value) >= 1000 and abs(first) < 1000 and _scale_before(text, nxt.end):
                     first *= nxt.value / _unscaled(text, nxt)
@@ -657,6 +693,15 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
                 value, qualifier, i = (low + high) / 2, "range", i + 1
                 lead = _RANGE_LEAD.search(text, max(0, num.start - 9), num.start)
                 start = lead.start() if lead else start
+        below = _BELOW_ZERO.match(text, unit_end)
+        if below and (unit is None or unit.startswith("degree")) and qualifier != "range":  # "2 degrees below zero"
+            value, unit, unit_end = -value, unit or "degree", below.end()
+        while measure and qualifier != "range" and i < len(nums) and _COMPOUND_GAP.fullmatch(text, unit_end, nums[i].start):
+            unit2, _, end2, _ = _unit_after(text, nums[i].end, nums[i].value)
+            factor = _SUBUNITS.get((unit, unit2))
+            if factor is None:
+                break
+            value, unit, unit_end, i = value * factor + nums[i].value, unit2, end2, i + 1  # "7 feet 10 inches" -> 94 inches
         if currency and unit is None and qualifier != "range" and value == int(value):
             minor = _MINOR_AMOUNT.match(text, unit_end)
             if minor and (minor["minor"] or minor["close"] is not None):
@@ -675,12 +720,14 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
         used_until = unit_end
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
     out.extend(_vague(text, lowered, out))
+    out.extend(_one_unit(text, lowered, out, dates_found))
     return sorted(out, key=lambda q: (q.start, q.end))
 
 
 def _range_of_amounts(text: str, start: int, value: float, unit: str | None, currency: str | None, unit_end: int, nxt: _Num) -> tuple[float, float, int] | None:
     """(low, high, end) when "from/between" an amount with its unit "to/and" another of the same unit follows."""
-    if not _RANGE_LEAD.search(text, max(0, start - 9), start) or not _RANGE_JOIN.fullmatch(text, unit_end, nxt.start):
+    join = _UNIT_RANGE_JOIN.fullmatch(text, unit_end, nxt.start)
+    if not join or not (join["dash"] or _RANGE_LEAD.search(text, max(0, start - 9), start)):
         return None
     unit2, currency2, end2, _ = _unit_after(text, nxt.end, nxt.value)
     if (unit2, currency2 or nxt.currency) != (unit, currency) or not value < nxt.value:
@@ -705,6 +752,37 @@ def _vague(text: str, lowered: str, found: list[Quantity]) -> list[Quantity]:
         unit, currency, end, _ = _noun_after(text, m.end(), value)
         end = end if unit or currency else m.start("mult") + len(m["mult"]) if m["mult"] else m.start() + len(m["base"])
         out.append(Quantity(m.start(), end, text[m.start():end], value, None, None, unit, currency, "at_least"))
+    return out
+
+
+# Units that "a"/"an"/"half a" count ("a dollar", "half a litre"). Words with other senses ("a
+# yard", "a foot", "a degree", "a bit", "a ton of") are left out.
+_ONE_UNIT_WORDS = ("dollar", "euro", "yen", "yuan", "rupee", "ruble", "rouble", "cent", "penny", "mile", "kilometre",
+                   "kilometer", "metre", "meter", "centimetre", "centimeter", "millimetre", "millimeter", "inch", "kilogram",
+                   "kilo", "gram", "litre", "liter", "gallon", "tonne", "hectare", "acre")
+_ONE_UNIT = Vocabulary(("dollar", "euro", "yen", "yuan", "rupee", "rub", "rou", "cent", "penny", "mile", "kilo", "met",
+                        "milli", "inch", "gram", "lit", "gallon", "tonne", "hectare", "acre"), frozenset(_ONE_UNIT_WORDS))
+_ARTICLE_BEFORE = re.compile(r"\b(?P<art>half\s+an?|an?|half)[\s-]+\Z", _I)
+_AMOUNT_END = re.compile(r"[\d%$€£¥]\s*\S*\s*\Z")
+
+
+def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Intervals) -> list[Quantity]:
+    """"a dollar", "an inch", "half a litre": one (or half) of a named unit. After an amount "a"
+    means "per" ("$80 a barrel", "50 miles an hour"), so nothing is counted there."""
+    out = []
+    taken = Intervals((q.start, q.end) for q in found)
+    for hit in _ONE_UNIT.hits(text, lowered):
+        art = _ARTICLE_BEFORE.search(text, max(0, hit - 8), hit)
+        if art is None or _AMOUNT_END.search(text, max(0, art.start() - 12), art.start()):
+            continue
+        word = _WORD.match(text, hit).group().lower()
+        named = _named_unit(word, [word], text, hit)
+        if named is None or taken.overlaps(art.start(), hit + len(word)) or dates_found.overlaps(art.start(), hit + len(word)):
+            continue
+        value = 0.5 if art["art"].lower().startswith("half") else 1.0
+        end = hit + len(word)
+        qualifier, start = _qualifier(text, art.start())
+        out.append(Quantity(start, end, text[start:end], value, None, None, named[0], named[1], qualifier))
     return out
 
 

@@ -184,3 +184,173 @@ def test_pathological_text_takes_linear_time(text):
     # A prefix no other test uses, so detection is not served from the cache.
     text = "Timing: " + text
     assert cpu_seconds(lambda: date_spans(text, PUB)) < CPU_SECONDS
+
+
+# --- the parts of the grammar, each on variants of its own --------------------------------
+# PUB is Tuesday 27 July 2021; "future" reads unmarked expressions forward (Duckling's convention).
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("The polls close by 1030 GMT.", ["1030 GMT"]),
+        ("a deadline of 2100 UTC", ["2100 UTC"]),
+        ("see you at 4 oclock, or at five o'clock", ["4 oclock", "five o'clock"]),
+        ("from 9:30 to 10.15 pm", ["9:30", "10.15 pm"]),
+        ("at noon and at midnight", ["noon", "midnight"]),
+    ],
+)
+def test_time_of_day_is_a_time_never_a_year_or_a_day(text, times):
+    from pipeline.dates import detect
+
+    found = detect(text)
+    assert [text[s:e] for s, e in found.times] == times
+    assert resolved(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thursday 1 pm", [("Thursday 1 pm", "2021-07-22", None, "day")]),
+        ("wednesday 4 oclock", [("wednesday 4 oclock", "2021-07-21", None, "day")]),
+        ("next week on Tuesday 9 am", [("next week on Tuesday 9 am", "2021-08-03", None, "day")]),
+        ("march eighteenth nine thirty", [("march eighteenth nine thirty", "2021-03-18", None, "day")]),
+        ("on Friday at 2100 UTC", [("Friday at 2100 UTC", "2021-07-23", None, "day")]),
+    ],
+)
+def test_time_of_day_joins_the_day_it_follows(text, expected):
+    assert resolved(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dec31 , 1994", "1994-12-31"),
+        ("Feb13", "2021-02-13"),
+        ("05-Aug-2016", "2016-08-05"),
+        ("31/Oct/1974", "1974-10-31"),
+        ("14april 2015", "2015-04-14"),
+        ("10.31.1974", "1974-10-31"),
+        ("march 3 2015", "2015-03-03"),
+        ("march first", "2021-03-01"),
+    ],
+)
+def test_day_month_year_parts_in_any_order_and_spacing(text, expected):
+    assert [(v, g) for _, v, _, g in resolved(text)] == [(expected, "day")]
+
+
+@pytest.mark.parametrize("text", ["They march 3 miles a day.", "He may first need help.", "I bought it for $12 December"])
+def test_month_words_that_are_verbs_or_amounts_are_not_days(text):
+    assert all(g != "day" or "December" in t for t, _, _, g in resolved(text))
+
+
+def test_amount_before_a_day_is_not_a_day():
+    assert resolved("I bought it for $12 December 27") == [("December 27", "2021-12-27", None, "day")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("wednesday after next", "2021-08-04"),
+        ("Sunday from last week", "2021-07-25"),
+        ("last week's Friday", "2021-07-23"),
+        ("Wednesday next week", "2021-08-04"),
+        ("2 thursdays ago", "2021-07-15"),
+        ("three fridays from now", "2021-08-13"),
+    ],
+)
+def test_weekday_with_a_week_or_a_count(text, value):
+    assert [v for _, v, _, _ in resolved(text)] == [value]
+
+
+def test_weekday_fixes_the_year_of_a_day_without_one():
+    assert resolved("Fri, Jul 18")[0][1] == "2025-07-18"  # the nearest 18 July that is a Friday
+    assert resolved("Friday, July 18, 2014")[0][1] == "2014-07-18"  # a stated year wins
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("two months ago", "2021-05-27"),
+        ("3 weeks back", "2021-07-06"),
+        ("in a fortnight", "2021-08-10"),
+        ("a week hence", "2021-08-03"),
+    ],
+)
+def test_offsets_of_days_weeks_and_months_are_days(text, value):
+    assert [(v, g) for _, v, _, g in resolved(text)] == [(value, "day")]
+
+
+@pytest.mark.parametrize("text", ["414 mm of rain in 24 hours", "He scored 3 goals in 2 weeks", "the first time in 18 years"])
+def test_in_n_units_after_a_count_is_a_duration(text):
+    assert resolved(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the first Tuesday of October", "2021-10-05"),
+        ("last Friday in October 2015", "2015-10-30"),
+        ("the second Monday of last month", "2021-06-14"),
+        ("fifth last day of May", "2021-05-27"),
+        ("the 20th of next month", "2021-08-20"),
+        ("last day of February 2020", "2020-02-29"),
+    ],
+)
+def test_weekday_or_day_counted_in_a_month(text, value):
+    assert [(v, g) for _, v, _, g in resolved(text)] == [(value, "day")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Christmas 2014", "2014-12-25"),
+        ("on Good Friday", "2021-04-02"),
+        ("last Easter", "2021-04-04"),
+        ("this Thanksgiving", "2021-11-25"),
+        ("Memorial Day", "2021-05-31"),
+        ("New Year's Eve", "2021-12-31"),
+    ],
+)
+def test_holidays_by_rule(text, value):
+    assert [v for _, v, _, _ in resolved(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["Christmas shopping starts", "an Easter egg hunt"])
+def test_bare_holiday_names_before_a_noun_are_not_dates(text):
+    assert resolved(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "past", "future"),
+    [
+        ("Monday", "2021-07-26", "2021-08-02"),
+        ("Tuesday", "2021-07-27", "2021-08-03"),
+        ("October 10", "2021-10-10", "2021-10-10"),
+        ("June 3", "2021-06-03", "2022-06-03"),
+        ("in April", "2021-04-01", "2022-04-01"),
+    ],
+)
+def test_prefer_sets_how_unmarked_expressions_read(text, past, future):
+    assert [d.value.isoformat() for d in date_spans(text, PUB)] == [past]
+    assert [d.value.isoformat() for d in date_spans(text, PUB, prefer="future")] == [future]
+
+
+def test_one_detection_serves_both_stages():
+    from pipeline.dates import detect, detections
+    from pipeline.quantities import quantities, quantity_spans
+
+    text = "On Monday at 2100 UTC, 28 people paid $5 each in 2020."
+    found = detect(text)
+    assert date_spans(text, PUB, detected=found) == date_spans(text, PUB)
+    assert quantity_spans(text, found) == quantity_spans(text)
+    assert [q.text for q in quantity_spans(text, found)] == ["28 people", "$5"]
+    articles, sentences = article_frames(TEXTS, PUBLISHED)
+    shared = detections(articles)
+    assert dates(articles, sentences, shared).equals(dates(articles, sentences))
+    assert quantities(articles, sentences, shared).equals(quantities(articles, sentences))
+
+
+def test_number_hyphenated_to_a_word_is_no_day():
+    # Wikinews, 2 December 2019: "On Friday, 28-year-old Usman Khan stabbed ..."
+    assert resolved("On Friday, 28-year-old Usman Khan", date(2019, 12, 2)) == [("Friday", "2019-11-29", None, "day")]

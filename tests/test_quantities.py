@@ -160,3 +160,139 @@ def test_iso_code_before_the_number_sets_the_currency(text, currency):
 @pytest.mark.parametrize("text", ["all 5 people came", "try 5 times", "the top 10 players"])
 def test_lower_case_words_spelled_like_iso_codes_are_no_currency(text):
     assert [q.currency for q in quantity_spans(text)] == [None]
+
+
+# --- amounts, and what is not a quantity ---------------------------------------------------
+
+
+def money(text: str) -> list[tuple]:
+    return [(q.text, q.value, q.currency, q.unit, q.qualifier) for q in quantity_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 dollars 50 cents", [("3 dollars 50 cents", 3.5, "USD", None, "exact")]),
+        ("thirteen dollars and forty-five cents", [("thirteen dollars and forty-five cents", 13.45, "USD", None, "exact")]),
+        ("it cost $20 and 43c.", [("$20 and 43c", 20.43, "USD", None, "exact")]),
+        ("20 ringgit and 43 sen", [("20 ringgit and 43 sen", 20.43, "MYR", None, "exact")]),
+        ("3 GBP 1 pence", [("3 GBP 1 pence", 3.01, "GBP", None, "exact")]),
+        ("more than 1 euro and 42 cents", [("more than 1 euro and 42 cents", 1.42, "EUR", None, "at_least")]),
+    ],
+)
+def test_compound_amounts_are_one_amount(text, expected):
+    assert money(text) == expected
+
+
+def test_a_bare_number_after_an_amount_stays_apart():
+    assert [q.text for q in quantity_spans("He paid $20 43 times.")] == ["$20", "43 times"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("10$", 10.0, "USD"), ("20 €", 20.0, "EUR"), ("10k$", 10000.0, "USD"), ("3.14US$", 3.14, "USD"),
+        ("USD3.14", 3.14, "USD"), ("GBP 3.01", 3.01, "GBP"), ("Rs20", 20.0, "INR"), ("RM 42", 42.0, "MYR"),
+        ("42 KWD", 42.0, "KWD"), ("five lakhs rupees", 500000.0, "INR"), ("A$5 million", 5e6, "AUD"),
+    ],
+)
+def test_currency_signs_and_codes_before_or_after(text, value, currency):
+    assert [(q.value, q.currency) for q in quantity_spans(text)] == [(value, currency)]
+
+
+@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5"])
+def test_a_letter_before_a_spaced_dollar_is_no_prefix(text):
+    assert [q.currency for q in quantity_spans(text)] == ["USD"]
+
+
+def test_tokenised_canadian_dollar():
+    assert [(q.value, q.currency) for q in quantity_spans("gave me c $ 100 .")] == [(100.0, "CAD")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a one-yen bid", ("one-yen", 1.0, "JPY", None)),
+        ("a 12-cent-a-share dividend", ("12-cent", 12.0, None, "cent")),
+        ("a 5-mile walk", ("5-mile", 5.0, None, "mile")),
+    ],
+)
+def test_hyphenated_units(text, expected):
+    assert [(q.text, q.value, q.currency, q.unit) for q in quantity_spans(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("between 10 and 50, say, million years", 1e7, 5e7, "year"),
+        ("from 10 dollars to 20 dollars", 10.0, 20.0, None),
+        ("between 2 km and about 7 km", 2.0, 7.0, "kilometre"),
+        ("between 5 and six millimetres", 5.0, 6.0, "millimetre"),
+    ],
+)
+def test_ranges_keep_their_scale_and_unit(text, low, high, unit):
+    (q,) = quantity_spans(text)
+    assert (q.low, q.high, q.unit, q.qualifier) == (low, high, unit, "range")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("a 28-year-old man", "year of age"), ("she is 28 years old", "year of age"), ("a 3-month-old baby", "month of age")],
+)
+def test_ages_have_a_unit_that_says_so(text, unit):
+    assert [q.unit for q in quantity_spans(text)] == [unit]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["servers run CentOS 8 now", "the iPhone 12 launch", "passed HR 6819 today", "passed H.R. 1 on Friday", "by 1030 GMT", "at 2100 UTC", "at 4 oclock"],
+)
+def test_versions_ids_and_times_are_not_quantities(text):
+    assert quantity_spans(text) == []
+
+
+def test_acronym_before_a_counted_number_keeps_it():
+    assert [q.text for q in quantity_spans("NATO 30 members and UK 500 jobs")] == ["30 members", "500 jobs"]
+
+
+def test_measurement_after_a_year_like_number_is_a_measure():
+    assert [(q.value, q.unit) for q in quantity_spans("2000 milligrams")] == [(2000.0, "milligram")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("he is 6 feet 2 inches tall", 74.0, "inch"),
+        ("2 yards, 7 feet and 10 inches", 166.0, "inch"),
+        ("a 2 km and 300 metres climb", 2300.0, "metre"),
+        ("it weighs 3 pounds 4 ounces", 52.0, "ounce"),
+    ],
+)
+def test_measures_written_as_a_sum_of_units(text, value, unit):
+    assert [(q.value, q.unit) for q in quantity_spans(text)] == [(value, unit)]
+
+
+def test_units_of_other_systems_or_kinds_stay_apart():
+    assert [q.unit for q in quantity_spans("1 metre and 1 foot; 3 km and 5 people")] == ["metre", "foot", "kilometre", "people"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("2 degrees below zero", -2.0), ("nights of 5 below zero", -5.0)])
+def test_below_zero_is_negative(text, value):
+    assert [(q.value, q.unit) for q in quantity_spans(text)] == [(value, "degree")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("less than a dollar a day", [("less than a dollar", 1.0, "USD", None, "at_most")]),
+        ("about half a mile away", [("about half a mile", 0.5, None, "mile", "approximate")]),
+        ("an inch of rain", [("an inch", 1.0, None, "inch", "exact")]),
+    ],
+)
+def test_a_or_half_a_named_unit_counts_one_or_half(text, expected):
+    assert money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["$80 a barrel", "50 miles an hour", "a yard sale", "a foot patrol", "by a degree"])
+def test_a_after_an_amount_means_per_and_other_senses_are_no_unit(text):
+    assert [q.value for q in quantity_spans(text) if q.value == 1.0] == []
