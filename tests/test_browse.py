@@ -69,8 +69,13 @@ def _tables(with_extras: bool = True) -> dict[str, pl.DataFrame]:
     }
     if with_extras:
         ruiz, lakeside = CLEAN_A1.index("Ana Ruiz"), CLEAN_A1.index("Lakeside")
+        mayor = CLEAN_A1.index("Mayor")
+        tables["sentences"] = pl.DataFrame(
+            {"sentence_id": ["s1", "s2", "s3"], "article_id": [A1, A2, A3], "position": [1, 0, 0],
+             "text": [CLEAN_A1[mayor:].strip(), "Ana Ruiz backed a 40 million dollar harbour plan.", "The harbour will cost 45 million dollars, critics said."], "start": [mayor, 0, 0]}
+        )
         tables["entities"] = pl.DataFrame(
-            {"entity_id": ["e000000000000001", "e000000000000002"], "name": ["Ana Ruiz", "Lakeside"], "type": ["PERSON", "GPE"], "aliases": [["Mayor Ruiz", "A. Ruiz"], []], "n_mentions": [2, 1], "n_articles": [2, 1], "wikidata_id": [None, "Q000"]}
+            {"entity_id": ["e000000000000001", "e000000000000002"], "name": ["Ana Ruiz", "Lakeside"], "type": ["PERSON", "GPE"], "aliases": [["Mayor Ruiz", "A. Ruiz"], []], "n_mentions": [2, 1], "n_articles": [2, 1], "wikidata_id": [None, "Q1025"]}
         )
         tables["mentions"] = pl.DataFrame(
             {"mention_id": ["m1", "m2", "m3"], "entity_id": ["e000000000000001", "e000000000000001", "e000000000000002"], "article_id": [A1, A2, A1], "sentence_id": ["s1", "s2", "s1"], "text": ["Ana Ruiz", "Ana Ruiz", "Lakeside"],
@@ -89,8 +94,8 @@ def _tables(with_extras: bool = True) -> dict[str, pl.DataFrame]:
 
 
 def _write_site(root: Path, tables: dict[str, pl.DataFrame]) -> Path:
-    manifest = {"dataset": "newsclean", "version": "0.0.1", "schema_version": schemas.SCHEMA_VERSION, "pipeline_version": "test", "license": "other", "inputs": []}
-    models = {name: schemas.TABLES[name] for name in ("articles", "boilerplate")}
+    manifest = {"dataset": "newsclean", "version": "0.0.1", "schema_version": schemas.SCHEMA_VERSION, "pipeline_version": "test", "license": None, "inputs": []}
+    models = {name: schemas.TABLES[name] for name in tables}
     downloads = [{"path": "data/articles.parquet", "table": "articles", "format": "parquet", "rows": 3, "bytes": 1234, "sha256": "ab" * 32}]
     for rel, content in site.site_files(tables, models, manifest, downloads):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -142,15 +147,28 @@ def test_click_through_overview_article_and_claim_group(page, tmp_path):
     assert (tmp_path / "article.png").stat().st_size > 10_000 and (tmp_path / "group.png").stat().st_size > 5_000
 
 
-def test_entities_show_aliases_counts_and_articles(page, tmp_path):
+def test_entity_pages_show_mention_sentences_claims_and_wikidata(page, tmp_path):
     index = _write_site(tmp_path, _tables())
     _open(page, index, f"article/1/{A1}")
     _click(page, ".clean a.mention >> text=Ana Ruiz", "entity")
     text = page.locator("main").inner_text()
     assert "Ana Ruiz (PERSON)" in text and "Mayor Ruiz, A. Ruiz" in text and "2 mention(s) in 2 article(s)" in text
-    assert page.locator("main ul li a").all_inner_texts() == ["Harbour budget approved", "Harbour plan backed"]
-    _click(page, "nav >> text=Entities", "entities")
+    contexts = page.locator("ul.contexts li")
+    assert contexts.count() == 2 and contexts.locator("mark").all_inner_texts() == ["Ana Ruiz", "Ana Ruiz"]
+    assert "Mayor Ana Ruiz said Lakeside will spend 40 million dollars." in contexts.nth(0).inner_text()
+    assert contexts.locator("a").all_inner_texts() == ["Harbour budget approved", "Harbour plan backed"]
+    assert "No claim names it." in text and "Wikidata" not in text
+    page.screenshot(path=tmp_path / "entity.png", full_page=True)
+    _click(page, "ul.contexts a >> nth=1", "article")
+    assert page.locator("main h2").inner_text() == "Harbour plan backed"
+
+    _open(page, index, "entities/1")
     assert page.locator("main tbody tr").count() == 2 and page.locator("main tbody tr").first.inner_text().startswith("Ana Ruiz")
+    assert page.get_attribute("main a.wikidata", "href") == "https://www.wikidata.org/wiki/Q1025"
+    _click(page, "main tbody a >> text=Lakeside", "entity")
+    named = page.locator("table.claims-table tbody tr")
+    assert named.count() == 1 and "Lakeside will spend 40 million dollars" in named.inner_text() and "Lakeside Tribune" in named.inner_text()
+    assert page.locator("main a.wikidata").inner_text() == "Q1025"
 
 
 def test_pages_without_entity_and_claim_tables_say_so(page, tmp_path):
@@ -192,13 +210,22 @@ def test_hostile_text_is_shown_as_text(page, tmp_path):
     assert evil in page.locator(".clean pre").inner_text() and page.title() != "pwned"
 
 
-def test_tables_view_shows_schema_and_preview(page, tmp_path):
+def test_tables_view_shows_schema_statistics_and_rows(page, tmp_path):
     index = _write_site(tmp_path, _tables())
     _open(page, index, "tables")
-    assert page.locator("main h3").all_inner_texts() == ["articles", "boilerplate"]
+    assert page.locator("main h3").all_inner_texts() == ["articles", "boilerplate", "sentences", "entities", "mentions", "claims"]
     _click(page, "main h3 >> text=boilerplate", "table")
+    page.wait_for_selector("#grid .tabulator-row")
     text = page.locator("main").inner_text()
-    assert "Preview (first 4 of 4 rows)" in text and "Read more: Mayor opens library" in text and "boilerplate_id" in text
+    assert "All 4 rows" in text and "Read more: Mayor opens library" in text and "boilerplate_id" in text
+    reason = page.locator(".stat[data-column='reason']")
+    assert "0 nulls" in reason.inner_text() and "4 distinct" in reason.inner_text()
+    _open(page, index, "table/articles")
+    page.wait_for_selector("#grid .tabulator-row")
+    assert "1 null (33%)" in page.locator(".stat[data-column='title']").inner_text()
+    # A null is an empty cell, never the word "null".
+    titles = page.locator("#grid .tabulator-cell[tabulator-field='title']").all_inner_texts()
+    assert sorted(titles) == ["", "Harbour budget approved", "Harbour plan backed"] and "null" not in page.locator("#grid").inner_text()
     _open(page, index, "downloads")
     assert "1.2 KiB" in page.locator("main").inner_text() and page.locator("main a[href='manifest.json']").count() == 1
 
