@@ -112,11 +112,11 @@ def _column_stats(frame: pl.DataFrame) -> list[dict]:
         col = frame[name]
         entry: dict = {"name": name, "nulls": col.null_count()}
         if dtype.is_numeric() and dtype != pl.Boolean:
-            entry |= {"kind": "number", "distinct": col.n_unique(), "min": col.min(), "max": col.max()}
+            entry |= {"kind": "number", "distinct": col.drop_nulls().n_unique(), "min": col.min(), "max": col.max()}
             entry["histogram"] = _histogram(col, lambda lo, hi: _number(lo) if lo == hi else f"{_number(lo)}–{_number(hi)}")
         elif dtype.is_temporal():
             days = col.cast(pl.Date).cast(pl.Int32)
-            entry |= {"kind": "date", "distinct": col.n_unique(), "min": str(col.min()) if col.null_count() < len(col) else None, "max": str(col.max()) if col.null_count() < len(col) else None}
+            entry |= {"kind": "date", "distinct": col.drop_nulls().n_unique(), "min": str(col.min()) if col.null_count() < len(col) else None, "max": str(col.max()) if col.null_count() < len(col) else None}
             entry["histogram"] = _histogram(days, lambda lo, hi: str(pl.Series([int(lo)]).cast(pl.Date)[0]) + ("" if lo == hi else "…"))
         elif dtype.is_nested():
             lengths = col.list.len() if dtype.base_type() in (pl.List, pl.Array) else col.is_not_null().cast(pl.Int64)
@@ -125,7 +125,7 @@ def _column_stats(frame: pl.DataFrame) -> list[dict]:
         else:
             text = col.cast(pl.String)
             lengths = text.str.len_chars()
-            entry |= {"kind": "text", "distinct": text.n_unique(), "min_chars": lengths.min(), "max_chars": lengths.max()}
+            entry |= {"kind": "text", "distinct": text.drop_nulls().n_unique(), "min_chars": lengths.min(), "max_chars": lengths.max()}
             counted = text.drop_nulls().value_counts(sort=True).sort(["count", name], descending=[True, False]).head(TOP_VALUES)
             entry["top"] = [[(v[:60] + "…") if len(v) > 60 else v, n] for v, n in counted.iter_rows() if n > 1]
         out.append(entry)
@@ -355,7 +355,8 @@ def _term_key(term: str) -> str:
 
 
 def _search_files(docs: pl.DataFrame) -> tuple[dict[str, object], list[str]]:
-    """`search/docs/<n>` ([kind, label, detail, route] per item) and `search/terms/<key>` ({word: [item, ...]}).
+    """`search/docs/<n>` ([kind, label, detail, route] per item), `search/terms/<key>` ({word: [item, ...]})
+    and `search/keys` (the keys there are files for).
 
     `docs` has kind, label, detail, route, text; an item is its row number. Returns the files and
     the words left out as too common.
@@ -372,9 +373,12 @@ def _search_files(docs: pl.DataFrame) -> tuple[dict[str, object], list[str]]:
     limit = COMMON_TERM_SHARE * docs.height if docs.height >= COMMON_MIN_DOCS else math.inf
     common = sorted(terms.filter(pl.col("doc").list.len() > limit)["term"])
     kept = terms.filter(pl.col("doc").list.len() <= limit).sort("term")
+    shards: dict[str, dict] = {}
     for term, found in kept.iter_rows():
-        files.setdefault(f"search/terms/{_term_key(term)}", {})[term] = found
-    return files, common
+        shards.setdefault(_term_key(term), {})[term] = found
+    # Which index files exist: a search never asks for a missing one.
+    files["search/keys"] = sorted(shards)
+    return files | {f"search/terms/{key}": terms_of for key, terms_of in shards.items()}, common
 
 
 def _search_docs(tables: Mapping[str, pl.DataFrame], article_info: pl.DataFrame, entity_page: dict[str, int], groups: pl.DataFrame | None, members: dict[str, list[dict]]) -> pl.DataFrame:

@@ -483,12 +483,9 @@ function termKey(word, n) {
 }
 
 async function matches(meta, word) {
-  let shard;
-  try {
-    shard = await NC.load("search/terms/" + termKey(word, meta.search.min_chars));
-  } catch (err) {
-    return new Set();  // no word starts that way
-  }
+  const key = termKey(word, meta.search.min_chars);
+  if (!(await NC.load("search/keys")).includes(key)) return new Set();  // no word starts that way
+  const shard = await NC.load("search/terms/" + key);
   const found = new Set();
   for (const [term, docs] of Object.entries(shard)) if (term.startsWith(word)) docs.forEach((d) => found.add(d));
   return found;
