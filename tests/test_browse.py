@@ -140,9 +140,9 @@ def test_click_through_overview_article_and_claim_group(page, tmp_path):
     assert page.locator("main table tbody tr").count() == 2
     assert set(page.locator("main table tbody tr td:first-child").all_inner_texts()) == {"Lakeside Tribune", "Valley Post"}
     conflict = page.locator("p.conflict")
-    assert "Conflicts with" in conflict.inner_text() and G2 in conflict.inner_text()
+    assert "Conflicts with: “The harbour will cost 45 million dollars”" in conflict.inner_text()
     page.screenshot(path=tmp_path / "group.png", full_page=True)
-    _click(page, f"p.conflict >> text={G2}", "group")
+    _click(page, f"p.conflict a[title='{G2}']", "group")
     assert page.locator(".sources").inner_text() == "1 source(s)" and "45 million" in page.locator("main").inner_text()
     assert (tmp_path / "article.png").stat().st_size > 10_000 and (tmp_path / "group.png").stat().st_size > 5_000
 

@@ -276,7 +276,7 @@ function grid(meta, t) {
     const columns = [{ title: "#", field: "_row", headerSort: false, width: 70, formatter: textCell }].concat(t.columns.map((c, i) => ({
       title: c, field: c, headerFilter: "input", headerFilterPlaceholder: t.stats[i].kind === "number" ? "= < > n" : "contains…",
       formatter: t.name === "articles" && c === "article_id" ? articleIdCell(meta) : textCell,
-      headerSortTristate: true, maxWidth: 420,
+      headerSortTristate: true, minWidth: 110, maxWidth: 420,
     })));
     const table = new Tabulator(el, {
       ajaxURL: "rows",  // never fetched: ajaxRequestFunc reads the chunk files
@@ -449,7 +449,7 @@ async function groupView(meta, page, id) {
   return [
     h("h2", {}, "Claim group ", h("code", {}, g.id)),
     h("p", { class: "sources" }, `${g.n_sources} source(s)`),
-    g.conflicts.length ? h("p", { class: "conflict" }, "Conflicts with: ", g.conflicts.map(([c, p]) => [p ? h("a", { href: `#group/${p}/${c}` }, c) : c, " "])) : "",
+    g.conflicts.length ? h("p", { class: "conflict" }, "Conflicts with: ", g.conflicts.map(([c, p], i) => [p ? h("a", { href: `#group/${p}/${c}`, title: c }, others[i] ? `“${groupLabel(others[i])}”` : c) : c, " "])) : "",
     table(["source", "article", "kind", "claim", "predicate", "object"], g.claims.map((c) => [
       c.source, articleLink(c.article_page, c.article, c.title || c.article), c.kind, c.text, c.predicate, c.object])),
     others.map((o, i) => o ? [
