@@ -38,6 +38,7 @@ MIN_TERM_CHARS = 2
 COMMON_TERM_SHARE = 0.2
 COMMON_MIN_DOCS = 1000
 SEARCH_TEXT_CHARS = 2000  # of an article's text, after its title, publisher and file name
+SEARCH_BATCH = 20_000  # items whose words are listed at once
 # The same word pattern as app.js's /[\p{L}\p{N}_]+/gu.
 TERM_PATTERN = r"[\p{L}\p{N}_]+"
 VENDOR = ("vendor/tabulator-6.5.3/tabulator.min.js", "vendor/tabulator-6.5.3/tabulator_simple.min.css", "vendor/tabulator-6.5.3/LICENSE")
@@ -354,31 +355,34 @@ def _term_key(term: str) -> str:
     return "-".join(f"{ord(c):x}" for c in term[:MIN_TERM_CHARS])
 
 
-def _search_files(docs: pl.DataFrame) -> tuple[dict[str, object], list[str]]:
+def _search_files(docs: pl.DataFrame) -> tuple[Iterator[tuple[str, object]], list[str]]:
     """`search/docs/<n>` ([kind, label, detail, route] per item), `search/terms/<key>` ({word: [item, ...]})
-    and `search/keys` (the keys there are files for).
+    and `search/keys` (the keys there are files for), made one file at a time; and the words left out as too common.
 
-    `docs` has kind, label, detail, route, text; an item is its row number. Returns the files and
-    the words left out as too common.
+    `docs` has kind, label, detail, route, text; an item is its row number.
     """
-    files: dict[str, object] = {}
-    listed = docs.select("kind", "label", "detail", "route").rows()
-    for n, start in enumerate(range(0, len(listed), SEARCH_DOCS_PER_FILE), 1):
-        files[_page_key("search/docs", n)] = listed[start : start + SEARCH_DOCS_PER_FILE]
-    terms = (
-        docs.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("doc"), pl.col("text").str.to_lowercase().str.extract_all(TERM_PATTERN).alias("term"))
-        .explode("term").drop_nulls("term").filter(pl.col("term").str.len_chars() >= MIN_TERM_CHARS).unique(["term", "doc"])
-        .group_by("term").agg(pl.col("doc").sort())
-    )
+    batches = []
+    # In batches of items: exploding every word of 100,000 articles at once would take gigabytes.
+    for start in range(0, docs.height, SEARCH_BATCH):
+        part = docs.slice(start, SEARCH_BATCH).select(
+            (pl.int_range(pl.len(), dtype=pl.UInt32) + start).alias("doc"), pl.col("text").str.to_lowercase().str.extract_all(TERM_PATTERN).alias("term")
+        )
+        batches.append(part.explode("term").drop_nulls("term").filter(pl.col("term").str.len_chars() >= MIN_TERM_CHARS).unique(["term", "doc"]))
+    terms = pl.concat(batches).group_by("term").agg(pl.col("doc").sort()) if batches else pl.DataFrame(schema={"term": pl.String, "doc": pl.List(pl.UInt32)})
     limit = COMMON_TERM_SHARE * docs.height if docs.height >= COMMON_MIN_DOCS else math.inf
     common = sorted(terms.filter(pl.col("doc").list.len() > limit)["term"])
-    kept = terms.filter(pl.col("doc").list.len() <= limit).sort("term")
-    shards: dict[str, dict] = {}
-    for term, found in kept.iter_rows():
-        shards.setdefault(_term_key(term), {})[term] = found
-    # Which index files exist: a search never asks for a missing one.
-    files["search/keys"] = sorted(shards)
-    return files | {f"search/terms/{key}": terms_of for key, terms_of in shards.items()}, common
+    kept = terms.filter(pl.col("doc").list.len() <= limit).with_columns(pl.col("term").map_elements(_term_key, return_dtype=pl.String).alias("key")).sort("key", "term")
+
+    def files() -> Iterator[tuple[str, object]]:
+        listed = docs.select("kind", "label", "detail", "route")
+        for n, start in enumerate(range(0, listed.height, SEARCH_DOCS_PER_FILE), 1):
+            yield _page_key("search/docs", n), listed.slice(start, SEARCH_DOCS_PER_FILE).rows()
+        # Which index files exist: a search never asks for a missing one.
+        yield "search/keys", kept["key"].unique(maintain_order=True).to_list()
+        for (key,), part in kept.partition_by("key", as_dict=True, include_key=False, maintain_order=True).items():
+            yield f"search/terms/{key}", dict(part.iter_rows())
+
+    return files(), common
 
 
 def _search_docs(tables: Mapping[str, pl.DataFrame], article_info: pl.DataFrame, entity_page: dict[str, int], groups: pl.DataFrame | None, members: dict[str, list[dict]]) -> pl.DataFrame:
@@ -432,7 +436,6 @@ def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.
         pages, entity_page = _entity_pages(tables["entities"], mentions, article_info, contexts, _naming_claims(claims, article_info, group_page))
         data |= pages
     search, common = _search_files(_search_docs(tables, article_info, entity_page, groups, members))
-    data |= search
     table_info = []
     for name, model in models.items():
         if name in tables:
@@ -471,6 +474,8 @@ def site_files(tables: Mapping[str, pl.DataFrame], models: Mapping[str, type[pa.
         },
     }
     for key, payload in data.items():
+        yield f"site/data/{key}.js", _script(key, payload)
+    for key, payload in search:
         yield f"site/data/{key}.js", _script(key, payload)
     for name, frame in tables.items():
         for key, payload in _table_chunks(name, frame):

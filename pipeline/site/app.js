@@ -548,8 +548,10 @@ const ROUTES = {
 async function render() {
   const main = document.getElementById("main");
   const hash = location.hash || "#overview";
-  const [route, ...args] = hash.slice(1).split("/").map((part) => decodeURIComponent(part));
+  let route = "";
   try {
+    const [name, ...args] = hash.slice(1).split("/").map((part) => decodeURIComponent(part));
+    route = name;
     const meta = await NC.load("meta");
     document.getElementById("title").textContent = `${meta.dataset} ${meta.version}`;
     const view = ROUTES[route] || ROUTES.overview;
