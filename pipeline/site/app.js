@@ -327,6 +327,7 @@ async function articleList(meta, page) {
   const rows = await NC.load(pageKey("articles", page));
   return [
     h("h2", {}, "Articles"), pager("articles", page, meta.pages.articles),
+    h("p", { class: "note" }, "In file order. To sort or filter every column, open the ", h("a", { href: "#table/articles" }, "articles table"), "; to find words, search."),
     table(["title", "source", "date", "file", "boilerplate removed"], rows.map((a) => [
       articleLink(page, a.id, a.title || a.id), a.source, a.date, a.file, `${a.raw - a.clean} of ${a.raw} chars`])),
     pager("articles", page, meta.pages.articles),
@@ -425,6 +426,7 @@ async function groupList(meta, page) {
   const rows = await NC.load(pageKey("groups", page));
   return [
     h("h2", {}, "Claims grouped across sources"), pager("groups", page, meta.pages.groups),
+    h("p", { class: "note" }, "Most-sourced first. To sort or filter every claim, open the ", h("a", { href: "#table/claims" }, "claims table"), "."),
     meta.conflicts ? h("p", {}, h("a", { href: "#conflicts/1" }, `${meta.conflicts} conflict(s)`), " between groups whose values disagree.") : "",
     table(["claim", "sources", "conflicts"], rows.map((g) => [
       h("a", { href: `#group/${page}/${g.id}` }, groupLabel(g)), g.n_sources, g.conflicts.length ? h("span", { class: "conflict" }, `conflicts with ${g.conflicts.length}`) : ""])),
