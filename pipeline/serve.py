@@ -67,9 +67,10 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
     progress.phase(f"starting a local Prefect server on 127.0.0.1:{port} (log: {home / 'server.log'})… this takes 10-40 s")
     logfile = open(home / "server.log", "ab")
     cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
-    proc = subprocess.Popen(cmd, env=env, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = None
     stopping = threading.Event()
     try:
+        proc = subprocess.Popen(cmd, env=env, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + SERVER_START_SECONDS
         while not _healthy(api):
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -88,10 +89,12 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
         yield api
     finally:
         stopping.set()
-        progress.phase("stopping the local Prefect server")
-        _stop(proc)
+        # Also when interrupted while it starts: the server is in its own session and would outlive us.
+        if proc is not None:
+            progress.phase("stopping the local Prefect server")
+            _stop(proc)
+            progress.phase("local Prefect server stopped")
         logfile.close()
-        progress.phase("local Prefect server stopped")
 
 
 def _sigterm_as_interrupt(signum, frame) -> None:
@@ -118,6 +121,13 @@ def _run(flow, name: str, cron: str, parameters: dict, api: str) -> None:
 def serve(cron: str, parameters: dict, state: Path, name: str = DEPLOYMENT, port: int | None = None) -> None:
     """Serve `scheduled_build` with `parameters` on `cron` until interrupted (Ctrl-C or SIGTERM)."""
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    try:
+        _serve(cron, parameters, state, name, port)
+    except KeyboardInterrupt:
+        progress.phase("interrupted before the deployment was served")  # during start-up: no traceback
+
+
+def _serve(cron: str, parameters: dict, state: Path, name: str, port: int | None) -> None:
     own_server = not os.environ.get("PREFECT_API_URL")
     with local_server(state / "prefect", port) if own_server else contextlib.nullcontext(os.environ["PREFECT_API_URL"]) as api:
         os.environ["PREFECT_API_URL"] = api

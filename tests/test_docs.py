@@ -28,7 +28,7 @@ SUBSTITUTIONS = [
     (r"\bmake test\b", "make -n test", "the test suite is what runs this test: check that the target exists"),
     # Never let make (re)create the shared virtual environment the copy links to.
     (r"\bmake\b(?! -n)", "make -o .venv/.installed", "the copy's .venv is a link to the real one"),
-    (r"(python -m pipeline serve .*)", r"timeout --preserve-status -s TERM 60 \1", "serve runs until stopped: SIGTERM stops it cleanly (exit 0)"),
+    (r"(python -m pipeline serve .*)", r"timeout --preserve-status -s TERM 100 \1", "serve runs until stopped: SIGTERM stops it cleanly (exit 0)"),
     (r"/srv/news\b", "seeds", "the example input directory"),
     (r"/srv/newsclean/", "srv/newsclean/", "the example output, inside the copy"),
 ]

@@ -88,3 +88,16 @@ def test_prefect_yaml_deploys_the_scheduled_flow_with_its_real_parameters():
         assert (ROOT / path).exists() and getattr(flows, name) is flows.scheduled_build
         assert set(deployment["parameters"]) <= accepted
         assert deployment["concurrency_limit"] == 1 and all(s["cron"].count(" ") == 4 for s in deployment["schedules"])
+
+
+def test_sigterm_during_start_up_stops_without_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")} | {"PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "pipeline", "serve", "--cron", "0 0 1 1 *", "--input", str(SEEDS), "--out", str(tmp_path / "data"), "--port", str(serve.free_port())]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    _wait_for_line(proc, "starting a local Prefect server", 60, [])
+    time.sleep(1)  # the server process has been started, it is not up yet
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in out, out
+    # The server (in its own session) is stopped, not left behind.
+    assert "interrupted before the deployment was served" in out and "local Prefect server stopped" in out
