@@ -67,7 +67,7 @@ def run_stages(docs: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame, float]:
     gazetteer = load_gazetteer()
     mentions, entities = resolved_entities(mention_candidates(articles, sents, gazetteer), gazetteer)
     stories = story_ids(articles, mentions)
-    grouped = grouped_claims(claims(articles, sents, mentions, entities, quantities(articles, sents), dates(articles, sents)))
+    grouped = grouped_claims(claims(articles, sents, mentions, entities, quantities(articles, sents), dates(articles, sents)), stories)
     return grouped, stories, time.perf_counter() - started
 
 
@@ -92,8 +92,13 @@ def prf(tp: int, predicted: int, gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+# Of claims with the same span, an event mention is read as part of the event claim first.
+_KIND_ORDER = {"event": 0, "statement": 1, "quantity": 2}
+
+
 def mention_groups(docs: list[dict], grouped: pl.DataFrame) -> list[dict]:
-    """Cross-document gold event mentions with the group of the smallest claim holding each (or None)."""
+    """Cross-document gold event mentions with the group of the smallest claim holding each (or None;
+    an event claim before a statement or quantity claim of the same span)."""
     by_article = defaultdict(list)
     for row in grouped.select("article_id", "start", "end", "group_id", "kind", "text").iter_rows():
         by_article[row[0]].append(row[1:])
@@ -103,7 +108,7 @@ def mention_groups(docs: list[dict], grouped: pl.DataFrame) -> list[dict]:
             if event["cluster_type"] != "cross_doc":
                 continue
             holding = [c for c in by_article[doc["doc_id"]] if c[0] <= event["start"] and event["end"] <= c[1]]
-            smallest = min(holding, key=lambda c: (c[1] - c[0], c[2])) if holding else None
+            smallest = min(holding, key=lambda c: (c[1] - c[0], _KIND_ORDER[c[3]], c[2])) if holding else None
             found.append({
                 "doc": doc["doc_id"], "topic": doc["topic"], "subtopic": doc["subtopic"], "cluster": event["cluster"],
                 "head": event["text"].split()[0].lower(), "text": event["text"],

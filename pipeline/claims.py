@@ -61,6 +61,7 @@ from itertools import islice
 from typing import NamedTuple
 
 import polars as pl
+from lemminflect import getAllLemmas, getLemma
 
 from pipeline.dedup import content_word, content_words, tokens
 from pipeline.entities import load_gazetteer
@@ -69,14 +70,16 @@ from pipeline.ids import stable_id
 KINDS = ("quantity", "event", "statement")
 COLUMNS = (
     "claim_id", "article_id", "sentence_id", "kind", "text", "start", "end", "subject_entity_ids", "predicate",
-    "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with",
+    "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with", "scope",
 )
+# A claim reads a whole clause, or one action of it ("dodging arrest" in "Lohan checked into rehab, dodging arrest").
+SCOPES = ("clause", "action")
 MIN_SHARED_WORDS = 2
 
 _SCHEMA = {
     "claim_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "kind": pl.Utf8, "text": pl.Utf8,
     "start": pl.Int32, "end": pl.Int32, "subject_entity_ids": pl.Utf8, "predicate": pl.Utf8,
-    "object": pl.Utf8, "quantity_id": pl.Utf8, "date_id": pl.Utf8, "speaker_entity_id": pl.Utf8,
+    "object": pl.Utf8, "quantity_id": pl.Utf8, "date_id": pl.Utf8, "speaker_entity_id": pl.Utf8, "scope": pl.Utf8,
     # Space- or "|"-separated: far cheaper to build than list columns, and only grouping reads them.
     "_words": pl.Utf8, "_actions": pl.Utf8, "_main": pl.Utf8, "_negated": pl.Boolean, "_places": pl.Utf8, "_persons": pl.Utf8,
 }
@@ -177,6 +180,20 @@ _SYNONYMS = {
     **dict.fromkeys("deploy deployment".split(), "deploy"),
     **dict.fromkeys("elect election vote poll".split(), "elect"),
 }
+# Nouns that name an event: each is an action of its own in a clause ("dodging arrest", "the quake
+# hit"), with the lemma it folds to.
+EVENT_NOUNS = {
+    **{w: w for w in """attack bombing shooting killing murder homicide manslaughter death earthquake quake tremor aftershock
+        fire blaze arson explosion blast crash accident collision arrest trial sentence verdict conviction charge rehab
+        election vote deal agreement merger acquisition takeover launch release announcement statement resignation
+        appointment injury surgery victory defeat win loss strike protest riot war invasion withdrawal raid storm flood
+        hurricane tsunami eruption outbreak visit meeting summit interview ceremony wedding funeral escape theft robbery
+        hijacking kidnapping rescue evacuation investigation probe lawsuit treatment overdose suicide stabbing
+        hearing ruling playoff championship game""".split()},
+    **{w + "s": w for w in "attack shooting killing murder quake tremor aftershock fire explosion blast crash accident arrest charge injury protest raid game playoff".split()},
+}
+# Lemmas that name no action of their own (auxiliaries, copulas, hedges).
+_NOT_ACTIONS = frozenset("be have do get seem appear become accord include".split())
 # Folded words that name what happens; an event claim's actions are these among its words.
 _ACTIONS = frozenset("end withdraw kill attack agree train stay meet invade return deploy elect".split())
 # Verbs that frame another action rather than being it: in "decided to withdraw" or "signed an
@@ -298,14 +315,40 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _lemma(word: str) -> str | None:
-    """Verb lemma of a known verb form, or of an unknown "-ed" form; else None."""
+    """Verb lemma of a known verb form, or of an "-ed" form (lemminflect's, by its rules for words
+    it does not know: "tweeted" -> "tweet"); else None."""
     lemma = _VERB_FORMS.get(word)
     if lemma is not None:
         return lemma
     if len(word) > 4 and word.endswith("ed"):
-        stem = word[:-2]
-        return stem + "e" if stem[-1] in "cvzug" or (stem.endswith("at") and stem[-3] not in "aeiou") else stem
+        return _verb_lemma(word) or getLemma(word, upos="VERB")[0]
     return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _verb_lemma(word: str) -> str | None:
+    """The verb lemma of an inflected verb form in lemminflect's dictionary ("stabbed" -> "stab",
+    "buried" -> "bury"), else None (base forms and words it does not know as verbs)."""
+    lemmas = getAllLemmas(word, upos="VERB").get("VERB")
+    return lemmas[0] if lemmas and lemmas[0] != word else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _action_lemma(word: str, previous: str) -> str | None:
+    """The lemma of an action word: an event noun ("quake", "arrest"), or an inflected verb that is
+    not an auxiliary ("dodging", "fled", "dies"); a base form only after "to" or a modal. An "-s"
+    form after a determiner or a number is a plural noun ("the sources")."""
+    noun = EVENT_NOUNS.get(word)
+    if noun is not None:
+        return noun
+    if word in _AUXILIARIES or word in _SKIPPABLE or len(word) < 3:
+        return None
+    lemma = _VERB_FORMS.get(word) or _verb_lemma(word)
+    if lemma is None and previous in _MODALS and getAllLemmas(word, upos="VERB"):
+        lemma = word
+    if lemma is None or lemma in _NOT_ACTIONS or (word.endswith("s") and previous in _DETERMINERS):
+        return None
+    return lemma
 
 
 def _clause_words(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> Iterator[tuple[str, int, int]]:
@@ -388,7 +431,7 @@ def _token_before(text: str, position: int) -> str:
 def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, int] | None) -> bool:
     """An "-s" word that reads as a plural noun: after a capitalised word ("Iraqi forces") or
     before a verb ("foreign forces invaded", "troops will")."""
-    if not word.endswith("s") or _VERB_FORMS.get(word, word) == word:
+    if not word.endswith("s") or (_VERB_FORMS.get(word) or _verb_lemma(word) or word) == word:
         return False
     if _token_before(text, w_start)[:1].isupper():
         return True
@@ -616,47 +659,88 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
     subjects = sorted({m[2] for m in inside})
     counted = [q for q in sentence.quantities if q[0] >= base + start and q[1] <= base + end and _counted(text, base, q)]
     places = any(start <= at < end for at, _ in sentence.named)
-    # No number, no name, no nationality: nothing to claim, whatever the verb.
-    if not (counted or subjects or places):
-        return []
-    predicate = _predicate(text, start, end, [(m[0], m[1]) for m in inside])
-    lemma = predicate[0] if predicate else "be"
+    masked = [(m[0], m[1]) for m in inside]
+    predicate = _predicate(text, start, end, masked)
     found = []
-    for q_start, q_end, quantity_id, _unit in counted:
-        # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30").
-        found.append(_claim(sentence_id, base, text, "quantity", start, end, subjects, lemma, text[q_start - base:q_end - base],
-                            quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, sentence.words()))
-    # A named actor, or a nationality standing for one ("Canadian trainers will ..."); with only a
-    # nationality, a present or past passive ("is needed", "were battle-tested") is a judgement.
-    if predicate and lemma not in _NOT_EVENTS and (subjects or (places and not _PASSIVE.search(text, start, predicate[1]))):
-        spans = sentence.masked
-        words = _words_of(text, base, start, end, spans)
+    main_at = None
+    # No number, no name, no nationality: no clause-wide claim, whatever the verb (its actions
+    # may still be claims of their own, below).
+    if counted or subjects or places:
+        lemma = predicate[0] if predicate else "be"
+        for q_start, q_end, quantity_id, _unit in counted:
+            # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30").
+            found.append(_claim(sentence_id, base, text, "quantity", start, end, subjects, lemma, text[q_start - base:q_end - base],
+                                quantity_id, _nearest(dates, base + start, base + end, q_start), speaker, sentence.words()))
+        # A named actor, or a nationality standing for one ("Canadian trainers will ..."); with only a
+        # nationality, a present or past passive ("is needed", "were battle-tested") is a judgement.
+        if predicate and lemma not in _NOT_EVENTS and (subjects or (places and not _PASSIVE.search(text, start, predicate[1]))):
+            spans = sentence.masked
+            words = _words_of(text, base, start, end, spans)
+            folded = _SYNONYMS.get(lemma, lemma)
+            words.add(folded)
+            # What happens is named before a time adjunct: "... train the army after the withdrawal".
+            adjunct = _ADJUNCT.search(text, predicate[2], end)
+            acts = {folded} | (_words_of(text, base, start, adjunct.start(), spans) if adjunct else words)
+            obj = text[slice(*_trimmed(text, predicate[2], end))]
+            main = "" if lemma in _LIGHT or folded in _LIGHT else folded
+            # "The withdrawal will be completed": ending another action is that action.
+            if main == "end" and acts & (_ACTIONS - {"end"}):
+                main = ""
+            found.append(_claim(sentence_id, base, text, "event", start, end, subjects, lemma, obj, None,
+                                _nearest(dates, base + start, base + end, base + predicate[1]), speaker, words, main,
+                                bool(_NEGATION.search(text, start, predicate[1])), acts))
+            main_at = predicate[1]
+    found.extend(_action_claims(sentence, start, end, subjects, speaker, masked, main_at))
+    return found
+
+
+def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str], speaker: str | None,
+                   masked: list[tuple[int, int]], main_at: int | None) -> list[dict]:
+    """One event claim per further action of the clause (verbs besides its main one, event nouns
+    of `EVENT_NOUNS`): "Lohan checked into rehab, dodging arrest" also claims "dodging" and
+    "arrest". Each spans from its action to the next one (or the clause's end), so the claims of a
+    clause never overlap and their text costs no more than the clause's; the actor, places and
+    time are the clause's."""
+    base, text = sentence.base, sentence.text
+    actions = []
+    words = list(_clause_words(text, start, end, masked))
+    for k, (word, w_start, _w_end) in enumerate(words):
+        previous = words[k - 1][0] if k else ""
+        if w_start == main_at or (previous == "to" and word in _AUXILIARIES):
+            continue
+        action = _action_lemma(word, previous)
+        # "US troops", "forces invaded": plural nouns, not verbs ("dies", "checks into" are verbs).
+        if action is not None and word not in EVENT_NOUNS and _plural_noun(text, word, w_start, words[k + 1] if k + 1 < len(words) else None):
+            continue
+        if action is not None:
+            actions.append((w_start, action))
+    boundaries = sorted({at for at, _ in actions} | ({main_at} if main_at is not None else set()) | {end})
+    found = []
+    for a_start, lemma in actions:
+        a_end = boundaries[boundaries.index(a_start) + 1]
+        a_start, a_end = _trimmed(text, a_start, a_end)
+        if a_end <= a_start:
+            continue
         folded = _SYNONYMS.get(lemma, lemma)
-        words.add(folded)
-        # What happens is named before a time adjunct: "... train the army after the withdrawal".
-        adjunct = _ADJUNCT.search(text, predicate[2], end)
-        acts = {folded} | (_words_of(text, base, start, adjunct.start(), spans) if adjunct else words)
-        obj = text[slice(*_trimmed(text, predicate[2], end))]
-        main = "" if lemma in _LIGHT or folded in _LIGHT else folded
-        # "The withdrawal will be completed": ending another action is that action.
-        if main == "end" and acts & (_ACTIONS - {"end"}):
-            main = ""
-        found.append(_claim(sentence_id, base, text, "event", start, end, subjects, lemma, obj, None,
-                            _nearest(dates, base + start, base + end, base + predicate[1]), speaker, words, main,
-                            bool(_NEGATION.search(text, start, predicate[1])), acts))
+        words = _words_of(text, base, a_start, a_end, sentence.masked) | {folded}
+        verb_end = a_start + len(_WORD_RE.match(text, a_start).group())
+        found.append(_claim(sentence.id, base, text, "event", a_start, a_end, subjects, lemma,
+                            text[slice(*_trimmed(text, verb_end, a_end))], None,
+                            _nearest(sentence.dates, base + start, base + end, base + a_start), speaker, words, folded,
+                            bool(_NEGATED_BEFORE.search(text, max(start, a_start - 24), a_start)), {folded}, "action"))
     return found
 
 
 def _claim(sentence_id: str, base: int, text: str, kind: str, start: int, end: int, subjects: list[str], predicate: str,
            obj: str, quantity_id: str | None, date_id: str | None, speaker: str | None, words: Iterable[str],
-           main: str = "", negated: bool = False, acts: Iterable[str] | None = None) -> dict:
+           main: str = "", negated: bool = False, acts: Iterable[str] | None = None, scope: str = "clause") -> dict:
     words = sorted(words)
     return {
         "sentence_id": sentence_id, "kind": kind, "text": text[start:end], "start": base + start, "end": base + end,
         "subject_entity_ids": subjects, "predicate": predicate, "object": obj, "quantity_id": quantity_id,
         "date_id": date_id, "speaker_entity_id": speaker, "_words": " ".join(words),
         "_actions": " ".join(sorted({w for w in (words if acts is None else acts) if w in _ACTIONS} | ({main} if main else set()))),
-        "_main": main, "_negated": negated,
+        "_main": main, "_negated": negated, "scope": scope,
     }
 
 
@@ -700,7 +784,7 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     frame = frame.join(_quantity_terms(quantities), on="quantity_id", how="left").join(_date_terms(dates), on="date_id", how="left")
     frame = frame.join(_context_places(mentions, place_of), on="article_id", how="left").join(
         articles.select("article_id", pl.col("published_date").alias("_published")), on="article_id", how="left")
-    return _with_inferred_units(frame.select(*COLUMNS[:13], pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id"))
+    return _with_inferred_units(frame.select(*COLUMNS[:13], "scope", pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id"))
 
 
 @functools.cache
@@ -861,6 +945,7 @@ def _prepared(row: dict) -> dict:
     row["_context"] = frozenset(filter(None, (row["_context"] or "").split("|")))
     row["_persons"] = frozenset(filter(None, row["_persons"].split("|")))
     row["_subjects"] = frozenset(row["subject_entity_ids"])
+    row["_class"] = _SYNONYMS.get(row["predicate"], row["predicate"])
     # The quantity's own words ("five miles") say what is counted, not what it is about.
     row["_counted"] = content_words(row["object"]) if row["kind"] == "quantity" else frozenset()
     return row
@@ -904,15 +989,25 @@ def _compatible(a: dict, b: dict) -> bool:
     if a["kind"] == "statement" and (a["speaker_entity_id"] is None or a["speaker_entity_id"] != b["speaker_entity_id"]):
         return False
     # Different people doing the same thing are different events: "Parker spoke with ..." vs "Patel spoke with ...".
+    if a["kind"] == "event" and _same_story(a, b):
+        return True
     if a["kind"] == "event" and a["_persons"] and b["_persons"] and not a["_persons"] & b["_persons"]:
         return False
     return _places_agree(a, b)
+
+
+def _same_story(a: dict, b: dict) -> bool:
+    return a["_story"] is not None and a["_story"] == b["_story"]
 
 
 def _support(a: dict, b: dict) -> float:
     """How much says the two claims assert the same thing (0: nothing does); compatibility apart."""
     words_a, words_b = a["_words"], b["_words"]
     shared = words_a & words_b
+    if a["kind"] == "event" and a["_story"] is not None and a["_story"] == b["_story"] and a["_class"] == b["_class"]:
+        # One story, one action (the same verb or a synonym): the same event unless its arguments
+        # disagree, which `_compatible` checks. Preferred over looser matches in other stories.
+        return 2.0 + len(shared) / max(1, min(len(words_a), len(words_b)))
     same_subject = bool(a["_subjects"] & b["_subjects"])
     if a["kind"] == "quantity":
         if not (same_subject or _quantity_places(a) & _quantity_places(b)):
@@ -977,13 +1072,17 @@ def _block_keys(claims: pl.DataFrame) -> pl.DataFrame:
         .explode("_action").explode("_anchor").drop_nulls("_anchor")
         .select("_i", pl.concat_str(pl.lit("e"), "_action", "_anchor", separator="\x1f").alias("_key"))
     )
+    in_story = (
+        claims.filter((pl.col("kind") == "event") & pl.col("_story").is_not_null())
+        .select("_i", pl.concat_str(pl.lit("t"), "_story", pl.col("predicate").replace(_SYNONYMS), separator="\x1f").alias("_key"))
+    )
     statement = (
         claims.filter((pl.col("kind") == "statement") & pl.col("speaker_entity_id").is_not_null())
         .select("_i", "speaker_entity_id", pl.col("_words").str.split(" ").alias("_word"))
         .explode("_word").filter(pl.col("_word").is_not_null() & (pl.col("_word") != "") & ~pl.col("_word").is_in(list(_FRAMING)))
         .select("_i", pl.concat_str(pl.lit("s"), "speaker_entity_id", "_word", separator="\x1f").alias("_key"))
     )
-    return pl.concat([quantity, event, statement]).unique()
+    return pl.concat([quantity, event, in_story, statement]).unique()
 
 
 def _anchors(ordered: pl.DataFrame) -> list[int]:
@@ -998,8 +1097,8 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
     active = per_claim["_i"].to_list()
     # Only what the comparisons read; dates as day numbers, which convert and compare faster.
     needed = ordered[active].select(
-        "kind", "speaker_entity_id", "subject_entity_ids", "object", "_words", "_actions", "_main", "_negated", "_places",
-        "_context", "_persons", "_unit", "_low", "_high", "_month", pl.col("_from", "_gfrom", "_gto").cast(pl.Int32))
+        "kind", "speaker_entity_id", "subject_entity_ids", "object", "predicate", "_words", "_actions", "_main", "_negated", "_places",
+        "_context", "_persons", "_story", "_unit", "_low", "_high", "_month", pl.col("_from", "_gfrom", "_gto").cast(pl.Int32))
     found = dict(zip(active, map(_prepared, needed.to_dicts())))
     anchor = list(range(ordered.height))
     members: dict[int, list[int]] = {}
@@ -1056,11 +1155,17 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def grouped_claims(claims: pl.DataFrame) -> pl.DataFrame:
+def grouped_claims(claims: pl.DataFrame, stories: pl.DataFrame | None = None) -> pl.DataFrame:
     """All shards' claims with group_id, n_sources and conflicts_with; working columns dropped.
 
-    Deterministic and independent of row order and sharding; sorted by article_id, start, end, claim_id.
+    `stories` (article_id, story_id; `dedup.story_ids`) lets event claims of one story group on
+    their action alone. Deterministic and independent of row order and sharding; sorted by
+    article_id, start, end, claim_id.
     """
+    if stories is None:
+        claims = claims.with_columns(pl.lit(None, dtype=pl.Utf8).alias("_story"))
+    else:
+        claims = claims.join(stories.select("article_id", pl.col("story_id").alias("_story")), on="article_id", how="left")
     # Dated claims found groups first, so that an undated claim cannot tie together claims
     # about different years by coming first.
     ordered = _windows(claims).sort(pl.col("_from").is_null(), "article_id", "start", "end", "kind", "claim_id").with_row_index("_i")

@@ -54,7 +54,7 @@ _SENTENCE_BANDS, _SENTENCE_ROWS = 21, 3
 _ESTIMATE_MARGIN = 0.15
 _NUMBER_WEIGHT = 3
 # Candidates: articles sharing one of each other's heaviest features, the latest per feature.
-_STORY_TOP_FEATURES = 32
+_STORY_TOP_FEATURES = 48
 _STORY_WINDOW = 64
 _CHUNK_ROWS = 1 << 17
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")

@@ -124,6 +124,14 @@ def only(frame: pl.DataFrame, **where) -> dict:
     return rows[0]
 
 
+def clause_level(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("scope") == "clause")
+
+
+def actions(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("scope") == "action")
+
+
 def eid(key: str) -> str:
     return ENTITIES[key][1]
 
@@ -137,7 +145,11 @@ def test_quantity_claim_with_subjects_and_exact_span():
     assert claim["subject_entity_ids"] == sorted([eid("us"), eid("iraq")])
     assert claim["quantity_id"] is not None and claim["date_id"] is None
     assert text[claim["start"]:claim["end"]] == claim["text"]
-    assert out.filter(pl.col("kind") == "event").is_empty()  # "there are" states, no actor acts
+    assert clause_level(out).filter(pl.col("kind") == "event").is_empty()  # "there are" states, no actor acts
+    # ... but what the troops do is an action of its own, with the clause's actors.
+    helping = only(actions(out), kind="event")
+    assert (helping["predicate"], helping["text"]) == ("help", "helping the local army.")
+    assert helping["subject_entity_ids"] == claim["subject_entity_ids"]
 
 
 def test_two_quantities_in_one_sentence_get_their_own_clause_and_time():
@@ -151,7 +163,7 @@ def test_two_quantities_in_one_sentence_get_their_own_clause_and_time():
 
 def test_event_with_actor_predicate_and_date():
     text = "Prime Minister Ana Lopez will end the naval mission in Peru by the end of 2023."
-    claim = only(run({"a1": text}), kind="event")
+    claim = only(clause_level(run({"a1": text})), kind="event")
     assert claim["predicate"] == "end"
     assert claim["subject_entity_ids"] == sorted([eid("lopez"), eid("peru")])
     assert claim["date_id"] is not None
@@ -160,8 +172,8 @@ def test_event_with_actor_predicate_and_date():
 
 def test_passive_event_and_fronted_phrase():
     out = run({"a1": "These forces were deployed by Grace Okafor.", "a2": "As planned, Grace Okafor visited Chile on Monday."})
-    assert only(out, article_id="a1")["predicate"] == "deploy"
-    assert only(out, article_id="a2")["predicate"] == "visit"
+    assert only(clause_level(out), article_id="a1")["predicate"] == "deploy"
+    assert only(clause_level(out), article_id="a2")["predicate"] == "visit"
 
 
 def test_quoted_statement_with_inverted_speaker():
@@ -176,7 +188,7 @@ def test_reported_statement_carries_speaker_into_the_claims_it_reports():
     text = "Grace Okafor said US soldiers would stay in Chile to train the Chilean Navy."
     out = run({"a1": text})
     statement = only(out, kind="statement")
-    event = only(out, kind="event")
+    event = only(clause_level(out), kind="event")
     assert statement["speaker_entity_id"] == eid("okafor")
     assert event["speaker_entity_id"] == eid("okafor")
     assert event["predicate"] == "stay"
@@ -205,7 +217,7 @@ def test_no_claims_in_questions_opinions_or_bare_states():
 def test_durations_and_spelled_out_references_are_not_quantity_claims():
     out = run({"a1": "The two countries agreed to end the mission in Chile after 18 years."})
     assert out.filter(pl.col("kind") == "quantity").is_empty()
-    assert only(out, kind="event")["predicate"] == "agree"
+    assert only(clause_level(out), kind="event")["predicate"] == "agree"
 
 
 def test_denied_or_hoped_words_hold_no_claims():
@@ -254,15 +266,19 @@ def test_claim_ids_are_unique_and_each_quantity_is_claimed_once(sentences):
 
 def test_reporting_verb_with_a_noun_object_is_an_event():
     text = "Joe Biden announced the withdrawal of all US troops from Iraq by the end of 2021."
-    claim = only(run({"a1": text}), kind="event")
+    claim = only(clause_level(run({"a1": text})), kind="event")
     assert claim["predicate"] == "announce"
 
 
 def test_several_claims_in_one_sentence():
     text = "Most US troops finally withdrew from Iraq in 2011, but returned three years later to fight the Islamic State."
-    events = run({"a1": text}).filter(pl.col("kind") == "event").sort("start")
+    out = run({"a1": text})
+    events = clause_level(out).filter(pl.col("kind") == "event").sort("start")
     assert events["predicate"].to_list() == ["withdraw", "return"]
     assert events["text"].to_list()[1].startswith("but returned three years later")
+    # The clause's further action is a claim of its own, inside the clause's claim.
+    fight = only(actions(out), kind="event")
+    assert (fight["predicate"], fight["text"]) == ("fight", "fight the Islamic State.")
 
 
 # --- grouping ----------------------------------------------------------------------------------
@@ -313,7 +329,8 @@ def test_paraphrased_events_group_and_other_events_about_the_same_actors_do_not(
         "a2": "The US combat mission in Iraq will be completed by the end of 2021, Joe Biden announced.",
         "a3": "Joe Biden visited the US embassy in Iraq in 2021.",
         "a4": "Joe Biden will end the US combat mission in Iraq by the end of 2030.",
-    }).filter(pl.col("kind") == "event")
+    })
+    out = clause_level(out).filter(pl.col("kind") == "event")
     groups = dict(zip(out["article_id"], out["group_id"]))
     assert groups["a1"] == groups["a2"]
     assert groups["a3"] != groups["a1"] and groups["a4"] != groups["a1"]
@@ -408,7 +425,7 @@ def test_spans_always_match_the_text(words):
 
 # --- grouping rules: places, units, times, polarity, actors -----------------------------------
 def _groups(out: pl.DataFrame, kind: str) -> dict[str, str]:
-    rows = out.filter(pl.col("kind") == kind)
+    rows = clause_level(out).filter(pl.col("kind") == kind)
     return dict(zip(rows["article_id"], rows["group_id"]))
 
 
