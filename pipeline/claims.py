@@ -250,6 +250,7 @@ _DISTINCT_VALUE = 100
 # grouping, within a month for conflicts.
 _UNDATED_GROUP_DAYS = 365
 _UNDATED_CONFLICT_DAYS = 31
+_COUNT_SLACK_DAYS = 183
 # Places of an article used for claims that name none themselves ("in the Asian country").
 _CONTEXT_PLACES = 3
 # Claims compared per block key (the latest ones), and quantity claims compared for conflicts per block.
@@ -935,7 +936,7 @@ def _date_terms(dates: pl.DataFrame) -> pl.DataFrame:
         .when(granularity.is_in(["day", "month"])).then(
             pl.when(text.str.contains(r"\bend of (?:the |this |next |last )?year\b")).then(pl.lit(12, dtype=pl.Int8)).otherwise(named))
     )
-    return dates.select("date_id", value.alias("_from"), last.alias("_to"), month.alias("_month"))
+    return dates.select("date_id", value.alias("_from"), last.alias("_to"), month.alias("_month"), pl.col("start").alias("_dstart"))
 
 
 # --- Grouping --------------------------------------------------------------------------------
@@ -946,10 +947,19 @@ _COUNTED_WORDS = frozenset(set(_UNITS) | _PEOPLE | {"troop", "kill", "number"})
 def _windows(claims: pl.DataFrame) -> pl.DataFrame:
     """Adds the time windows used to group (_gfrom, _gto) and to find conflicts (_cfrom, _cto):
     the claim's own date, else a window around its article's publication, else null (unknown)."""
-    published = pl.col("_published")
+    # An undated article's time is its story's (the latest publication date in it): "at the end of
+    # the year" in an undated report of a July 2021 story is then not 2011.
+    published = pl.coalesce("_published", pl.col("_published").max().over("_story"))
+    # "around 2,500 since late last year": from then until the article's time.
+    since = pl.col("text").str.slice(0, pl.max_horizontal(pl.col("_dstart") - pl.col("start"), 0)).str.contains(r"\bsince\s*$")
+    # A count describes a state that lasts: "around 2,500 since late last year" and "2,500 as of the
+    # end of 2021" can group; events need their own times to overlap.
+    slack = pl.when(pl.col("kind") == "quantity").then(pl.duration(days=_COUNT_SLACK_DAYS)).otherwise(pl.duration(days=0))
+    claims = claims.with_columns(pl.when(since & published.is_not_null()).then(pl.max_horizontal("_to", published))
+                                 .otherwise(pl.col("_to")).alias("_to"))
     return claims.with_columns(
-        pl.coalesce("_from", published - pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gfrom"),
-        pl.coalesce("_to", published + pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gto"),
+        pl.coalesce(pl.col("_from") - slack, published - pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gfrom"),
+        pl.coalesce(pl.col("_to") + slack, published + pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gto"),
         pl.coalesce("_from", published - pl.duration(days=_UNDATED_CONFLICT_DAYS)).alias("_cfrom"),
         pl.coalesce("_to", published + pl.duration(days=_UNDATED_CONFLICT_DAYS)).alias("_cto"),
     )
