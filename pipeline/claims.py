@@ -157,6 +157,7 @@ def _verb_forms() -> dict[str, str]:
 
 
 _VERB_FORMS = _verb_forms()
+_SAME_PAST = frozenset({base for base, forms in _IRREGULAR.items() if base in forms.split()} | {"beat", "hurt", "shut", "spread", "quit", "burst"})
 # Verbs that only report words or state a condition never make an event.
 _UNASSERTED = {"hope", "believe"}
 _NOT_EVENTS = {lemma for lemma, needs_that in _REPORTING.values() if not needs_that} | {"be", "have"}
@@ -372,8 +373,10 @@ def _action_lemma(word: str, previous: str) -> str | None:
     if word in _AUXILIARIES or word in _SKIPPABLE or len(word) < 3:
         return None
     lemma = _VERB_FORMS.get(word) or _verb_lemma(word)
-    if lemma is None and previous in _MODALS and getAllLemmas(word, upos="VERB"):
-        lemma = word
+    if (lemma == word and word not in _SAME_PAST) or (lemma is None and getAllLemmas(word, upos="VERB")):
+        # A base form is a verb after "to" or a modal only ("the end of 2024" is no action),
+        # unless it is also the past tense ("the quake hit").
+        lemma = word if previous in _MODALS else None
     if lemma is None or lemma in _NOT_ACTIONS or (word.endswith("s") and previous in _DETERMINERS):
         return None
     return lemma

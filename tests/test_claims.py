@@ -114,8 +114,10 @@ def extracted(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
                   frames["quantities"], frames["dates"])
 
 
-def run(texts: dict[str, str], published: dict[str, dt.date] | None = None) -> pl.DataFrame:
-    return grouped_claims(extracted(stage_frames(texts, published)))
+def run(texts: dict[str, str], published: dict[str, dt.date] | None = None, one_story: bool = False) -> pl.DataFrame:
+    """Claims grouped; with `one_story`, all articles are one story (as `dedup.story_ids` finds for a news event)."""
+    stories = pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}) if one_story else None
+    return grouped_claims(extracted(stage_frames(texts, published)), stories)
 
 
 def only(frame: pl.DataFrame, **where) -> dict:
@@ -523,3 +525,57 @@ def test_invented_articles_through_the_real_stages():
     storm = group[("A2", "at least 14 people")]
     assert storm["group_id"] == group[("A3", "14 dead")]["group_id"] != group[("A7", "14 people")]["group_id"]
     assert group[("A8", "About 40 people")]["conflicts_with"] == [storm["group_id"]]
+
+
+# --- grouping within a story: variants of the errors once seen on the seeds ---------------------
+def test_in_one_story_a_withdrawal_from_another_country_is_another_event():
+    groups = _groups(run({
+        "a1": "Joe Biden will withdraw US troops from Iraq by the end of 2021.",
+        "a2": "US troops will withdraw from Iraq by the end of 2021, Joe Biden said.",
+        "a3": "Joe Biden will withdraw US troops from Syria by the end of 2021.",
+    }, one_story=True), "event")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_an_undated_report_speaks_of_its_storys_time_not_of_an_old_year():
+    # a2 has no publication date; its story (a1) is from 2021, so "at the end of the year" is not 2011.
+    out = run({
+        "a1": "Joe Biden will pull US troops out of Iraq at the end of the year.",
+        "a2": "US troops would leave Iraq at the end of the year.",
+        "a3": "Most US troops withdrew from Iraq in 2011.",
+    }, published={"a1": dt.date(2021, 7, 27)}, one_story=True)
+    groups = _groups(out, "event")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+    # Without the story, nothing says when a2 speaks of: it may join either, but never both.
+    alone = _groups(run({"a2": "US troops would leave Iraq at the end of the year.", "a3": "Most US troops withdrew from Iraq in 2011.",
+                         "a1": "Joe Biden will pull US troops out of Iraq at the end of the year."}, published={"a1": dt.date(2021, 7, 27)}), "event")
+    assert alone["a1"] != alone["a3"]
+
+
+def test_a_standing_count_groups_across_nearby_times():
+    groups = _groups(run({
+        "a1": "There have been around 900 US troops in Syria since late 2023.",
+        "a2": "There were 900 US soldiers in Syria by the end of 2024.",
+        "a3": "There were 900 US troops in Syria in 2015.",
+    }, published={"a1": dt.date(2024, 7, 1), "a2": dt.date(2024, 7, 2), "a3": dt.date(2024, 7, 3)}, one_story=True), "quantity")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_same_action_in_one_story_groups_and_a_framing_verb_alone_does_not():
+    out = run({
+        "a1": "Ana Lopez checked into a clinic in Lima on Monday.",
+        "a2": "The actress entered the clinic in Lima, Ana Lopez confirmed.",
+        "a3": "Ana Lopez decided to sell the house in Lima.",
+        "a4": "Grace Okafor decided to buy a boat in Lima.",
+    }, one_story=True)
+    events = clause_level(out).filter(pl.col("kind") == "event")
+    by_article = dict(zip(events["article_id"], events["group_id"]))
+    entering = dict(zip(out.filter(pl.col("predicate").is_in(["check", "enter"]))["article_id"],
+                        out.filter(pl.col("predicate").is_in(["check", "enter"]))["group_id"]))
+    assert entering["a1"] == entering["a2"]  # check into / enter: one news-verb class
+    assert by_article["a3"] != by_article["a4"]  # "decide" frames different actions
+
+
+def test_predicates_are_lemmas():
+    out = run({"a1": "Ana Lopez stabbed the tyres in Lima. Grace Okafor buried the files in Chile. Ana Lopez slammed Peru."})
+    assert sorted(clause_level(out).filter(pl.col("kind") == "event")["predicate"].to_list()) == ["bury", "slam", "stab"]
