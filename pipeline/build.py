@@ -150,8 +150,10 @@ def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame
     articles whose inputs did not change.
     """
     mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
+    # Claims are extracted before story features are asked for: a cached extractor reads both at once.
+    found = extracted(articles, sents, mentions, ents, quantities, dates)
     stories = dedup.story_ids_from(featured(articles, mentions))
-    claims = claim_stage.grouped_claims(extracted(articles, sents, mentions, ents, quantities, dates), stories)
+    claims = claim_stage.grouped_claims(found, stories)
     duplicates = dedup.duplicate_sentences_from(dedup.sentence_signatures(sents) if signatures is None else signatures)
     return {
         "articles": articles.join(stories, on="article_id", how="left"),

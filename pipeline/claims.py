@@ -70,7 +70,7 @@ from pipeline.ids import stable_id
 KINDS = ("quantity", "event", "statement")
 COLUMNS = (
     "claim_id", "article_id", "sentence_id", "kind", "text", "start", "end", "subject_entity_ids", "predicate",
-    "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with", "scope",
+    "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with", "scope", "conflict",
 )
 # A claim reads a whole clause, or one action of it ("dodging arrest" in "Lohan checked into rehab, dodging arrest").
 SCOPES = ("clause", "action")
@@ -257,6 +257,11 @@ _CONTEXT_PLACES = 3
 # Claims compared per block key (the latest ones), and quantity claims compared for conflicts per block.
 _MAX_BLOCK = 200
 _MAX_CONFLICT_BLOCK = 500
+# Conflicts: share of the smaller claim's words (beyond what is counted) two claims must share to
+# measure the same thing; how many differing values a claim's `conflict` names.
+MIN_CONFLICT_CONTEXT = 0.5
+_MAX_CONFLICT_NAMES = 3
+_NOT_A_TOTAL = r"(?i)\b(?:per|each|every|a (?:day|week|month|year)|daily|weekly|annually|more|fewer|less|additional|another|increase[ds]?|rise|rose|up from|down from)\b"
 # Share of the smaller claim's words two event or statement claims must have in common.
 MIN_OVERLAP = 0.3
 MIN_WORD_OVERLAP = 0.6
@@ -1166,34 +1171,53 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
 
 
 def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
-    """(group_id, conflicts_with): the quantity groups each group disagrees with: two of their claims
-    have the same unit, the same places and the same time (known and overlapping, or unknown in
-    both), and values that cannot both hold. Groups sharing an article are skipped: an article
-    giving two values ("2,500 now, up from 170,000") describes a change, not a dispute. The first
-    _MAX_CONFLICT_BLOCK claims of a unit and places are compared."""
+    """(group_id, conflicts_with, conflict): the quantity groups each group disagrees with, and
+    what differs ("value: 30 vs 45"). Two claims conflict only when they are about the same thing
+    at the same place and time and their values cannot both hold: the same story (when stories
+    are known), unit, places and people named; a shared subject entity; one number in each clause,
+    a total rather than a rate or a change (`_NOT_A_TOTAL`); unless the unit names who is counted
+    (troops, the dead, people), at least `MIN_CONFLICT_CONTEXT` of the smaller claim's other words
+    in common (what is measured: "37% of the pollution that reaches Ohio" is not "57 percent of
+    the public"); the same time (known and overlapping, or unknown in
+    both). Groups sharing an article are skipped: an article giving two values ("2,500 now, up
+    from 170,000") describes a change, not a dispute. The first _MAX_CONFLICT_BLOCK claims of a
+    story, unit and places are compared."""
     places = pl.when(pl.col("_places") != "").then(pl.col("_places")).otherwise(pl.col("_context"))
+    quantity = ordered.filter(pl.col("kind") == "quantity")
     counts = (
-        ordered.filter((pl.col("kind") == "quantity") & pl.col("_unit").is_not_null() & pl.col("_min").is_not_null())
-        .select("_i", "group_id", "_unit", places.alias("_where"), "_min", "_max", "_cfrom", "_cto",
-                pl.col("_cfrom").is_null().alias("_undated"))
+        quantity.filter(pl.col("_unit").is_not_null() & pl.col("_min").is_not_null() & (pl.col("subject_entity_ids").list.len() > 0)
+                        # One number in its clause ("12 of the state's 41 delegates" is two things), and
+                        # a total, not a rate or a change ("1,000 deaths per day", "32,000 more deaths").
+                        & (pl.len().over("sentence_id", "start", "end") == 1) & ~pl.col("text").str.contains(_NOT_A_TOTAL))
+        .select("_i", "group_id", "_unit", places.alias("_where"), pl.col("_story").fill_null(""), "_persons", "_min", "_max", "_cfrom", "_cto",
+                pl.col("_cfrom").is_null().alias("_undated"), "subject_entity_ids", "object",
+                pl.col("_words").str.split(" ").list.set_difference(list(_COUNTED_WORDS))
+                .list.eval(pl.element().filter(~pl.element().str.contains(r"^\d"))).alias("_measured"))
         .filter(pl.col("_where").is_not_null() & (pl.col("_where") != ""))
-        .sort("_i").filter(pl.int_range(pl.len()).over("_unit", "_where") < _MAX_CONFLICT_BLOCK)
+        .sort("_i").filter(pl.int_range(pl.len()).over("_story", "_unit", "_where") < _MAX_CONFLICT_BLOCK)
     )
     # Undated claims meet only undated ones; dated ones must overlap.
     same_time = pl.col("_undated") | ((pl.col("_cfrom") <= pl.col("_cto_b")) & (pl.col("_cfrom_b") <= pl.col("_cto")))
+    shared = pl.col("_measured").list.set_intersection("_measured_b").list.len()
+    smaller = pl.min_horizontal(pl.col("_measured").list.len(), pl.col("_measured_b").list.len())
     pairs = (
-        counts.join(counts, on=["_unit", "_where", "_undated"], suffix="_b")
+        counts.join(counts, on=["_story", "_unit", "_where", "_persons", "_undated"], suffix="_b")
         .filter(pl.col("_i") < pl.col("_i_b"), pl.col("group_id") != pl.col("group_id_b"), same_time,
-                (pl.col("_max") < pl.col("_min_b")) | (pl.col("_max_b") < pl.col("_min")))
-        .select("group_id", "group_id_b").unique()
+                (pl.col("_max") < pl.col("_min_b")) | (pl.col("_max_b") < pl.col("_min")),
+                pl.col("subject_entity_ids").list.set_intersection("subject_entity_ids_b").list.len() > 0,
+                pl.col("_unit").is_in(list(_PEOPLE | {"military", "death"})) | (shared >= MIN_CONFLICT_CONTEXT * pl.max_horizontal(smaller, 1)))
+        .select("group_id", "group_id_b", "object", "object_b")
     )
     articles = ordered.select("group_id", "article_id").unique()
     sharing = pairs.join(articles, on="group_id").join(
         articles.rename({"group_id": "group_id_b"}), on=["group_id_b", "article_id"], how="semi")
     pairs = pairs.join(sharing, on=["group_id", "group_id_b"], how="anti")
+    both_ways = pl.concat([pairs, pairs.select(pl.col("group_id_b").alias("group_id"), pl.col("group_id").alias("group_id_b"),
+                                               pl.col("object_b").alias("object"), pl.col("object").alias("object_b"))])
     return (
-        pl.concat([pairs, pairs.select(pl.col("group_id_b").alias("group_id"), pl.col("group_id").alias("group_id_b"))])
-        .group_by("group_id").agg(pl.col("group_id_b").unique().sort().alias("conflicts_with"))
+        both_ways.with_columns(pl.concat_str(pl.lit("value: "), "object", pl.lit(" vs "), "object_b").alias("conflict"))
+        .group_by("group_id").agg(pl.col("group_id_b").unique().sort().alias("conflicts_with"),
+                                  pl.col("conflict").unique().sort().head(_MAX_CONFLICT_NAMES).str.join("; "))
     )
 
 
