@@ -1174,7 +1174,8 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
     """(group_id, conflicts_with, conflict): the quantity groups each group disagrees with, and
     what differs ("value: 30 vs 45"). Two claims conflict only when they are about the same thing
     at the same place and time and their values cannot both hold: the same story (when stories
-    are known), unit, places and people named; a shared subject entity; one number in each clause,
+    are known), unit and places, the same entities named (who or what the number is about: the
+    "two boats" of INS Mysore are not the "three boats" of INS Sukanya); one number in each clause,
     a total rather than a rate or a change (`_NOT_A_TOTAL`); unless the unit names who is counted
     (troops, the dead, people), at least `MIN_CONFLICT_CONTEXT` of the smaller claim's other words
     in common (what is measured: "37% of the pollution that reaches Ohio" is not "57 percent of
@@ -1189,8 +1190,9 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
                         # One number in its clause ("12 of the state's 41 delegates" is two things), and
                         # a total, not a rate or a change ("1,000 deaths per day", "32,000 more deaths").
                         & (pl.len().over("sentence_id", "start", "end") == 1) & ~pl.col("text").str.contains(_NOT_A_TOTAL))
-        .select("_i", "group_id", "_unit", places.alias("_where"), pl.col("_story").fill_null(""), "_persons", "_min", "_max", "_cfrom", "_cto",
-                pl.col("_cfrom").is_null().alias("_undated"), "subject_entity_ids", "object",
+        .select("_i", "group_id", "_unit", places.alias("_where"), pl.col("_story").fill_null(""),
+                pl.col("subject_entity_ids").list.join("|").alias("_about"), "_min", "_max", "_cfrom", "_cto",
+                pl.col("_cfrom").is_null().alias("_undated"), "object",
                 pl.col("_words").str.split(" ").list.set_difference(list(_COUNTED_WORDS))
                 .list.eval(pl.element().filter(~pl.element().str.contains(r"^\d"))).alias("_measured"))
         .filter(pl.col("_where").is_not_null() & (pl.col("_where") != ""))
@@ -1201,10 +1203,9 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
     shared = pl.col("_measured").list.set_intersection("_measured_b").list.len()
     smaller = pl.min_horizontal(pl.col("_measured").list.len(), pl.col("_measured_b").list.len())
     pairs = (
-        counts.join(counts, on=["_story", "_unit", "_where", "_persons", "_undated"], suffix="_b")
+        counts.join(counts, on=["_story", "_unit", "_where", "_about", "_undated"], suffix="_b")
         .filter(pl.col("_i") < pl.col("_i_b"), pl.col("group_id") != pl.col("group_id_b"), same_time,
                 (pl.col("_max") < pl.col("_min_b")) | (pl.col("_max_b") < pl.col("_min")),
-                pl.col("subject_entity_ids").list.set_intersection("subject_entity_ids_b").list.len() > 0,
                 pl.col("_unit").is_in(list(_PEOPLE | {"military", "death"})) | (shared >= MIN_CONFLICT_CONTEXT * pl.max_horizontal(smaller, 1)))
         .select("group_id", "group_id_b", "object", "object_b")
     )
