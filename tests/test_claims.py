@@ -579,3 +579,44 @@ def test_same_action_in_one_story_groups_and_a_framing_verb_alone_does_not():
 def test_predicates_are_lemmas():
     out = run({"a1": "Ana Lopez stabbed the tyres in Lima. Grace Okafor buried the files in Chile. Ana Lopez slammed Peru."})
     assert sorted(clause_level(out).filter(pl.col("kind") == "event")["predicate"].to_list()) == ["bury", "slam", "stab"]
+
+
+JUDGED = Path(__file__).resolve().parent / "gold" / "conflict_judgements.jsonl"
+
+
+def _real_stage_claims(texts: dict[str, str]) -> pl.DataFrame:
+    """Claims of one-story articles through the real stages (sentences, entities, numbers, dates)."""
+    from pipeline import dates, entities, quantities, sentences
+
+    articles = pl.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published_date": [dt.date(2020, 3, 1)] * len(texts)},
+                            schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
+    sents = sentences.sentences(articles)
+    gazetteer = entities.load_gazetteer()
+    mentions, ents = entities.resolved_entities(entities.mention_candidates(articles, sents, gazetteer), gazetteer)
+    found = claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents))
+    return grouped_claims(found, pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}))
+
+
+def test_hand_judged_conflicts():
+    """Conflicts once flagged (Wikinews, ECB+) and judged by hand: each pair, as two reports of one
+    story, is a conflict exactly when the judgement says it is real."""
+    import json
+
+    judged = [json.loads(line) for line in JUDGED.open(encoding="utf-8")]
+    assert len(judged) >= 50
+    for pair in judged:
+        out = _real_stage_claims({"a": pair["a_sentence"], "b": pair["b_sentence"]})
+        assert bool(out["conflicts_with"].list.len().sum()) == pair["real"], pair
+
+
+def test_real_conflicts_name_what_differs():
+    out = _real_stage_claims({
+        "a": "The earthquake in Chile killed 30 people on Monday.",
+        "b": "The earthquake in Chile killed 45 people on Monday.",
+        "c": "The earthquake in Chile killed about 30 people on Monday.",
+    }).filter(pl.col("kind") == "quantity")
+    by_article = {r["article_id"]: r for r in out.to_dicts()}
+    assert by_article["a"]["group_id"] == by_article["c"]["group_id"] != by_article["b"]["group_id"]
+    assert by_article["b"]["conflicts_with"] == [by_article["a"]["group_id"]]
+    assert by_article["b"]["conflict"] == "value: 45 people vs 30 people; value: 45 people vs about 30 people"
+    assert by_article["a"]["conflict"] == "value: 30 people vs 45 people"
