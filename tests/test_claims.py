@@ -619,4 +619,6 @@ def test_real_conflicts_name_what_differs():
     assert by_article["a"]["group_id"] == by_article["c"]["group_id"] != by_article["b"]["group_id"]
     assert by_article["b"]["conflicts_with"] == [by_article["a"]["group_id"]]
     assert by_article["b"]["conflict"] == "value: 45 people vs 30 people; value: 45 people vs about 30 people"
-    assert by_article["a"]["conflict"] == "value: 30 people vs 45 people"
+    # Per group: the values of its claims against the other group's.
+    assert by_article["a"]["conflict"] == by_article["c"]["conflict"] == "value: 30 people vs 45 people; value: about 30 people vs 45 people"
+    assert by_article["a"]["conflicts_with"] == [by_article["b"]["group_id"]]
