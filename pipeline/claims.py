@@ -344,13 +344,15 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _lemma(word: str) -> str | None:
-    """Verb lemma of a known verb form, or of an "-ed" form (lemminflect's, by its rules for words
-    it does not know: "tweeted" -> "tweet"); else None."""
+    """Verb lemma of a known verb form, or of an "-ed" form whose lemma lemminflect knows as a verb
+    (from its dictionary, or by its rules: "livestreamed" -> "livestream" only if that is a verb); else None."""
     lemma = _VERB_FORMS.get(word)
     if lemma is not None:
         return lemma
     if len(word) > 4 and word.endswith("ed"):
-        return _verb_lemma(word) or getLemma(word, upos="VERB")[0]
+        guess = _verb_lemma(word) or getLemma(word, upos="VERB")[0]
+        # Rules alone turn adjectives into stems ("unprecedented" -> "unprecedent"): keep known verbs.
+        return guess if getAllLemmas(guess, upos="VERB") else None
     return None
 
 
@@ -445,7 +447,7 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
             if word in _AUX_HAVE:
                 return "have", w_start, w_end
         elif previous not in _DETERMINERS and not word.endswith("ing") and (
-            (word in _VERB_FORMS and word != _VERB_FORMS[word]) or (len(word) > 4 and word.endswith("ed"))
+            (word in _VERB_FORMS and word != _VERB_FORMS[word]) or (len(word) > 4 and word.endswith("ed") and _lemma(word))
         ):
             return _lemma(word), w_start, w_end
         previous = word
@@ -634,11 +636,13 @@ def _sentence_claims(sentence: _Sentence, state: _Article) -> list[dict]:
     found: list[dict] = []
     # (start, end, speaker of the words there): disjoint, so no clause is read twice.
     regions: list[tuple[int, int, str | None]] = [(0, len(text), None)]
-    if said is not None:
+    # The reported words: a statement is never empty ("Pelosi said." reports nothing, so it is no claim).
+    content = [r for r in _content(text, said, local, quotes) if r[1] > r[0] and _WORD_RE.search(text, *r)] if said else []
+    if content:
         speaker = said.speaker
-        content = [r for r in _content(text, said, local, quotes) if r[1] > r[0]]
         start, end = _trimmed(text, 0, len(text))
-        subjects = sorted({m[2] for i, m in enumerate(local) if i != said.speaker_index and _inside(m[0], content)})
+        subjects = sorted({m[2] for i, m in enumerate(local) if i != said.speaker_index and _inside(m[0], content)}
+                          | _pronoun_actor(text, content[0][0], speaker))
         words = {w for s, e in content for w in _words_of(text, base, s, e, sentence.masked)}
         found.append(_claim(sentence_id, base, text, "statement", start, end, subjects, said.lemma,
                             " … ".join(text[s:e] for s, e in content), None,
@@ -657,6 +661,15 @@ def _sentence_claims(sentence: _Sentence, state: _Article) -> list[dict]:
         if m[3] == "PERSON":
             state.last_person = m[2]
     return found
+
+
+_ACTOR_PRONOUN = re.compile(r"\s*[“\"«]?(?:it|he|she|they|we|i)\b", re.IGNORECASE)
+
+
+def _pronoun_actor(text: str, start: int, speaker: str | None) -> set[str]:
+    """The speaker, when the reported words open with a pronoun for them: in "The European Union
+    said it would release €500,000" the actor of "it would release" is the European Union."""
+    return {speaker} if speaker is not None and _ACTOR_PRONOUN.match(text, start) else set()
 
 
 def _uncovered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -692,7 +705,7 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
     if text[start:end].rstrip("”\"»’').").endswith("?"):
         return []
     inside = [m for m in sentence.mentions if m[0] >= start and m[1] <= end]
-    subjects = sorted({m[2] for m in inside})
+    subjects = sorted({m[2] for m in inside} | _pronoun_actor(text, start, speaker))
     counted = [q for q in sentence.quantities if q[0] >= base + start and q[1] <= base + end and _counted(text, base, q)]
     places = any(start <= at < end for at, _ in sentence.named)
     masked = [(m[0], m[1]) for m in inside]

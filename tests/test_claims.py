@@ -30,6 +30,7 @@ ENTITIES = {
     "navy": (["Chilean Navy"], "3" * 16, "ORG"),
     "kazmi": (["Mustafa al-Kazmi", "al-Kazmi", "Al Kazemi", "Al-Kasimi", "Mustafa al-Kadhimi"], "4" * 16, "PERSON"),
     "is": (["Islamic State", "ISIS", "IS"], "5" * 16, "ORG"),
+    "eu": (["European Union"], "6" * 16, "ORG"),
 }
 COUNT = re.compile(
     r"(?P<q>(?:around|about|at least|more than) )?(?P<n>\d[\d,]*)(?: (?P<u>US troops|US soldiers|troops|soldiers|people|dead|protesters|years|dollars))?"
@@ -622,3 +623,28 @@ def test_real_conflicts_name_what_differs():
     # Per group: the values of its claims against the other group's.
     assert by_article["a"]["conflict"] == by_article["c"]["conflict"] == "value: 30 people vs 45 people; value: about 30 people vs 45 people"
     assert by_article["a"]["conflicts_with"] == [by_article["b"]["group_id"]]
+
+
+def test_a_pronoun_opening_the_reported_words_is_the_speaker():
+    out = run({"a1": "The European Union said it would release 500,000 dollars for Peru.",
+               "a2": "The European Union said US soldiers would stay in Iraq."})
+    statement = only(out.filter(pl.col("article_id") == "a1"), kind="statement")
+    assert statement["speaker_entity_id"] == eid("eu")
+    assert eid("eu") in statement["subject_entity_ids"] and eid("us") not in statement["subject_entity_ids"]
+    event = only(clause_level(out).filter(pl.col("article_id") == "a1"), kind="event")
+    assert event["predicate"] == "release" and eid("eu") in event["subject_entity_ids"]
+    # Reported words with their own actor keep it.
+    other = only(clause_level(out).filter(pl.col("article_id") == "a2"), kind="event")
+    assert eid("eu") not in other["subject_entity_ids"]
+
+
+def test_a_statement_reporting_no_words_is_no_claim():
+    out = run({"a1": "Ana Lopez visited Peru. “We will sign the deal with Peru,” Lopez said. Lopez said."})
+    statements = out.filter(pl.col("kind") == "statement")
+    assert statements["object"].to_list() == ["We will sign the deal with Peru"]
+    assert (out.filter(pl.col("kind") == "statement")["object"].str.strip_chars() != "").all()
+
+
+def test_adjectives_in_ed_are_no_predicates():
+    out = run({"a1": "Ana Lopez stayed unimpressed in Peru.", "a2": "An unprecedented storm hit Chile."})
+    assert "unimpress" not in out["predicate"].to_list() and "unprecedent" not in out["predicate"].to_list()
