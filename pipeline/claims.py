@@ -1172,7 +1172,10 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
             if score:
                 scores[j] = score
         for founder, _ in sorted(scores.items(), key=lambda fs: (-fs[1], fs[0])):
-            if all(_compatible(row, found[m]) for m in members[founder][:_MAX_BLOCK]):
+            # In one story, an event is checked against the group's founder only: its members are
+            # reports of one event whose wording (places named, people quoted) varies.
+            checked = members[founder][:1] if _same_story(row, found[founder]) and row["kind"] == "event" else members[founder][:_MAX_BLOCK]
+            if all(_compatible(row, found[m]) for m in checked):
                 anchor[i] = founder
                 members[founder].append(i)
                 break
