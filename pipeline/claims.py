@@ -469,7 +469,7 @@ def _token_before(text: str, position: int) -> str:
 def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, int] | None) -> bool:
     """An "-s" word that reads as a plural noun: after a capitalised word ("Iraqi forces") or
     before a verb ("foreign forces invaded", "troops will")."""
-    if not word.endswith("s") or (_VERB_FORMS.get(word) or _verb_lemma(word) or word) == word:
+    if not word.endswith("s") or word in _AUXILIARIES or (_VERB_FORMS.get(word) or _verb_lemma(word) or word) == word:
         return False
     if _token_before(text, w_start)[:1].isupper():
         return True
