@@ -56,6 +56,8 @@ _NUMBER_WEIGHT = 3
 # Candidates: articles sharing one of each other's heaviest features, the latest per feature.
 _STORY_TOP_FEATURES = 48
 _STORY_WINDOW = 64
+_STORY_EDGE_FLOOR = 0.5
+_STORY_MAX_BLOCK_DF, _STORY_MAX_BLOCK_SHARE = 200, 0.01
 _CHUNK_ROWS = 1 << 17
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
 _STOP_WORDS = frozenset(
@@ -351,11 +353,13 @@ def _weighted_bags(content: list[list[str]], salient: list[list[str]]) -> tuple[
 
 
 def _story_candidates(flat: np.ndarray, weights: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Pairs (i, j), i < j, sharing one of each article's heaviest features seen in two articles or more."""
+    """Pairs (i, j), i < j, sharing one of each article's heaviest features seen in two articles or
+    more, and in no more than 200 (or 1 %) of them."""
     n = len(sizes)
     owner = np.repeat(np.arange(n), sizes)
     df = np.bincount(flat)
-    shared = df[flat] > 1
+    # Evidence that many articles share (template words, a country named everywhere) finds no story alone.
+    shared = (df[flat] > 1) & (df[flat] <= max(_STORY_MAX_BLOCK_DF, _STORY_MAX_BLOCK_SHARE * n))
     # The heaviest shared features of each article: sort by (owner, -weight), keep the first few.
     order = np.lexsort((-weights, ~shared, owner))
     rank = np.arange(len(order)) - np.repeat(starts, sizes)
@@ -423,7 +427,7 @@ def _average_linkage(n: int, pairs: np.ndarray, similarity: np.ndarray, threshol
             if c != keep:
                 links[keep][c] = links[c][keep] = links[keep].get(c, 0.0) + s
         links[keep].pop(gone, None)
-        for c in sorted(links[keep]):
+        for c in links[keep]:  # insertion order: deterministic for a given input
             mean = links[keep][c] / (len(members[keep]) * len(members[c]))
             if mean >= threshold:
                 heapq.heappush(heap, (-mean, min(keep, c), max(keep, c)))
@@ -451,7 +455,10 @@ def story_ids_from(features: pl.DataFrame) -> pl.DataFrame:
         pairs = pairs[~(gap > STORY_MAX_DAYS)]
     names, _, _ = pair_overlaps(salient, pairs)
     pairs = pairs[names >= STORY_MIN_SHARED_NAMES]
-    root = _average_linkage(len(ids), pairs, _pair_dots(flat, weights, starts, sizes, pairs), STORY_SIMILARITY)
+    similarity = _pair_dots(flat, weights, starts, sizes, pairs)
+    # Pairs far below the threshold barely move a mean: dropping them keeps the linkage small.
+    keep = similarity >= STORY_SIMILARITY * _STORY_EDGE_FLOOR
+    root = _average_linkage(len(ids), pairs[keep], similarity[keep], STORY_SIMILARITY)
     story = [stable_id("story", ids[r]) for r in root]
     return pl.DataFrame({"article_id": ids, "story_id": story}, schema={"article_id": pl.Utf8, "story_id": pl.Utf8}).sort("article_id")
 
