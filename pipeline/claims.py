@@ -14,7 +14,16 @@ A claim is one checkable assertion made in one sentence, kept with its exact cla
 - `statement`: words attributed to a speaker, quoted or reported: "“America helped Iraq,” said
   Al-Kasimi"; "Biden said U.S. soldiers would stay in Iraq"; "According to the details, ...".
   The speaker is linked to an entity (a "he"/"she" speaker to the article's last named person).
-  The events and numbers inside the reported words are claims too, carrying the speaker.
+  The events and numbers inside the reported words are claims too, carrying the speaker; reported
+  words that open with a pronoun ("The European Union said it would release €500,000") have the
+  speaker as their actor. A statement reporting no words ("Pelosi said.") is no claim.
+
+Each of these reads a whole clause (`scope` "clause"). Every further action of a clause is an
+event claim of its own (`scope` "action"): the other verbs ("Lohan checked into rehab, dodging
+arrest") and event nouns ("the arrest", "the quake", `EVENT_NOUNS`), each spanning from its action
+to the next one, with the clause's actors, places and time; they are made even in clauses that
+name no actor. Predicates are lemmas (lemminflect, plus the irregular forms below): "stabbed" ->
+"stab"; an "-ed" adjective ("unprecedented") is no verb.
 
 Not claims: questions ("What do we need?"); clauses with no named actor and no number ("It will
 not be, even so, a placid transition."); states described with "to be" and no number ("Iraq is
@@ -24,7 +33,11 @@ not what is true: "the announcement marks the end of World War II" (a translatio
 event claim, and its group shows that only one source makes it.
 
 Grouping: claims of one kind that assert the same thing in any articles share a `group_id`, and
-`n_sources` counts the group's distinct articles. Every claim has places: the countries and
+`n_sources` counts the group's distinct articles. Given the stories (`dedup.story_ids`), two event
+claims of one story are the same event when their actions are the same verb or synonyms
+(`NEWS_VERBS`: say/tell/state/announce, enter/check into, kill/murder, ...; a framing verb such as
+"decide" also needs a shared word) and their places, times and polarity agree (checked against
+the group's founder); an undated article speaks of its story's time. Every claim has places: the countries and
 places it names, by entity or by nationality ("Iraqi Army", "American forces" and "U.S." name
 Iraq and the United States), and, for a count that names none ("the 2,500 remaining soldiers in
 the Asian country"), those its article names most. Two claims can group only when nothing keeps
@@ -47,9 +60,12 @@ supported group founder it is compatible with, checked against every member, so 
 loose pairs cannot merge claims that disagree. Candidates come from blocks (unit, value bucket
 and subject or place; action and place; speaker and word), the latest 200 per key; claims that
 share no block with another claim are settled in Polars without a Python comparison, so grouping
-is near-linear. `conflicts_with` lists quantity groups with a claim of the same unit and places at
-the same time (known and overlapping, or unknown in both) whose values cannot both hold;
-groups sharing an article never conflict (an article giving two values describes a change).
+is near-linear. A count describes a lasting state: its time may be half a year off ("around 2,500
+since late last year" joins "2,500 as of the end of 2021"). `conflicts_with` lists the quantity
+groups about the same thing whose values cannot both hold (see `_conflicts`: same story, unit,
+places and entities, one total per clause, the same measured thing, the same time), and
+`conflict` names what differs ("value: 30 people vs 45 people"); groups sharing an article never
+conflict (an article giving two values describes a change).
 """
 
 import functools
