@@ -227,9 +227,13 @@ EVENT_NOUNS = {
         appointment injury surgery victory defeat win loss strike protest riot war invasion withdrawal raid storm flood
         hurricane tsunami eruption outbreak visit meeting summit interview ceremony wedding funeral escape theft robbery
         hijacking kidnapping rescue evacuation investigation probe lawsuit treatment overdose suicide stabbing
-        hearing ruling playoff championship game""".split()},
-    **{w + "s": w for w in "attack shooting killing murder quake tremor aftershock fire explosion blast crash accident arrest charge injury protest raid game playoff".split()},
+        hearing ruling playoff championship game vigil damage assault dui dwi rally march parade concert festival sale
+        layoff bankruptcy scandal fraud bribery abuse rape burglary relapse recovery retirement transfer suspension ban fine
+        penalty goal touchdown testimony""".split()},
 }
+# Plurals count too ("arrests", "riots", "injuries").
+EVENT_NOUNS.update({(n[:-1] + "ies" if n.endswith("y") and n[-2] not in "aeiou" else n + ("es" if n.endswith(("s", "sh", "ch", "x")) else "s")): n
+                    for n in list(EVENT_NOUNS)})
 _ACTION_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure")
 # Lemmas that name no action of their own (auxiliaries, copulas, hedges).
 _NOT_ACTIONS = frozenset("be have do get seem appear become accord include".split())
