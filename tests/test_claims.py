@@ -370,6 +370,10 @@ def test_output_independent_of_row_order_and_sharding():
     merged = grouped_claims(pl.concat(shards[::-1]).sample(fraction=1.0, shuffle=True, seed=5))
     assert merged.equals(whole)
     assert whole.columns == list(COLUMNS)
+    # The same with stories (two of them, one article undated).
+    stories = pl.DataFrame({"article_id": ids, "story_id": ["s1" if i < 4 else "s2" for i in range(len(ids))]})
+    with_stories = grouped_claims(pl.concat(shards), stories)
+    assert grouped_claims(pl.concat(shards[::-1]).sample(fraction=1.0, shuffle=True, seed=9), stories.reverse()).equals(with_stories)
 
 
 def test_table_validates_with_foreign_keys_and_spans():
