@@ -88,8 +88,6 @@ COLUMNS = (
     "claim_id", "article_id", "sentence_id", "kind", "text", "start", "end", "subject_entity_ids", "predicate",
     "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with", "scope", "conflict",
 )
-# A claim reads a whole clause, or one action of it ("dodging arrest" in "Lohan checked into rehab, dodging arrest").
-SCOPES = ("clause", "action")
 MIN_SHARED_WORDS = 2
 
 _SCHEMA = {
