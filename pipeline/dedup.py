@@ -16,13 +16,15 @@ candidates are compared exactly, so the cost grows with the number of items, not
   rare shared evidence ("Promises Treatment Center", "6.1-magnitude", "Lindsay Lohan") counts far
   more than common words; similarity is the cosine of the two bags. Candidate pairs share one of
   each article's `_STORY_TOP_FEATURES` heaviest features (the latest `_STORY_WINDOW` articles
-  per feature), so the cost grows with the number of articles, not of pairs. A pair counts only
-  with at least `STORY_MIN_SHARED_NAMES` shared names and publication dates, where both are known,
-  at most `STORY_MAX_DAYS` apart. Articles are clustered by average linkage: two stories merge
-  while the mean similarity over all their article pairs (pairs that are not candidates count 0)
-  is at least `STORY_SIMILARITY`, so one loose pair never chains two stories, and two similar
-  events (two earthquakes, two stays in rehab of one actress) stay apart when their own
-  evidence (place, date, clinic) differs. The story id derives from its earliest article's id.
+  per feature; features of very many articles find none), so the cost grows with the number of
+  articles, not of pairs. A pair counts only with at least `STORY_MIN_SHARED_NAMES` shared names
+  and publication dates, where both are known, at most `STORY_MAX_DAYS` apart. Articles are
+  clustered by average linkage: two stories merge while the mean similarity over all their
+  article pairs (pairs that are not candidates count 0) is at least `STORY_SIMILARITY` and their
+  known publication dates span at most `STORY_MAX_DAYS`, so one loose pair never chains two
+  stories, and two similar events (two earthquakes, two stays in rehab of one actress) stay
+  apart when their own evidence (place, date, clinic) differs. The story id derives from its
+  earliest article's id.
 """
 
 import hashlib
@@ -404,10 +406,13 @@ def _pair_dots(flat: np.ndarray, weights: np.ndarray, starts: np.ndarray, sizes:
     return out
 
 
-def _average_linkage(n: int, pairs: np.ndarray, similarity: np.ndarray, threshold: float) -> list[int]:
+def _average_linkage(n: int, pairs: np.ndarray, similarity: np.ndarray, threshold: float,
+                     days: list[int | None], max_days: int) -> list[int]:
     """Per item, the smallest index of its cluster: clusters merge, best first, while the mean
-    similarity over all their cross pairs (missing pairs count 0) is at least `threshold`."""
+    similarity over all their cross pairs (missing pairs count 0) is at least `threshold` and
+    their known days span at most `max_days`."""
     members = {i: [i] for i in range(n)}
+    span = {i: (d, d) for i, d in enumerate(days) if d is not None}
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), s in zip(pairs.tolist(), similarity.tolist()):
         links[i][j] = links[j][i] = s
@@ -421,6 +426,13 @@ def _average_linkage(n: int, pairs: np.ndarray, similarity: np.ndarray, threshol
         if mean != -negative:
             continue  # stale: one side has grown since this entry was pushed
         keep, gone = min(a, b), max(a, b)
+        if keep in span and gone in span:
+            lo, hi = min(span[keep][0], span[gone][0]), max(span[keep][1], span[gone][1])
+            if hi - lo > max_days:
+                continue  # a story is not spread over weeks: the pair stays apart for good
+            span[keep] = (lo, hi)
+        elif gone in span:
+            span[keep] = span[gone]
         members[keep] += members.pop(gone)
         for c, s in links.pop(gone).items():
             links[c].pop(gone, None)
@@ -458,7 +470,7 @@ def story_ids_from(features: pl.DataFrame) -> pl.DataFrame:
     similarity = _pair_dots(flat, weights, starts, sizes, pairs)
     # Pairs far below the threshold barely move a mean: dropping them keeps the linkage small.
     keep = similarity >= STORY_SIMILARITY * _STORY_EDGE_FLOOR
-    root = _average_linkage(len(ids), pairs[keep], similarity[keep], STORY_SIMILARITY)
+    root = _average_linkage(len(ids), pairs[keep], similarity[keep], STORY_SIMILARITY, days, STORY_MAX_DAYS)
     story = [stable_id("story", ids[r]) for r in root]
     return pl.DataFrame({"article_id": ids, "story_id": story}, schema={"article_id": pl.Utf8, "story_id": pl.Utf8}).sort("article_id")
 

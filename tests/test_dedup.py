@@ -277,3 +277,13 @@ def test_stories_from_cached_per_article_features_equal_the_whole_run():
             assert expected["story_id"].n_unique() < frame.height
             assert story_ids_from(per_article(frame, story_features, mentions)).equals(expected)
     assert story_ids_from(story_features(articles.clear(), mentions.clear())).height == 0
+
+
+def test_a_story_does_not_spread_over_weeks_through_a_chain_of_dates():
+    # Each report is 5 days after the previous one: neighbours may share a story, but not all four.
+    text = OTHER["x1"]
+    articles = pl.DataFrame({"article_id": [f"d{i}" for i in range(4)], "text": [text] * 4,
+                             "published_date": [dt.date(2024, 3, 1) + dt.timedelta(days=5 * i) for i in range(4)]})
+    stories = dict(story_ids(articles).iter_rows())
+    assert stories["d0"] != stories["d3"]
+    assert len(set(stories.values())) == 2
