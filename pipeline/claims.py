@@ -1100,7 +1100,8 @@ def _support(a: dict, b: dict) -> float:
     overlap = len(shared) / max(1, min(len(words_a), len(words_b)))
     if len(shared) < MIN_SHARED_WORDS:
         return 0.0
-    if a["kind"] == "statement" and overlap >= MIN_WORD_OVERLAP:
+    if a["kind"] == "statement" and overlap >= (MIN_OVERLAP if _same_story(a, b) else MIN_WORD_OVERLAP):
+        # One speaker in one story: less of the wording need be the same.
         return overlap
     actions = a["_actions"] & b["_actions"]
     if not actions or (a["_main"] and a["_main"] not in actions) or (b["_main"] and b["_main"] not in actions):
