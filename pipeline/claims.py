@@ -385,8 +385,7 @@ def _verb_lemma(word: str) -> str | None:
 @functools.lru_cache(maxsize=1 << 16)
 def _action_lemma(word: str, previous: str) -> str | None:
     """The lemma of an action word: an event noun ("quake", "arrest"), or an inflected verb that is
-    not an auxiliary ("dodging", "fled", "dies"); a base form only after "to" or a modal. An "-s"
-    form after a determiner or a number is a plural noun ("the sources")."""
+    not an auxiliary ("dodging", "fled", "dies"); a base form only after "to" or a modal."""
     noun = EVENT_NOUNS.get(word)
     if noun is not None:
         return noun
@@ -402,7 +401,10 @@ def _action_lemma(word: str, previous: str) -> str | None:
         # A base form is a verb after "to" or a modal only ("the end of 2024" is no action),
         # unless it is also the past tense ("the quake hit").
         lemma = word if previous in _MODALS else None
-    if lemma is None or lemma in _NOT_ACTIONS or (word.endswith("s") and previous in _DETERMINERS):
+    # "the sources", "withdraw troops": an "-s" form after a determiner or a verb is a plural noun;
+    # what is counted (troops, forces, people) is never an action.
+    if lemma is None or lemma in _NOT_ACTIONS or lemma in _UNITS or lemma in _PEOPLE or (
+            word.endswith("s") and (previous in _DETERMINERS or previous in _VERB_FORMS or _verb_lemma(previous))):
         return None
     return lemma
 
@@ -488,6 +490,9 @@ def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, 
     """An "-s" word that reads as a plural noun: after a capitalised word ("Iraqi forces") or
     before a verb ("foreign forces invaded", "troops will")."""
     if not word.endswith("s") or word in _AUXILIARIES or (_VERB_FORMS.get(word) or _verb_lemma(word) or word) == word:
+        return False
+    # No noun reads so ("withdraws", "says"): a verb, whatever precedes it.
+    if not getAllLemmas(word, upos="NOUN"):
         return False
     if _token_before(text, w_start)[:1].isupper():
         return True

@@ -652,3 +652,11 @@ def test_a_statement_reporting_no_words_is_no_claim():
 def test_adjectives_in_ed_are_no_predicates():
     out = run({"a1": "Ana Lopez stayed unimpressed in Peru.", "a2": "An unprecedented storm hit Chile."})
     assert "unimpress" not in out["predicate"].to_list() and "unprecedent" not in out["predicate"].to_list()
+
+
+def test_counted_nouns_are_no_actions_and_verbs_after_names_are():
+    out = run({"a1": "Joe Biden withdraws US soldiers from Iraq. Ana Lopez will withdraw troops from Peru, and its forces left Peru."})
+    assert {"troop", "soldier", "force"}.isdisjoint(out["predicate"].to_list())
+    first = clause_level(out).filter(pl.col("kind") == "event").sort("start").to_dicts()[0]
+    assert (first["predicate"], first["text"]) == ("withdraw", "Joe Biden withdraws US soldiers from Iraq.")
+    assert "leave" in actions(out)["predicate"].to_list()
