@@ -119,8 +119,8 @@ def mention_groups(docs: list[dict], grouped: pl.DataFrame) -> list[dict]:
 
 
 def pair_counts(mentions: list[dict], same) -> tuple[int, int, int]:
-    """(true positive, predicted, gold) pairs of mentions in different articles of one topic,
-    counted per key without listing pairs where both sides share a key."""
+    """(true positive, predicted, gold) counts over the pairs of mentions in different articles of
+    one topic (all pairs of a topic are visited: topics hold a few hundred mentions)."""
     by_topic = defaultdict(list)
     for m in mentions:
         by_topic[m["topic"]].append(m)
