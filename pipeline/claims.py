@@ -229,9 +229,11 @@ EVENT_NOUNS = {
         layoff bankruptcy scandal fraud bribery abuse rape burglary relapse recovery retirement transfer suspension ban fine
         penalty goal touchdown testimony""".split()},
 }
+# A gerund names its verb's action: "the shooting" is what "shot" reports.
+EVENT_NOUNS.update({n: getLemma(n, upos="VERB")[0] for n in EVENT_NOUNS if n.endswith("ing")})
 # Plurals count too ("arrests", "riots", "injuries").
-EVENT_NOUNS.update({(n[:-1] + "ies" if n.endswith("y") and n[-2] not in "aeiou" else n + ("es" if n.endswith(("s", "sh", "ch", "x")) else "s")): n
-                    for n in list(EVENT_NOUNS)})
+EVENT_NOUNS.update({(n[:-1] + "ies" if n.endswith("y") and n[-2] not in "aeiou" else n + ("es" if n.endswith(("s", "sh", "ch", "x")) else "s")): lemma
+                    for n, lemma in list(EVENT_NOUNS.items())})
 _ACTION_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure")
 # Lemmas that name no action of their own (auxiliaries, copulas, hedges).
 _NOT_ACTIONS = frozenset("be have do get seem appear become accord include".split())
