@@ -229,8 +229,22 @@ EVENT_NOUNS = {
         layoff bankruptcy scandal fraud bribery abuse rape burglary relapse recovery retirement transfer suspension ban fine
         penalty goal touchdown testimony""".split()},
 }
-# A gerund names its verb's action: "the shooting" is what "shot" reports.
-EVENT_NOUNS.update({n: getLemma(n, upos="VERB")[0] for n in EVENT_NOUNS if n.endswith("ing")})
+# Endings of nouns made from verbs, and what replaces them to give the verb back.
+_DEVERBAL = (("ing", ""), ("ment", ""), ("ion", ""), ("ation", "ate"), ("sion", "de"), ("al", ""), ("al", "e"), ("ure", ""), ("ure", "e"))
+
+
+def _deverbal(noun: str) -> str:
+    """The verb a noun names the action of, when lemminflect knows it: "the shooting" is what
+    "shot" reports, "the decision" what "decided" does ("shoot", "decide"); else the noun."""
+    for ending, replacement in _DEVERBAL:
+        if noun.endswith(ending) and len(noun) > len(ending) + 2:
+            verb = noun[: -len(ending)] + replacement
+            if len(verb) > 3 and verb in getAllLemmas(verb, upos="VERB").get("VERB", ()):
+                return verb
+    return noun
+
+
+EVENT_NOUNS.update({n: _deverbal(n) for n in EVENT_NOUNS})
 # Plurals count too ("arrests", "riots", "injuries").
 EVENT_NOUNS.update({(n[:-1] + "ies" if n.endswith("y") and n[-2] not in "aeiou" else n + ("es" if n.endswith(("s", "sh", "ch", "x")) else "s")): lemma
                     for n, lemma in list(EVENT_NOUNS.items())})
@@ -395,7 +409,7 @@ def _action_lemma(word: str, previous: str) -> str | None:
     if previous in _DETERMINERS and len(word) > 4 and getAllLemmas(word, upos="NOUN"):
         if word.endswith(_ACTION_NOUN_SUFFIXES) or (
                 getAllLemmas(word, upos="VERB").get("VERB", ("",))[0] == word and not getAllLemmas(word, upos="ADJ")):
-            return word
+            return _deverbal(word)
     if word in _AUXILIARIES or word in _SKIPPABLE or len(word) < 3:
         return None
     lemma = _VERB_FORMS.get(word) or _verb_lemma(word)

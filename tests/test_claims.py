@@ -660,3 +660,13 @@ def test_counted_nouns_are_no_actions_and_verbs_after_names_are():
     first = clause_level(out).filter(pl.col("kind") == "event").sort("start").to_dicts()[0]
     assert (first["predicate"], first["text"]) == ("withdraw", "Joe Biden withdraws US soldiers from Iraq.")
     assert "leave" in actions(out)["predicate"].to_list()
+
+
+def test_an_event_noun_and_its_verb_report_one_action():
+    out = run({"a1": "Police shot a man in Lima on Monday, Ana Lopez said.",
+               "a2": "The shooting in Lima on Monday shocked Peru.",
+               "a3": "Grace Okafor decided to close the port of Lima. Her decision angered the station in Peru."}, one_story=True)
+    shoot = out.filter(pl.col("predicate") == "shoot")
+    assert shoot["article_id"].to_list() == ["a1", "a2"] and shoot["group_id"].n_unique() == 1
+    assert "decide" in actions(out).filter(pl.col("article_id") == "a3")["predicate"].to_list()  # "her decision"
+    assert "state" not in out["predicate"].to_list()  # "the station" is no statement
