@@ -20,7 +20,8 @@ A claim is one checkable assertion made in one sentence, kept with its exact cla
 
 Each of these reads a whole clause (`scope` "clause"). Every further action of a clause is an
 event claim of its own (`scope` "action"): the other verbs ("Lohan checked into rehab, dodging
-arrest") and event nouns ("the arrest", "the quake", `EVENT_NOUNS`), each spanning from its action
+arrest") and event nouns ("the arrest", "the quake", `EVENT_NOUNS`; "the shooting" has the
+lemma "shoot"), each spanning from its action
 to the next one, with the clause's actors, places and time; they are made even in clauses that
 name no actor. Predicates are lemmas (lemminflect, plus the irregular forms below): "stabbed" ->
 "stab"; an "-ed" adjective ("unprecedented") is no verb.
