@@ -182,11 +182,12 @@ def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame
     articles whose inputs did not change. Claims past MAX_CLAIMS_PER_SENTENCE are counted in `caps`.
     """
     mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
+    # Claims are extracted before story features are asked for: a cached extractor reads both at once.
     found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
     if caps is not None and dropped:
         caps["claims_over_sentence_cap"] += dropped
-    claims = claim_stage.grouped_claims(found)
     stories = dedup.story_ids_from(featured(articles, mentions))
+    claims = claim_stage.grouped_claims(found, stories)
     duplicates = dedup.duplicate_sentences_from(dedup.sentence_signatures(sents) if signatures is None else signatures)
     return {
         "articles": articles.join(stories, on="article_id", how="left"),

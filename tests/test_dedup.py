@@ -180,14 +180,33 @@ def test_stories_respect_publication_dates_and_row_order():
     assert story_ids(articles.reverse()).equals(stories)
 
 
-def test_stories_join_their_founder_not_a_chain():
-    # b shares half of a's names and half of c's; a and c share almost nothing.
-    a = "Alpha Beta Gamma Delta Epsilon Zeta met in Oslo. " * 2
-    b = "Alpha Beta Gamma Delta met Theta Iota Kappa Lambda in Oslo. " * 2
-    c = "Theta Iota Kappa Lambda Omicron Sigma met in Oslo. " * 2
-    stories = dict(story_ids(pl.DataFrame({"article_id": ["a", "b", "c"], "text": [a, b, c]})).iter_rows())
-    assert stories["a"] == stories["b"]
-    assert stories["c"] != stories["a"]
+def test_a_bridging_article_does_not_chain_two_stories():
+    # Two stories of three articles each; b shares half its names with each. Single linkage
+    # would put all seven in one story; average linkage puts b with one story only.
+    first = ["Alpha Beta Gamma Delta Epsilon met in Oslo on the treaty.", "Alpha Beta Gamma Delta Epsilon signed in Oslo.",
+             "In Oslo, Alpha Beta Gamma Delta Epsilon agreed on the treaty."]
+    second = ["Theta Iota Kappa Lambda Omicron won in Lima at the final.", "Theta Iota Kappa Lambda Omicron scored in Lima.",
+              "In Lima, Theta Iota Kappa Lambda Omicron won the final."]
+    bridge = "Alpha Beta Gamma met Theta Iota Kappa in Oslo and Lima."
+    texts = {f"a{i}": t for i, t in enumerate(first)} | {f"c{i}": t for i, t in enumerate(second)} | {"b": bridge}
+    stories = dict(story_ids(pl.DataFrame({"article_id": list(texts), "text": list(texts.values())})).iter_rows())
+    assert len({stories[f"a{i}"] for i in range(3)}) == 1
+    assert len({stories[f"c{i}"] for i in range(3)}) == 1
+    assert stories["a0"] != stories["c0"]
+
+
+def test_similar_events_with_different_evidence_stay_apart():
+    # Two earthquakes: the same event words, different places, dates and magnitudes.
+    quake = ("A magnitude {m} earthquake struck {place} on {day}, killing {n} people, said {agency} spokesman {who}. "
+             "Rescuers searched collapsed buildings in {place} after the earthquake.")
+    texts = {}
+    for i, source in enumerate(["one", "two", "three"]):
+        texts[f"p{i}"] = quake.format(m="6.1", place="Pasto", day="Monday", n=12 + i, agency="Colombian", who="Ivan Duque") + f" Report {source}."
+        texts[f"k{i}"] = quake.format(m="7.4", place="Kermadec", day="Friday", n=3 + i, agency="Tongan", who="Sione Vuna") + f" Report {source}."
+    stories = dict(story_ids(pl.DataFrame({"article_id": list(texts), "text": list(texts.values())})).iter_rows())
+    assert len({stories[f"p{i}"] for i in range(3)}) == 1
+    assert len({stories[f"k{i}"] for i in range(3)}) == 1
+    assert stories["p0"] != stories["k0"]
 
 
 def test_resolved_entities_count_as_shared_names():
@@ -258,3 +277,13 @@ def test_stories_from_cached_per_article_features_equal_the_whole_run():
             assert expected["story_id"].n_unique() < frame.height
             assert story_ids_from(per_article(frame, story_features, mentions)).equals(expected)
     assert story_ids_from(story_features(articles.clear(), mentions.clear())).height == 0
+
+
+def test_a_story_does_not_spread_over_weeks_through_a_chain_of_dates():
+    # Each report is 5 days after the previous one: neighbours may share a story, but not all four.
+    text = OTHER["x1"]
+    articles = pl.DataFrame({"article_id": [f"d{i}" for i in range(4)], "text": [text] * 4,
+                             "published_date": [dt.date(2024, 3, 1) + dt.timedelta(days=5 * i) for i in range(4)]})
+    stories = dict(story_ids(articles).iter_rows())
+    assert stories["d0"] != stories["d3"]
+    assert len(set(stories.values())) == 2
