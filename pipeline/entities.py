@@ -677,6 +677,9 @@ def _learned_type(words: list[str], kind: str) -> str:
     return _LEARNED_TYPES[kind]
 
 
+# A one-word MISC span of this shape is a nationality or religion word ("Paraguayan", "Iraqi",
+# "Sunnis"): like the demonyms the gazetteer knows, not a mention.
+_DEMONYM_LIKE = re.compile(r"^[A-Z][a-z]+(?:an|ans|ese|ish|i|is|ic|ch)$")
 _TAGGERS: dict[int, tuple[Gazetteer, object]] = {}
 
 
@@ -694,11 +697,16 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
     if ner == "rules":
         return None
     if ner == "learned":
+        from pipeline.tagger import is_demonym
+
         model = learned_tagger(gazetteer)
         out = []
         for text, sents in zip(texts, sentences):
-            found = model.spans(text, [(s, e) for _, s, e in sents])
-            out.append([(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found])
+            found = model.article_spans(text, [(s, e) for _, s, e in sents])
+            # Nationality words are not mentions (as with the rules): one-word MISC of their shape,
+            # or LOC formed from a known place ("Paraguayan").
+            out.append([(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found
+                        if not (kind == "MISC" and _DEMONYM_LIKE.match(text[a:b])) and not (kind == "LOC" and is_demonym(text[a:b], model.lex))])
         return out
     kind, _, target = ner.partition(":")
     if kind != "spacy" or not target:

@@ -60,6 +60,32 @@ class Lexicon:
     given: frozenset[str]
     function_words: frozenset[str]
     lower_ratio: dict[str, int]  # folded word -> 0..3: how often training text writes it in lower case
+    places: frozenset[str]  # folded one-word place names (gazetteer and training data)
+    demonyms: frozenset[str]  # folded demonyms the gazetteer knows
+    trained_places: frozenset[str]  # the places of `places` learned from the training data (stored in the model)
+    countries: bool  # whether pycountry's names are in `gazetteer`
+
+
+# The endings of nationality words, and how their place names are spelled from the stem:
+# Paraguay-an, Ital-ian (Italy), German (Germany), Americ-an, Mexic-an (Mexico), Chin-ese,
+# Japan-ese, Turk-ish (Turkey), Pol-ish (Poland), Brit-ish (Britain), Iraq-i.
+_DEMONYM_SHAPE = re.compile(r"^[a-z]+(?:an|ese|ish|i|ic|ch)$")
+_STEMS = ((0, "y"), (1, ""), (2, ""), (3, "y"), (2, "o"), (3, "a"), (3, ""), (3, "ey"), (3, "and"), (3, "ain"), (4, "y"), (2, "a"))
+
+
+def demonym_of_known_place(word: str, places: frozenset[str] | set[str]) -> bool:
+    """Whether a capitalised word is a nationality word formed from a known place ("Paraguayan")."""
+    low = word.casefold()
+    if not word[:1].isupper() or low in places:
+        return False
+    stem = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+    return _DEMONYM_SHAPE.match(stem) is not None and any(
+        len(c) >= 3 and c in places for c in ((stem[:-cut] if cut else stem) + add for cut, add in _STEMS)
+    )
+
+
+def is_demonym(word: str, lex: Lexicon) -> bool:
+    return word.casefold() in lex.demonyms or demonym_of_known_place(word, lex.places)
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -124,18 +150,28 @@ def position_features(words: Sequence[str], lex: Lexicon) -> list[list[str]]:
                 out[i].append("first&lc=" + str(lex.lower_ratio.get(folded[i], -1)))
         if headline:
             out[i].append("headline")
+    for i, j, kind in gazetteer_matches(words, lex, min_length=2):
+        out[i].append("gB=" + kind)
+        for k in range(i + 1, j):
+            out[k].append("gI=" + kind)
+    return out
+
+
+def gazetteer_matches(words: Sequence[str], lex: Lexicon, min_length: int = 1) -> list[tuple[int, int, str]]:
+    """(first, end, type) of the longest gazetteer aliases starting with a capital, left to right."""
+    n = len(words)
+    folded = [w.casefold() for w in words]
+    out = []
     i = 0
     while i < n:
         hit = None
         if words[i][:1].isupper():
-            for k in range(min(lex.longest, n - i), 1, -1):
+            for k in range(min(lex.longest, n - i), min_length - 1, -1):
                 hit = lex.exact.get(tuple(words[i:i + k])) or lex.gazetteer.get(tuple(folded[i:i + k]))
                 if hit:
                     break
         if hit:
-            out[i].append("gB=" + hit)
-            for j in range(i + 1, i + k):
-                out[j].append("gI=" + hit)
+            out.append((i, i + k, hit))
             i += k
         else:
             i += 1
@@ -248,10 +284,56 @@ class Tagger:
         return out  # type: ignore[return-value]
 
     def spans(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
-        """(start, end, PER/ORG/LOC/MISC) character spans of entities in the given sentences of text."""
+        """(start, end, PER/ORG/LOC/MISC) character spans of entities in the given sentences of text,
+        tagged sentence by sentence (see `article_spans` for the whole-article additions)."""
         toks = [tokens(text, s, e) for s, e in sentences]
         tagged = self.tag([[text[a:b] for a, b in t] for t in toks])
         return [(t[i][0], t[j - 1][1], kind) for t, tags in zip(toks, tagged) for i, j, kind in spans_of(tags)]
+
+    def article_spans(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """`spans`, plus what the article as a whole says about tokens the tagger left out: an
+        untagged capitalised token sequence that the article tags elsewhere takes that tag
+        (the most frequent one), a lone last word of a person's name is that person ("Saadoun
+        spoke"), and a gazetteer alias is its entry's type. Sorted by start."""
+        toks = [tokens(text, s, e) for s, e in sentences]
+        words = [[text[a:b] for a, b in t] for t in toks]
+        tagged = self.tag(words)
+        found = [spans_of(tags) for tags in tagged]
+        seen: dict[tuple[str, ...], dict[str, int]] = {}
+        for w, spans in zip(words, found):
+            for i, j, kind in spans:
+                forms = [tuple(w[i:j])] + ([(w[j - 1],)] if kind == "PER" and j - i > 1 else [])
+                for form in forms:
+                    counts = seen.setdefault(form, {})
+                    counts[kind] = counts.get(kind, 0) + 1
+        known = {form: max(sorted(c), key=c.get) for form, c in seen.items()}
+        longest = max(map(len, known), default=0)
+        out = []
+        for t, w, spans in zip(toks, words, found):
+            taken = [False] * len(w)
+            for i, j, _ in spans:
+                taken[i:j] = [True] * (j - i)
+            extra = []
+            i = 0
+            while i < len(w):
+                hit = None
+                if not taken[i] and w[i][:1].isupper():
+                    for k in range(min(longest, len(w) - i), 0, -1):
+                        form = tuple(w[i:i + k])
+                        if form in known and not any(taken[i:i + k]) and (i + k == len(w) or not w[i + k][:1].isupper()):
+                            hit = (i, i + k, known[form])
+                            break
+                if hit:
+                    extra.append(hit)
+                    taken[hit[0]:hit[1]] = [True] * (hit[1] - hit[0])
+                    i = hit[1]
+                else:
+                    i += 1
+            for i, j, kind in gazetteer_matches(w, self.lex):
+                if not any(taken[i:j]) and (j - i > 1 or w[i].isupper() or not (i == 0 or w[i - 1] in _OPENERS)):
+                    extra.append((i, j, kind))
+            out.extend((t[i][0], t[j - 1][1], kind) for i, j, kind in spans + extra)
+        return sorted(out)
 
 
 def save(path: Path, tagger_data: dict[str, np.ndarray]) -> None:
@@ -277,11 +359,12 @@ def _string_array(items: Sequence[str]) -> np.ndarray:
 def pack(features: Sequence[str], weights: np.ndarray, trans: np.ndarray, first: np.ndarray, lex: Lexicon) -> dict[str, np.ndarray]:
     """The arrays of a model file (the gazetteer is not stored: it is the one passed at load time)."""
     words = sorted(lex.lower_ratio)
-    meta = {"tags": list(TAGS), "format": 1}
+    meta = {"tags": list(TAGS), "format": 1, "countries": lex.countries}
     return {
         "features": _string_array(features), "weights": weights.astype(np.float32), "trans": trans.astype(np.float32),
         "first": first.astype(np.float32), "lower_words": _string_array(words),
         "lower_ratio": np.array([lex.lower_ratio[w] for w in words], dtype=np.int8),
+        "place_words": _string_array(sorted(lex.trained_places)),
         "meta": _string_array([json.dumps(meta, sort_keys=True)]),
     }
 
@@ -294,27 +377,48 @@ def _arrays(path: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, 
         if tuple(meta["tags"]) != TAGS:
             raise ValueError(f"{path}: tags {meta['tags']} are not {TAGS}")
         ratio = dict(zip(_strings(z["lower_words"]), z["lower_ratio"].tolist()))
-        return _strings(z["features"]), z["weights"].astype(np.float64), z["trans"].astype(np.float64), z["first"].astype(np.float64), ratio
+        return (_strings(z["features"]), z["weights"].astype(np.float64), z["trans"].astype(np.float64), z["first"].astype(np.float64), ratio,
+                frozenset(_strings(z["place_words"])), meta["countries"])
 
 
 def load(path: Path, gazetteer) -> Tagger:
     """A tagger from a model file, with the lexicon of `gazetteer` (a pipeline.entities.Gazetteer)."""
-    features, weights, trans, first, ratio = _arrays(Path(path))
-    return Tagger(features, weights, trans, first, lexicon(gazetteer, ratio))
+    features, weights, trans, first, ratio, places, countries = _arrays(Path(path))
+    return Tagger(features, weights, trans, first, lexicon(gazetteer, ratio, places, countries))
 
 
 _GAZ_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "EVENT": "MISC", "OTHER": "MISC"}
 
 
-def lexicon(gazetteer, lower_ratio: dict[str, int]) -> Lexicon:
-    """The lookups of the features from a pipeline gazetteer and a trained lower-case table."""
+@lru_cache(maxsize=1)
+def country_names() -> dict[tuple[str, ...], str]:
+    """Folded words of the names of countries and their subdivisions (pycountry's ISO 3166 data) -> LOC."""
+    import pycountry
+
+    names = set()
+    for c in pycountry.countries:
+        names.update(getattr(c, k, None) for k in ("name", "common_name", "official_name"))
+    names.update(s.name for s in pycountry.subdivisions)
+    # "Korea, Republic of" and "Bolivia (Plurinational State of)" are not how text names them.
+    return {tuple(n.casefold().split()): "LOC" for n in names if n and not any(c in n for c in ",()")}
+
+
+def lexicon(gazetteer, lower_ratio: dict[str, int], trained_places: frozenset[str] = frozenset(), countries: bool = True) -> Lexicon:
+    """The lookups of the features from a pipeline gazetteer, a trained lower-case table and places,
+    and (when `countries`) pycountry's names of countries and subdivisions, minus words that the
+    training text mostly writes in lower case or the rules' function words."""
     from pipeline.entities import _COMMON, _CALENDAR
 
-    folded = {k: _GAZ_TYPES[gazetteer.entries[v].type] for k, v in gazetteer.folded.items()}
+    folded: dict[tuple[str, ...], str] = {}
+    if countries:
+        folded.update((k, v) for k, v in country_names().items() if not (len(k) == 1 and (lower_ratio.get(k[0], 0) >= 2 or k[0] in _COMMON)))
+    folded.update({k: _GAZ_TYPES[gazetteer.entries[v].type] for k, v in gazetteer.folded.items()})
     exact = {k: _GAZ_TYPES[gazetteer.entries[v].type] for k, v in gazetteer.exact.items()}
     for demonym in gazetteer.demonyms:
         folded.setdefault(tuple(demonym.split()), "MISC")
-    return Lexicon(folded, exact, gazetteer.longest, gazetteer.given_names, frozenset(_COMMON | _CALENDAR), lower_ratio)
+    places = frozenset(k[0] for k, v in folded.items() if len(k) == 1 and v == "LOC")
+    return Lexicon(folded, exact, max(gazetteer.longest, max(map(len, folded), default=1)), gazetteer.given_names, frozenset(_COMMON | _CALENDAR), lower_ratio,
+                   places | trained_places, frozenset(gazetteer.demonyms), trained_places, countries)
 
 
 
@@ -327,12 +431,14 @@ LOWER_MIN_COUNT = 3
 @dataclass(frozen=True)
 class TrainConfig:
     """Perceptron training settings. `min_count`: a feature must occur this often to get a weight;
-    `prune`: averaged weights below this (absolute, on every tag) are dropped from the model."""
+    `prune`: averaged weights below this (absolute, on every tag) are dropped from the model;
+    `countries`: use pycountry's names as gazetteer features."""
 
     epochs: int = 8
     seed: int = 12
     min_count: int = 2
     prune: float = 0.01
+    countries: bool = True  # pycountry's country and subdivision names as gazetteer features
 
 
 def lower_ratios(sentences: Iterable[Sequence[str]], min_count: int = LOWER_MIN_COUNT) -> dict[str, int]:
@@ -424,7 +530,7 @@ def read_jsonl(paths: Iterable[Path]) -> list[tuple[list[str], list[str]]]:
 
 def train_model(data: Sequence[tuple[Sequence[str], Sequence[str]]], gazetteer, config: TrainConfig = TrainConfig()) -> dict[str, np.ndarray]:
     """The arrays of a model trained on `data` with the features of `gazetteer`."""
-    lex = lexicon(gazetteer, lower_ratios(words for words, _ in data))
+    lex = lexicon(gazetteer, lower_ratios(words for words, _ in data), training_places(data), config.countries)
     features, weights, trans, first = fit(data, lex, config)
     return pack(features, weights, trans, first, lex)
 
@@ -433,35 +539,37 @@ def from_arrays(arrays: dict[str, np.ndarray], gazetteer) -> Tagger:
     """A tagger from the arrays of `train_model` (without writing them to a file)."""
     ratio = dict(zip(_strings(arrays["lower_words"]), arrays["lower_ratio"].tolist()))
     return Tagger(_strings(arrays["features"]), arrays["weights"].astype(np.float64), arrays["trans"].astype(np.float64),
-                  arrays["first"].astype(np.float64), lexicon(gazetteer, ratio))
+                  arrays["first"].astype(np.float64),
+                  lexicon(gazetteer, ratio, frozenset(_strings(arrays["place_words"])), json.loads(_strings(arrays["meta"])[0])["countries"]))
 
 
-# Nationality words as the training files write them when they tag them LOC (Re-DocRED, BTC):
-# CoNLL's guidelines, which wikigold and WNUT17 follow and our gold set too, make them MISC.
-_DEMONYM_SHAPE = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ican)s?$")
+# One-word places must be seen this often in the training data to count as known places.
+PLACE_MIN_COUNT = 2
 
 
-def training_sentences(paths: Iterable[Path], gazetteer) -> list[tuple[list[str], list[str]]]:
-    """The training sentences, with one-word LOC spans that are nationality words retagged MISC:
-    a gazetteer demonym, a word wikigold tags MISC on its own, or a demonym-shaped word
-    ("Italian", "Japanese") the gazetteer does not know as a place."""
-    paths = list(paths)
-    data = read_jsonl(paths)
-    misc_words = {
-        words[a] for path in paths if Path(path).name.startswith("wikigold")
-        for words, tags in read_jsonl([path]) for a, b, kind in spans_of(tags) if b - a == 1 and kind == "MISC"
-    }
-    places = {k[0] for k, v in gazetteer.folded.items() if len(k) == 1 and gazetteer.entries[v].type in ("GPE", "LOC")}
+def training_places(data: Iterable[tuple[Sequence[str], Sequence[str]]]) -> frozenset[str]:
+    """Folded one-word LOC names of the training data, without the nationality words some sources
+    tag LOC ("German" goes when "Germany" is there)."""
+    counts: dict[str, int] = {}
+    for words, tags in data:
+        for a, b, kind in spans_of(tags):
+            if kind == "LOC" and b - a == 1 and words[a][:1].isupper() and words[a].isalpha():
+                counts[words[a].casefold()] = counts.get(words[a].casefold(), 0) + 1
+    raw = {w for w, c in counts.items() if c >= PLACE_MIN_COUNT}
+    return frozenset(w for w in raw if not demonym_of_known_place(w.capitalize(), raw - {w}))
 
-    def demonym(word: str) -> bool:
-        low = word.casefold()
-        return low in gazetteer.demonyms or (low not in places and (word in misc_words or _DEMONYM_SHAPE.match(word) is not None))
 
+def training_sentences(paths: Iterable[Path], gazetteer, countries: bool = True) -> list[tuple[list[str], list[str]]]:
+    """The training sentences, with one-word LOC spans that are nationality words retagged MISC
+    (Re-DocRED and BTC tag "German" LOC; CoNLL's guidelines, which wikigold and WNUT17 follow and
+    our gold set too, make it MISC): a gazetteer demonym, or a word formed from a known place."""
+    data = read_jsonl(list(paths))
+    lex = lexicon(gazetteer, {}, training_places(data), countries)
     out = []
     for words, tags in data:
         tags = list(tags)
         for a, b, kind in spans_of(tags):
-            if kind == "LOC" and b - a == 1 and demonym(words[a]):
+            if kind == "LOC" and b - a == 1 and is_demonym(words[a], lex):
                 tags[a] = "B-MISC"
         out.append((words, tags))
     return out

@@ -28,9 +28,9 @@ def _articles(texts: dict[str, str], when: date | None = None) -> pl.DataFrame:
     )
 
 
-def _resolve(texts: dict[str, str], gazetteer, when: date | None = None):
+def _resolve(texts: dict[str, str], gazetteer, when: date | None = None, ner: str = "learned"):
     articles = _articles(texts, when)
-    mentions, entities = resolved_entities(mention_candidates(articles, sentences(articles), gazetteer), gazetteer)
+    mentions, entities = resolved_entities(mention_candidates(articles, sentences(articles), gazetteer, ner), gazetteer)
     names = dict(entities.select("entity_id", "name").iter_rows())
     return articles, mentions, entities, names
 
@@ -93,6 +93,7 @@ def test_acronyms_only_in_capitals_and_demonyms_are_not_places(gazetteer):
     ]
 
 
+# The hand-written extractor's behaviour (`--ner rules`), kept as it was.
 def test_transliterations_resolve_across_articles_and_surnames_stay_apart(gazetteer):
     texts = {
         "a1": "Iraqi Defence Minister Jumaa Enad Saadoun visited Basra. Saadoun spoke to reporters.",
@@ -100,7 +101,7 @@ def test_transliterations_resolve_across_articles_and_surnames_stay_apart(gazett
         "a3": "The talks with Jumaa Inad Saadun ended. Saddam Hussein was mentioned, as was Fuad Hussein.",
         "a4": "Officials in Iran and Iraq, Austria and Australia spoke. They said Hussein was not named.",
     }
-    _, mentions, _, names = _resolve(texts, gazetteer)
+    _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
     minister = {_entity_of(mentions, names, a, s) for a, s in (("a1", "Jumaa Enad Saadoun"), ("a1", "Saadoun"), ("a2", "Juma'a Inad Sadoun"), ("a3", "Jumaa Inad Saadun"))}
     assert len(minister) == 1
     assert _entity_of(mentions, names, "a3", "Saddam Hussein") == "Saddam Hussein"
@@ -265,13 +266,14 @@ def test_name_clusters_new_rules_merge_variants_and_keep_families_apart():
     assert len({got[0], got[3], got[4], got[5], got[7]}) == 5
 
 
+# The hand-written extractor's rule (`--ner rules`): the learned tagger weighs such evidence itself.
 def test_unknown_runs_are_people_only_with_evidence(gazetteer):
     text = (
         "Former Presidents Alvaro Quintero and Talvo Merrick met in Velmont Castor on Friday. "
         "Merrick said little. Kofi Brandt-Osei and J. Okonkwo Dube joined them near Mount Zarvan and Lake Oribo. "
         "Later the Dremora Workers Party and the Ostrava Regional Council issued a statement."
     )
-    _, mentions, _, _ = _resolve({"a1": text}, gazetteer)
+    _, mentions, _, _ = _resolve({"a1": text}, gazetteer, ner="rules")
     types = {t: ty for t, ty in mentions.select("text", "type").iter_rows()}
     assert types["Alvaro Quintero"] == "PERSON", "a given name is evidence; the plural title is not part of the name"
     assert types["Talvo Merrick"] == "PERSON" and types["Merrick"] == "PERSON", "referred to later by the surname alone"
