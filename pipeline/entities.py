@@ -59,7 +59,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from pipeline.ids import stable_id
-from pipeline.names import acronym, initials, name_clusters, person_keys, tokens_match
+from pipeline.names import acronym, initials, name_clusters, person_keys
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
@@ -420,7 +420,7 @@ def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
     if len(words) > 1 and last in _HEAD_TYPES:
         return _HEAD_TYPES[last]
     if len(words) == 1:
-        return "ORG" if acronym(words[0]) and len(words[0].replace(".", "")) >= 2 else "OTHER"
+        return "ORG" if acronym(words[0]) and len(words[0].replace(".", "")) >= 2 else _place_type(words)
     first = words[0].casefold()
     if first in _PREFIX_TYPES:
         return _PREFIX_TYPES[first]
@@ -431,7 +431,14 @@ def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
     if (plain and len(words) <= 4 and not any(w.casefold() in _COMMON or w.casefold() in _CALENDAR for w in words)
             and (first.split("-")[0] in gazetteer.given_names or _INITIAL.fullmatch(words[0]))):
         return "PERSON"
-    return "OTHER"
+    return _place_type(words)
+
+
+def _place_type(words: list[str]) -> str:
+    """GPE for the name of a country or subdivision (pycountry's ISO 3166 names), else OTHER."""
+    from pipeline.tagger import country_names
+
+    return "GPE" if tuple(w.casefold() for w in words) in country_names() else "OTHER"
 
 
 def _chunk_candidates(text: str, m: re.Match, gazetteer: Gazetteer, initial: bool, headline: bool, sentence: tuple[str, int]) -> list[_Candidate]:
@@ -515,6 +522,12 @@ def _emit_run(words: list[str], i: int, j: int, emit, gazetteer: Gazetteer) -> N
         a = _name_start(words, a, j, gazetteer)
         if a >= j:
             return
+    # "Elizabeth Warren of Massachusetts" is a person and a place.
+    cut = next((k for k in range(a + 1, j - 1) if words[k] == "of"), None)
+    if cut is not None and _run_type(words[a:cut], gazetteer) == "PERSON":
+        _emit_run(words, a, cut, emit, gazetteer)
+        _emit_run(words, cut + 1, j, emit, gazetteer)
+        return
     run = words[a:j]
     if all(w.casefold() in _TITLE_FORMS for w in run):
         return
@@ -615,6 +628,8 @@ def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Ga
     for c in cands:
         if c.gaz is None and c.type == "OTHER" and " " in c.text and c.text.rsplit(" ", 1)[1] in bare and c.text[:1].isupper():
             c.type = "PERSON"
+    # "USD 1 million": a currency code before an amount is no organisation.
+    cands = [c for c in cands if not (c.text in _currency_codes() and text[c.end:c.end + 2].strip()[:1].isdigit())]
     confirmed = {c.text for c in cands if not c.initial and not c.headline}
     surnames = {person_keys(c.text)[-1] for c in cands if c.type == "PERSON" and len(person_keys(c.text)) > 1 and not c.headline}
     kept = []
@@ -630,20 +645,39 @@ def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Ga
             c.gaz = holder
     for c in kept:
         keys = person_keys(c.text)
+        # A lone word is a person's surname only when spelled as in the full name (same
+        # transliteration key): "Sealed" is not Seager, "Borat" not Barrett.
         if c.type in ("PERSON", "OTHER") and len(keys) == 1 and len(keys[0]) > 1 and (c.gaz is None or gazetteer.entries[c.gaz].type == "PERSON"):
-            matches = [f for f in full if tokens_match(person_keys(f.text)[-1], keys[0]) and f is not c]
+            matches = [f for f in full if person_keys(f.text)[-1] == keys[0] and f is not c]
             if matches:
                 before = [f for f in matches if f.start < c.start]
                 target = before[-1] if before else matches[0]
                 if c.gaz is None or c.gaz == target.gaz:
                     c.type, c.name, c.gaz = "PERSON", target.text, target.gaz
+    # An acronym takes the name it abbreviates when the article writes that name: the one just
+    # before it in parentheses ("Voice of America (VOA)"), else the one name of the article whose
+    # initials are its letters (several: none).
+    expansions: dict[str, set[tuple[str, str, str | None]]] = defaultdict(set)
+    for c in kept:
+        if " " in c.text and c.type in ("ORG", "GPE", "LOC", "EVENT", "OTHER"):
+            expansions[initials(c.text)].add((c.type, c.name, c.gaz))
     for k, c in enumerate(kept):
         letters = acronym(c.text)
-        if letters and c.gaz is None and k > 0 and text[c.start - 2:c.start] == " (":
+        if not letters or c.gaz is not None:
+            continue
+        if k > 0 and text[c.start - 2:c.start] == " (" and kept[k - 1].end == c.start - 2 and initials(kept[k - 1].text) == letters:
             prev = kept[k - 1]
-            if prev.end == c.start - 2 and initials(prev.text) == letters:
-                c.type, c.name, c.gaz = prev.type, prev.name, prev.gaz
+            c.type, c.name, c.gaz = prev.type, prev.name, prev.gaz
+        elif len(letters) >= 3 and len(expansions.get(letters, ())) == 1:
+            c.type, c.name, c.gaz = next(iter(expansions[letters]))
     return kept
+
+
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 @lru_cache(maxsize=4)
@@ -749,7 +783,8 @@ def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazettee
 
 
 def _family(type_: str) -> str:
-    return type_ if type_ in ("PERSON", "ORG") else "OTHER"
+    """Names of one family may be one entity: a place never joins a person, an organisation or an event."""
+    return type_ if type_ in ("PERSON", "ORG") else "PLACE" if type_ in ("GPE", "LOC") else "OTHER"
 
 
 def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -277,10 +277,16 @@ def org_match(a: tuple[str, ...], b: tuple[str, ...], common: frozenset[str] = f
         return score
     # "Afaq Dubai" and "Afak Dubai Exchange Company": the naming words of one are all among the
     # other's, and one of them is long enough to identify (not a code like "SD").
+    # One-word names match only when equal: NASA is not Noosa, IFRC not ICRC, Hubble not Hubli.
+    if len(a) == 1 and len(b) == 1:
+        return None
     ca, cb = org_core(a, common), org_core(b, common)
     short, long = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
-    # A single naming word must be the other's only one too: "Tehran Cement" is not "Tehran Transport".
-    if short and any(len(t) >= 4 for t in short) and (len(short) > 1 or len(long) == 1):
+    # The naming words must be the same (up to spelling and order): the longer name may add only
+    # generic words ("Afaq Dubai" / "Afak Dubai Exchange Company"), not another naming word
+    # ("Zimbabwe African National Union" is not the African Union, the European Court of Justice
+    # not the International Court of Justice). A single naming word must also be spelled alike.
+    if short and len(short) == len(long) and any(len(t) >= 4 for t in short) and (len(short) > 1 or short == long):
         found = _aligned(short, long, ordered=False, initials=False) if len(short) >= 3 else _aligned(short, long, initials=False) or _aligned(short[::-1], long, initials=False)
         if found is not None:
             return found - (len(long) - len(short)) - 1
@@ -325,7 +331,7 @@ def name_clusters(
 ) -> list[int]:
     """Cluster number for each name (same number = same entity); numbering is deterministic.
 
-    `kinds`: "PERSON", "ORG", or anything else (equal keys only). `weights`: how often each name
+    `kinds`: "PERSON", "ORG", "PLACE" (equal place keys), or anything else (equal keys only). `weights`: how often each name
     was seen (more frequent names become representatives first). `groups`: a fixed group per name
     (e.g. a gazetteer entry) whose names are always one cluster; None for names to be placed.
     Names of different kinds never share a cluster.
@@ -336,7 +342,7 @@ def name_clusters(
     out = [-1] * n
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, kind in enumerate(kinds):
-        by_kind[kind if kind in ("PERSON", "ORG") else "OTHER"].append(i)
+        by_kind[kind if kind in ("PERSON", "ORG", "PLACE") else "OTHER"].append(i)
     next_id = 0
     for kind in sorted(by_kind):
         clusters = _kind_clusters(kind, by_kind[kind], names, weights, groups)
@@ -347,11 +353,23 @@ def name_clusters(
     return out
 
 
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def place_key(name: str) -> str:
+    """Key of a place name: the exact key with vowels after the first letter alike in tokens of 5+
+    letters, so transliterations Darna/Derna, Misrata/Misurata... join, but Iraq/Iran, Oman/Amman,
+    Austria/Australia, Mali/Male stay apart."""
+    return " ".join(t[0] + _VOWELS.sub("a", t[1:]) if len(t) >= 5 and t.isalpha() else t for t in exact_key(name).split())
+
+
 def _keys_of(kind: str, name: str) -> tuple[str, ...]:
     if kind == "PERSON":
         return person_keys(name)
     if kind == "ORG":
         return org_keys(name)
+    if kind == "PLACE":
+        return (place_key(name),)
     return (exact_key(name),)
 
 
@@ -469,8 +487,10 @@ def _placed(kind, name, k, common, exact, block, by_initials, surname) -> _Clust
     if kind == "ORG":
         letters = acronym(name)
         if letters and len(letters) >= 3:
-            return _unique(by_initials.get(letters, []))
-    if kind == "OTHER":
+            # An acronym expands only to a fixed group's name with its letters (a gazetteer entry);
+            # an expansion in the same article is linked before clustering (pipeline.entities).
+            return _unique([c for c in by_initials.get(letters, []) if c.fixed])
+    if kind in ("OTHER", "PLACE"):
         return None
     if len(k) == 1:
         if kind == "PERSON":

@@ -294,3 +294,92 @@ def test_mention_ids_follow_their_rows_whatever_the_input_order(gazetteer):
     assert all(m == stable_id(a, s, e) for m, a, s, e in base.select("mention_id", "article_id", "start", "end").iter_rows())
     for seed in range(5):
         assert base.equals(resolved_entities(found.sample(fraction=1.0, shuffle=True, seed=seed), gazetteer)[0])
+
+
+@pytest.mark.parametrize("ner", ["learned", "rules"])
+def test_speech_words_and_currency_codes_are_not_mentions(gazetteer, ner):
+    text = (
+        '"Well, I\'m not sure," said Tomasz Wierzbicki. "Yeah. Um, we\'ll see." Okay, he added.\n\n'
+        "Well over half of the money, USD 4 million, came from Warsaw. We've checked, Wierzbicki said."
+    )
+    _, mentions, _, _ = _resolve({"a1": text}, gazetteer, ner=ner)
+    surfaces = set(mentions["text"])
+    assert {"Tomasz Wierzbicki", "Warsaw"} <= surfaces
+    for word in ("Well", "I'm", "Yeah", "Um", "Okay", "We've", "USD"):
+        assert word not in surfaces, word
+
+
+@pytest.mark.parametrize("ner", ["learned", "rules"])
+def test_a_person_of_a_place_is_a_person_and_a_place(gazetteer, ner):
+    text = (
+        "Senator Tom Carper of Delaware spoke first. Voters in Delaware, Maryland and Vermont will decide. "
+        "Carper said Delaware would wait."
+    )
+    _, mentions, _, names = _resolve({"a1": text}, gazetteer, ner=ner)
+    rows = mentions.filter(pl.col("text") == "Delaware")
+    assert rows.height == 3 and set(rows["type"]) == {"GPE"}
+    assert {names[e] for e in rows["entity_id"]} == {"Delaware"}
+    assert _entity_of(mentions, names, "a1", "Carper") == "Tom Carper"
+
+
+def test_lone_words_link_to_a_person_only_when_spelled_alike(gazetteer):
+    texts = {
+        "a1": "The astronomer Nadia Sealey said the probe worked. Sealed containers were opened. Sealey smiled.",
+        "a2": "Judge Imelda Varrett ruled on Monday. Critics of the Borat films cheered. Varrett left.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
+    assert _entity_of(mentions, names, "a1", "Sealey") == "Nadia Sealey"
+    assert "Sealed" not in set(mentions["text"]) or _entity_of(mentions, names, "a1", "Sealed") != "Nadia Sealey"
+    assert _entity_of(mentions, names, "a2", "Varrett") == "Imelda Varrett"
+    assert _entity_of(mentions, names, "a2", "Borat") != "Imelda Varrett"
+
+
+def test_acronyms_expand_only_to_names_of_the_same_article(gazetteer):
+    texts = {
+        "a1": "The Kapiti District Council met on Monday. The council said roads would close.",
+        "a2": "According to the KDC, the Kenya Drivers Club will strike.",
+        "a3": "The Ostrava Transit Board approved the plan, and the OTB will pay.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
+    assert _entity_of(mentions, names, "a2", "KDC") != "Kapiti District Council"
+    assert _entity_of(mentions, names, "a3", "OTB") == "Ostrava Transit Board"
+
+
+def test_organisations_with_other_naming_words_stay_apart():
+    pairs = [
+        ("Kenya African National Union", "African Union"),
+        ("International Court of Justice", "European Court of Justice"),
+        ("Supreme Court of Ruritania", "European Court of Justice"),
+        ("IFRC", "ICRC"),
+        ("Noosa", "NASA"),
+        ("Mears", "Myers"),
+    ]
+    for a, b in pairs:
+        got = name_clusters([a, b], ["ORG", "ORG"])
+        assert got[0] != got[1], (a, b)
+    same = name_clusters(["Afaq Dubai", "Afak Dubai Exchange Company", "Ostrava Steel Works", "Ostrava Steel Works Ltd"], ["ORG"] * 4)
+    assert same[0] == same[1] and same[2] == same[3]
+
+
+def test_transliterated_people_and_places_merge_but_kinds_never_do():
+    names = ["Khalifa Haftar", "Khalifa Hafter", "Khalifa Hifter", "Darna", "Derna", "Misrata", "Misurata", "Iraq", "Iran", "Oman", "Amman", "Mali", "Male", "Darna"]
+    kinds = ["PERSON"] * 3 + ["PLACE"] * 10 + ["PERSON"]
+    got = name_clusters(names, kinds)
+    assert got[0] == got[1] == got[2]
+    assert got[3] == got[4] and got[5] != got[3]
+    assert len({got[7], got[8]}) == 2 and len({got[9], got[10]}) == 2 and len({got[11], got[12]}) == 2
+    assert got[13] != got[3], "a place never joins a person"
+
+
+def test_transliterations_merge_across_articles(gazetteer):
+    # With the learned tagger (the rules type "Khalifa Hafter" OTHER, and types must agree).
+    ner = "learned"
+    texts = {
+        "a1": "Commander Khalifa Haftar ordered an attack on Derna on Monday.",
+        "a2": "Forces loyal to Khalifa Hafter fought in Darna, residents said.",
+        "a3": "Khalifa Hifter's spokesman denied it. Hifter was in Benghazi.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, ner=ner)
+    people = {_entity_of(mentions, names, a, s) for a, s in (("a1", "Khalifa Haftar"), ("a2", "Khalifa Hafter"), ("a3", "Khalifa Hifter"), ("a3", "Hifter"))}
+    assert len(people) == 1
+    assert _entity_of(mentions, names, "a1", "Derna") == _entity_of(mentions, names, "a2", "Darna")
