@@ -325,7 +325,7 @@ def test_a_person_of_a_place_is_a_person_and_a_place(gazetteer, ner):
 def test_lone_words_link_to_a_person_only_when_spelled_alike(gazetteer):
     texts = {
         "a1": "The astronomer Nadia Sealey said the probe worked. Sealed containers were opened. Sealey smiled.",
-        "a2": "Judge Imelda Varrett ruled on Monday. Critics of the Borat films cheered. Varrett left.",
+        "a2": "Judge Imelda Varrett ruled on Monday. Some critics of the Borat films cheered. Varrett left.",
     }
     _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
     assert _entity_of(mentions, names, "a1", "Sealey") == "Nadia Sealey"
