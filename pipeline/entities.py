@@ -735,8 +735,7 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
 
         model = learned_tagger(gazetteer)
         out = []
-        for text, sents in zip(texts, sentences):
-            found = model.article_spans(text, [(s, e) for _, s, e in sents])
+        for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)])):
             # Nationality words are not mentions (as with the rules): one-word MISC of their shape,
             # or LOC formed from a known place ("Paraguayan").
             out.append([(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found

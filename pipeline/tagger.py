@@ -64,6 +64,7 @@ class Lexicon:
     demonyms: frozenset[str]  # folded demonyms the gazetteer knows
     trained_places: frozenset[str]  # the places of `places` learned from the training data (stored in the model)
     countries: bool  # whether pycountry's names are in `gazetteer`
+    reach: dict[str, int]  # folded first word of a multi-word alias -> the most words of such an alias
 
 
 # The endings of nationality words, and how their place names are spelled from the stem:
@@ -137,8 +138,9 @@ def _offset_features(word: str, lex: Lexicon) -> list[list[str]]:
     return out
 
 
-def position_features(words: Sequence[str], lex: Lexicon) -> list[list[str]]:
-    """Features of each token's place in its sentence: start, headline, gazetteer span."""
+def position_features(words: Sequence[str], lex: Lexicon, matches: list[tuple[int, int, str]] | None = None) -> list[list[str]]:
+    """Features of each token's place in its sentence: start, headline, gazetteer span of two or
+    more words (`matches`: the sentence's `gazetteer_matches`, when at hand)."""
     n = len(words)
     out: list[list[str]] = [[] for _ in range(n)]
     headline = n >= 5 and not any(w[:1].islower() and len(w) > 3 for w in words)
@@ -150,7 +152,9 @@ def position_features(words: Sequence[str], lex: Lexicon) -> list[list[str]]:
                 out[i].append("first&lc=" + str(lex.lower_ratio.get(folded[i], -1)))
         if headline:
             out[i].append("headline")
-    for i, j, kind in gazetteer_matches(words, lex, min_length=2):
+    for i, j, kind in gazetteer_matches(words, lex) if matches is None else matches:
+        if j - i < 2:
+            continue
         out[i].append("gB=" + kind)
         for k in range(i + 1, j):
             out[k].append("gI=" + kind)
@@ -160,16 +164,19 @@ def position_features(words: Sequence[str], lex: Lexicon) -> list[list[str]]:
 def gazetteer_matches(words: Sequence[str], lex: Lexicon, min_length: int = 1) -> list[tuple[int, int, str]]:
     """(first, end, type) of the longest gazetteer aliases starting with a capital, left to right."""
     n = len(words)
-    folded = [w.casefold() for w in words]
     out = []
     i = 0
     while i < n:
-        hit = None
-        if words[i][:1].isupper():
-            for k in range(min(lex.longest, n - i), min_length - 1, -1):
-                hit = lex.exact.get(tuple(words[i:i + k])) or lex.gazetteer.get(tuple(folded[i:i + k]))
+        w = words[i]
+        hit, k = None, 0
+        if w[:1].isupper():
+            low = w.casefold()
+            for k in range(min(lex.reach.get(low, 1), n - i), 1, -1):
+                hit = lex.exact.get(tuple(words[i:i + k])) or lex.gazetteer.get((low, *(x.casefold() for x in words[i + 1:i + k])))
                 if hit:
                     break
+            if hit is None and min_length <= 1:
+                k, hit = 1, lex.exact.get((w,)) or lex.gazetteer.get((low,))
         if hit:
             out.append((i, i + k, hit))
             i += k
@@ -236,52 +243,85 @@ class Tagger:
         self.index = {f: i for i, f in enumerate(features)}
         self.weights = np.vstack([weights, np.zeros((1, _N), dtype=weights.dtype)])  # last row: unknown features
         self.trans, self.first, self.lex = trans, first, lex
-        self._cache: dict[str, np.ndarray] = {}
+        self._ids: dict[str, int] = {}
+        self._new: list[np.ndarray] = []
+        self._table = np.zeros((0, 5, _N))
+        self._size = 0
 
     def _word_scores(self, word: str) -> np.ndarray:
         """(5, N) summed weights of a word form's features at offsets -2..+2."""
-        hit = self._cache.get(word)
-        if hit is None:
-            if len(self._cache) > 500_000:
-                self._cache.clear()
-            unknown = len(self.weights) - 1
-            hit = np.stack([self.weights[[self.index.get(f, unknown) for f in fs] or [unknown]].sum(0) for fs in _offset_features(word, self.lex)])
-            self._cache[word] = hit
-        return hit
-
-    def emission(self, words: Sequence[str]) -> np.ndarray:
-        n = len(words)
-        padded = [_BOUNDARY[0]] * 2 + list(words) + [_BOUNDARY[1]] * 2
-        table = np.stack([self._word_scores(w) for w in padded])  # (n + 4, 5, N)
-        out = np.zeros((n, _N))
-        for o in range(5):
-            # A word at offset `o - 2` from token i is padded[i + o].
-            out += table[o:o + n, 4 - o]
         unknown = len(self.weights) - 1
-        for i, fs in enumerate(position_features(words, self.lex)):
-            if fs:
-                out[i] += self.weights[[self.index.get(f, unknown) for f in fs]].sum(0)
+        return np.stack([self.weights[[self.index.get(f, unknown) for f in fs] or [unknown]].sum(0) for fs in _offset_features(word, self.lex)])
+
+    def _word_ids(self, words: Iterable[str]) -> list[int]:
+        """Rows of the word-score table for these words, computing the rows of new word forms."""
+        ids = self._ids
+        out = []
+        for w in words:
+            k = ids.get(w)
+            if k is None:
+                k = ids[w] = self._size + len(self._new)
+                self._new.append(self._word_scores(w))
+            out.append(k)
         return out
 
-    def tag(self, sentences: Sequence[Sequence[str]], batch: int = 256) -> list[list[str]]:
+    def _scores_table(self) -> np.ndarray:
+        """The (words, 5, N) table, grown by doubling so that adding rows stays cheap."""
+        if self._new:
+            need = self._size + len(self._new)
+            if need > len(self._table):
+                grown = np.zeros((max(need, 2 * len(self._table), 1024), 5, _N))
+                grown[:self._size] = self._table[:self._size]
+                self._table = grown
+            self._table[self._size:need] = np.stack(self._new)
+            self._size, self._new = need, []
+        return self._table
+
+    def emissions(self, sentences: Sequence[Sequence[str]], matches: Sequence[list] | None = None) -> list[np.ndarray]:
+        """(n, N) emission scores of each sentence (`matches`: their `gazetteer_matches`, if at hand)."""
+        if len(self._ids) > 500_000:  # a bound on the per-process cache of word forms
+            self._ids, self._new, self._table, self._size = {}, [], np.zeros((0, 5, _N)), 0
+        flat: list[str] = []
+        starts = []
+        for words in sentences:
+            flat += _BOUNDARY[:1] * 2
+            starts.append(len(flat))
+            flat += words
+            flat += _BOUNDARY[1:] * 2
+        rows = self._word_ids(flat)
+        g = self._scores_table()[np.array(rows, dtype=np.int64)]  # (L, 5, N)
+        size = len(flat)
+        total = np.zeros((size, _N))
+        for o in range(5):
+            # The word at offset o - 2 from the token at p is flat[p - 2 + o], scored in its slot 4 - o.
+            total[2:size - 2] += g[o:size - 4 + o, 4 - o]
+        unknown = len(self.weights) - 1
+        out = []
+        for n, (words, start) in enumerate(zip(sentences, starts)):
+            em = total[start:start + len(words)]
+            for i, fs in enumerate(position_features(words, self.lex, None if matches is None else matches[n])):
+                if fs:
+                    em[i] += self.weights[[self.index.get(f, unknown) for f in fs]].sum(0)
+            out.append(em)
+        return out
+
+    def emission(self, words: Sequence[str]) -> np.ndarray:
+        return self.emissions([words])[0]
+
+    def tag(self, sentences: Sequence[Sequence[str]], batch: int = 256, matches: Sequence[list] | None = None) -> list[list[str]]:
         """BIO tags for each sentence (a list of token strings)."""
-        out: list[list[str] | None] = [None] * len(sentences)
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        out: list[list[str]] = [[] for _ in sentences]
+        order = sorted((i for i in range(len(sentences)) if sentences[i]), key=lambda i: len(sentences[i]))
         for a in range(0, len(order), batch):
-            ids = [i for i in order[a:a + batch] if sentences[i]]
-            for i in order[a:a + batch]:
-                if not sentences[i]:
-                    out[i] = []
-            if not ids:
-                continue
+            ids = order[a:a + batch]
             lengths = np.array([len(sentences[i]) for i in ids])
             em = np.zeros((len(ids), lengths.max(), _N))
-            for r, i in enumerate(ids):
-                em[r, :lengths[r]] = self.emission(sentences[i])
+            for r, e in enumerate(self.emissions([sentences[i] for i in ids], None if matches is None else [matches[i] for i in ids])):
+                em[r, :lengths[r]] = e
             best = viterbi(em, lengths, self.trans, self.first)
             for r, i in enumerate(ids):
                 out[i] = [TAGS[k] for k in best[r, :lengths[r]]]
-        return out  # type: ignore[return-value]
+        return out
 
     def spans(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """(start, end, PER/ORG/LOC/MISC) character spans of entities in the given sentences of text,
@@ -295,9 +335,20 @@ class Tagger:
         untagged capitalised token sequence that the article tags elsewhere takes that tag
         (the most frequent one), a lone last word of a person's name is that person ("Saadoun
         spoke"), and a gazetteer alias is its entry's type. Sorted by start."""
-        toks = [tokens(text, s, e) for s, e in sentences]
-        words = [[text[a:b] for a, b in t] for t in toks]
-        tagged = self.tag(words)
+        return self.articles_spans([(text, sentences)])[0]
+
+    def articles_spans(self, articles: Sequence[tuple[str, Iterable[tuple[int, int]]]]) -> list[list[tuple[int, int, str]]]:
+        """`article_spans` of each (text, sentences), tagged in one batch (faster)."""
+        toks = [[tokens(text, s, e) for s, e in sents] for text, sents in articles]
+        words = [[[text[a:b] for a, b in t] for t in ts] for (text, _), ts in zip(articles, toks)]
+        flat = [w for ws in words for w in ws]
+        gazetteer = [gazetteer_matches(w, self.lex) for w in flat]
+        tagged = iter(self.tag(flat, matches=gazetteer))
+        matched = iter(gazetteer)
+        return [self._completed(ts, ws, [next(tagged) for _ in ws], [next(matched) for _ in ws]) for ts, ws in zip(toks, words)]
+
+    @staticmethod
+    def _completed(toks, words, tagged, gazetteer) -> list[tuple[int, int, str]]:
         found = [spans_of(tags) for tags in tagged]
         seen: dict[tuple[str, ...], dict[str, int]] = {}
         for w, spans in zip(words, found):
@@ -309,7 +360,7 @@ class Tagger:
         known = {form: max(sorted(c), key=c.get) for form, c in seen.items()}
         longest = max(map(len, known), default=0)
         out = []
-        for t, w, spans in zip(toks, words, found):
+        for t, w, spans, matched in zip(toks, words, found, gazetteer):
             taken = [False] * len(w)
             for i, j, _ in spans:
                 taken[i:j] = [True] * (j - i)
@@ -329,7 +380,7 @@ class Tagger:
                     i = hit[1]
                 else:
                     i += 1
-            for i, j, kind in gazetteer_matches(w, self.lex):
+            for i, j, kind in matched:
                 if not any(taken[i:j]) and (j - i > 1 or w[i].isupper() or not (i == 0 or w[i - 1] in _OPENERS)):
                     extra.append((i, j, kind))
             out.extend((t[i][0], t[j - 1][1], kind) for i, j, kind in spans + extra)
@@ -418,7 +469,15 @@ def lexicon(gazetteer, lower_ratio: dict[str, int], trained_places: frozenset[st
         folded.setdefault(tuple(demonym.split()), "MISC")
     places = frozenset(k[0] for k, v in folded.items() if len(k) == 1 and v == "LOC")
     return Lexicon(folded, exact, max(gazetteer.longest, max(map(len, folded), default=1)), gazetteer.given_names, frozenset(_COMMON | _CALENDAR), lower_ratio,
-                   places | trained_places, frozenset(gazetteer.demonyms), trained_places, countries)
+                   places | trained_places, frozenset(gazetteer.demonyms), trained_places, countries, _reach([*folded, *(tuple(w.casefold() for w in k) for k in exact)]))
+
+
+def _reach(aliases: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for words in aliases:
+        if len(words) > 1:
+            out[words[0]] = max(out.get(words[0], 0), len(words))
+    return out
 
 
 

@@ -1,8 +1,10 @@
 import importlib.util
+import json
 import random
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -383,3 +385,55 @@ def test_transliterations_merge_across_articles(gazetteer):
     people = {_entity_of(mentions, names, a, s) for a, s in (("a1", "Khalifa Haftar"), ("a2", "Khalifa Hafter"), ("a3", "Khalifa Hifter"), ("a3", "Hifter"))}
     assert len(people) == 1
     assert _entity_of(mentions, names, "a1", "Derna") == _entity_of(mentions, names, "a2", "Darna")
+
+
+def _synthetic_training(folder: Path) -> None:
+    """Small NER files in the shape of ../shared/training/ner, from templates."""
+    rnd = random.Random(5)
+    people = ["Anna Kowal", "Piet Brouwer", "Lina Haddad", "Omar Saleh", "Jonas Berg", "Maria Ortiz", "Kenji Sato", "Ruth Mensah"]
+    places = ["Lisbon", "Accra", "Tromso", "Osaka", "Mosul", "Quito", "Gdansk", "Leeds"]
+    orgs = ["Acme Steel", "Blue River Bank", "Nordic Rail", "Sun Mobile"]
+    for name in ("btc.jsonl", "redocred.jsonl", "wikigold.jsonl", "wnut17_dev.jsonl", "wnut17_train.jsonl"):
+        lines = []
+        for n in range(40):
+            who, where, org = rnd.choice(people).split(), rnd.choice(places), rnd.choice(orgs).split()
+            tokens = [*who, "met", "staff", "of", *org, "in", where, "on", "Monday", "."]
+            tags = ["B-PER"] + ["I-PER"] * (len(who) - 1) + ["O", "O", "O", "B-ORG"] + ["I-ORG"] * (len(org) - 1) + ["O", "B-LOC", "O", "O", "O"]
+            lines.append(json.dumps({"id": f"{name}-{n}", "tokens": tokens, "tags": tags}))
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_train_ner_end_to_end_is_reproducible_plain_data(tmp_path, gazetteer):
+    from pipeline import tagger
+    from pipeline.cli import main
+
+    ner = tmp_path / "shared" / "training" / "ner"
+    ner.mkdir(parents=True)
+    _synthetic_training(ner)
+    for out in ("one", "two"):
+        assert main(["train", "ner", "--shared", str(tmp_path / "shared"), "--out", str(tmp_path / out)]) == 0
+    first, second = (tmp_path / "one" / "ner_tagger.npz").read_bytes(), (tmp_path / "two" / "ner_tagger.npz").read_bytes()
+    assert first == second, "the same data gives the same bytes"
+    assert (tmp_path / "one" / "ner_tagger.NOTICE.md").is_file()
+    with np.load(tmp_path / "one" / "ner_tagger.npz", allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+    model = tagger.load(tmp_path / "one" / "ner_tagger.npz", gazetteer)
+    text = "Ruth Mensah met staff of Nordic Rail in Quito on Monday."
+    assert model.spans(text, [(0, len(text))]) == [(0, 11, "PER"), (25, 36, "ORG"), (40, 45, "LOC")]
+
+
+def test_shipped_model_is_small_plain_data(gazetteer):
+    from pipeline import tagger
+
+    assert tagger.MODEL_PATH.stat().st_size < 25_000_000
+    with np.load(tagger.MODEL_PATH, allow_pickle=False) as z:
+        assert {"features", "weights", "trans", "first"} <= set(z.files)
+    assert (tagger.MODEL_PATH.parent / "ner_tagger.NOTICE.md").read_text(encoding="utf-8").count("CC BY 4.0") >= 2
+
+
+def test_tokens_and_bio_spans():
+    from pipeline.tagger import spans_of, tokens
+
+    text = "U.S. envoy O'Neill's visit to Pech-de-l'Azé, Jan. 5."
+    assert [text[a:b] for a, b in tokens(text)] == ["U.S.", "envoy", "O'Neill", "'s", "visit", "to", "Pech-de-l'Azé", ",", "Jan", ".", "5", "."]
+    assert spans_of(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG", "I-ORG"]) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]
