@@ -1,6 +1,15 @@
 """Entities: people, organisations and places in the clean text, resolved across articles.
 
-Extraction (per shard, `mention_candidates`), without downloaded models:
+Extraction (per shard, `mention_candidates`), without downloaded models. The default,
+`ner="learned"`, is the project's tagger (`pipeline.tagger`, trained by `python -m pipeline train
+ner`): its PER/ORG/LOC/MISC spans become PERSON, ORG, GPE or LOC (LOC by a head or first word such
+as River or Mount), and EVENT or OTHER (EVENT by a head word such as War or Summit); nationality
+words (gazetteer demonyms, MISC words of their shape, LOC words formed from a known place such
+as "Paraguayan") are not mentions; a leading "the" and titles ("Senator Kamala Harris") leave the
+span and type it PERSON; one-word spans the rules would drop (function words, months,
+interjections, contractions) are dropped. The gazetteer still links and types what it knows, and
+the roles and in-article linking below apply as for the rules.
+`ner="rules"` is the hand-written extractor:
 - Candidate spans are runs of capitalised words, initials (W., U.S.) and acronyms joined by
   spaces and connectors (al-, bin, ibn, de, van, von, of, of the, and), found sentence by sentence.
 - The gazetteer (pipeline/data/gazetteer.csv, extensible with a user file) is matched longest
@@ -23,9 +32,14 @@ Extraction (per shard, `mention_candidates`), without downloaded models:
 - A capitalised word at a sentence start, and any run in a headline-like sentence (Title Case,
   all capitals), is kept only when the gazetteer knows it or the article uses it elsewhere.
   Common words, months, days, demonyms and religious or political adjectives alone are dropped.
+- "X of Y" where X is a person ("Elizabeth Warren of Massachusetts") is a person and a place;
+  a run of one name that pycountry knows as a country or subdivision is GPE.
+With either extractor, interjections and contractions ("Well", "Yeah", "I'm") are never mentions,
+nor a currency code before an amount ("USD 1 million").
 Within an article, a short form takes the full name used in it: a surname ("Biden", "Kazmi") the
-nearest PERSON name ending with it, an acronym the name it follows in parentheses ("Voice of
-America (VOA)").
+nearest PERSON name ending with it when spelled alike (equal transliteration key: "Sealed" is not
+Seager), an acronym the name it follows in parentheses ("Voice of America (VOA)"), else the one
+name of the article whose initials are its letters.
 Roles: a current (not "former"/"then") role with an affiliation ("White House spokeswoman",
 "Iraqi Prime Minister", "Prime Minister of Iraq,") links the name after it to a gazetteer person
 who held that role on the article's date (any date when the article has none) and whose names are
@@ -38,6 +52,8 @@ the gazetteer, roles and in-article linking then apply in the same way.
 Resolution (global, `resolved_entities`): gazetteer links are kept; every other name is clustered
 with `pipeline.names.name_clusters` (transliteration keys, representatives, no chaining; see there),
 with each gazetteer entry's names as a fixed cluster, so variants join the entry they match.
+Names cluster only within a family (PERSON, ORG, places GPE/LOC, the rest): a place never joins
+a person.
 Canonical name: the gazetteer's name when the entity is in the gazetteer; otherwise the most
 complete form (most name tokens), then the most frequent, then the alphabetically first.
 Type: the gazetteer's, else the most frequent mention type (ties: PERSON, ORG, GPE, LOC, EVENT,

@@ -24,10 +24,15 @@ frequent tokens of the names being clustered); names that differ only in spacing
 one-edit spellings, the same words in another order, equal when run together ("Zhu Hai" /
 "Zhuhai"), or the shorter starts the longer and is completed in order by at most two more words;
 or when their naming words (not generic words such as Company, Trading, Foundation, Sherkat,
-Stichting, not frequent tokens) are one set of spellings, or those of one are all among the
-other's (two or more of them, or the other has only the one); an all-capitals name (3+ letters)
-matches an ORG whose initials spell it. Every other kind (places, events, other) matches only on an equal key,
-so Iraq/Iran and Austria/Australia never merge.
+Stichting, not frequent tokens) are one set of spellings (the longer may add only generic words:
+"Zimbabwe African National Union" is not the African Union, nor the European Court of Justice the
+International one). Two one-word ORG names match only when equal (NASA is not Noosa, IFRC not
+ICRC). An all-capitals name (3+ letters) matches a fixed group (a gazetteer entry) whose
+initials spell it, never another free name: an acronym's expansion must come from the gazetteer
+or from the same article (see pipeline.entities). PLACE names match on equal place keys (vowels
+after the first letter alike in words of 5+ letters: Darna/Derna, Misrata/Misurata, but not
+Iraq/Iran, Oman/Amman, Mali/Male, Austria/Australia). Every other kind (events, other) matches
+only on an equal key.
 
 Clustering is around representatives, not single linkage: names are visited most complete first
 (more tokens, then more frequent); a name joins the one cluster whose representative it matches
