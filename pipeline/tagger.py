@@ -65,6 +65,8 @@ class Lexicon:
     trained_places: frozenset[str]  # the places of `places` learned from the training data (stored in the model)
     countries: bool  # whether pycountry's names are in `gazetteer`
     reach: dict[str, int]  # folded first word of a multi-word alias -> the most words of such an alias
+    heads: dict[str, str]  # the rules' head words that type a run (party -> ORG, river -> LOC)
+    prefixes: dict[str, str]  # the rules' first words that type a run (mount -> LOC)
 
 
 # The endings of nationality words, and how their place names are spelled from the stem:
@@ -152,12 +154,52 @@ def position_features(words: Sequence[str], lex: Lexicon, matches: list[tuple[in
                 out[i].append("first&lc=" + str(lex.lower_ratio.get(folded[i], -1)))
         if headline:
             out[i].append("headline")
+    for i, j in capitalised_runs(words):
+        # The rules' candidates, cheaply: runs of capitalised words and the type their head word
+        # (Party, River, City) or first word (Mount, Lake) gives them.
+        size = j - i
+        head = lex.heads.get(words[j - 1].casefold()) if size > 1 else None
+        head = head or (lex.prefixes.get(words[i].casefold()) if size > 1 else None)
+        for k in range(i, j):
+            pos = "S" if size == 1 else "B" if k == i else "E" if k == j - 1 else "I"
+            out[k].append(f"run={pos}{min(size, 4)}")
+            if head:
+                out[k].append(f"runhead={pos}{head}")
     for i, j, kind in gazetteer_matches(words, lex) if matches is None else matches:
         if j - i < 2:
             continue
         out[i].append("gB=" + kind)
         for k in range(i + 1, j):
             out[k].append("gI=" + kind)
+    return out
+
+
+_RUN_CONNECTORS = frozenset("of the de del da di du van von der bin ibn al el and &".split())
+
+
+def capitalised_runs(words: Sequence[str]) -> list[tuple[int, int]]:
+    """(first, end) of runs of capitalised words, joined by connectors ("Bank of the West")."""
+    n = len(words)
+    out = []
+    i = 0
+    while i < n:
+        if not words[i][:1].isupper():
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            if words[j][:1].isupper():
+                j += 1
+                continue
+            k = j
+            while k < n and words[k] in _RUN_CONNECTORS:
+                k += 1
+            if k > j and k < n and words[k][:1].isupper():
+                j = k + 1
+            else:
+                break
+        out.append((i, j))
+        i = j
     return out
 
 
@@ -458,7 +500,7 @@ def lexicon(gazetteer, lower_ratio: dict[str, int], trained_places: frozenset[st
     """The lookups of the features from a pipeline gazetteer, a trained lower-case table and places,
     and (when `countries`) pycountry's names of countries and subdivisions, minus words that the
     training text mostly writes in lower case or the rules' function words."""
-    from pipeline.entities import _COMMON, _CALENDAR
+    from pipeline.entities import _CALENDAR, _COMMON, _HEAD_TYPES, _PREFIX_TYPES
 
     folded: dict[tuple[str, ...], str] = {}
     if countries:
@@ -469,7 +511,8 @@ def lexicon(gazetteer, lower_ratio: dict[str, int], trained_places: frozenset[st
         folded.setdefault(tuple(demonym.split()), "MISC")
     places = frozenset(k[0] for k, v in folded.items() if len(k) == 1 and v == "LOC")
     return Lexicon(folded, exact, max(gazetteer.longest, max(map(len, folded), default=1)), gazetteer.given_names, frozenset(_COMMON | _CALENDAR), lower_ratio,
-                   places | trained_places, frozenset(gazetteer.demonyms), trained_places, countries, _reach([*folded, *(tuple(w.casefold() for w in k) for k in exact)]))
+                   places | trained_places, frozenset(gazetteer.demonyms), trained_places, countries, _reach([*folded, *(tuple(w.casefold() for w in k) for k in exact)]),
+                   {w: _GAZ_TYPES[t] for w, t in _HEAD_TYPES.items()}, {w: _GAZ_TYPES[t] for w, t in _PREFIX_TYPES.items()})
 
 
 def _reach(aliases: Iterable[tuple[str, ...]]) -> dict[str, int]:
@@ -589,7 +632,9 @@ def read_jsonl(paths: Iterable[Path]) -> list[tuple[list[str], list[str]]]:
 
 def train_model(data: Sequence[tuple[Sequence[str], Sequence[str]]], gazetteer, config: TrainConfig = TrainConfig()) -> dict[str, np.ndarray]:
     """The arrays of a model trained on `data` with the features of `gazetteer`."""
-    lex = lexicon(gazetteer, lower_ratios(words for words, _ in data), training_places(data), config.countries)
+    ratios = lower_ratios(words for words, _ in data)
+    known = lexicon(gazetteer, ratios, countries=config.countries).places
+    lex = lexicon(gazetteer, ratios, training_places(data, known), config.countries)
     features, weights, trans, first = fit(data, lex, config)
     return pack(features, weights, trans, first, lex)
 
@@ -606,16 +651,16 @@ def from_arrays(arrays: dict[str, np.ndarray], gazetteer) -> Tagger:
 PLACE_MIN_COUNT = 2
 
 
-def training_places(data: Iterable[tuple[Sequence[str], Sequence[str]]]) -> frozenset[str]:
+def training_places(data: Iterable[tuple[Sequence[str], Sequence[str]]], known: frozenset[str] = frozenset()) -> frozenset[str]:
     """Folded one-word LOC names of the training data, without the nationality words some sources
-    tag LOC ("German" goes when "Germany" is there)."""
+    tag LOC ("German" goes when "Germany" is there, or among the `known` places)."""
     counts: dict[str, int] = {}
     for words, tags in data:
         for a, b, kind in spans_of(tags):
             if kind == "LOC" and b - a == 1 and words[a][:1].isupper() and words[a].isalpha():
                 counts[words[a].casefold()] = counts.get(words[a].casefold(), 0) + 1
     raw = {w for w, c in counts.items() if c >= PLACE_MIN_COUNT}
-    return frozenset(w for w in raw if not demonym_of_known_place(w.capitalize(), raw - {w}))
+    return frozenset(w for w in raw if not demonym_of_known_place(w.capitalize(), (raw | known) - {w}))
 
 
 def training_sentences(paths: Iterable[Path], gazetteer, countries: bool = True) -> list[tuple[list[str], list[str]]]:
@@ -623,7 +668,7 @@ def training_sentences(paths: Iterable[Path], gazetteer, countries: bool = True)
     (Re-DocRED and BTC tag "German" LOC; CoNLL's guidelines, which wikigold and WNUT17 follow and
     our gold set too, make it MISC): a gazetteer demonym, or a word formed from a known place."""
     data = read_jsonl(list(paths))
-    lex = lexicon(gazetteer, {}, training_places(data), countries)
+    lex = lexicon(gazetteer, {}, training_places(data, lexicon(gazetteer, {}, countries=countries).places), countries)
     out = []
     for words, tags in data:
         tags = list(tags)
