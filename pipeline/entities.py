@@ -629,6 +629,12 @@ def _without_title(text: str, start: int, end: int, type_: str, gazetteer: Gazet
         b = _title_run(words, a, len(words), gazetteer)
         if b > a:
             a, type_ = b, "PERSON"
+    # "Sunni Islamic State": a leading demonym or adjective is no part of a name, unless a head
+    # word ends it ("Iraqi Army") or the gazetteer knows it with it ("Islamic State").
+    if words[-1].casefold() not in _HEAD_TYPES:
+        while (a < len(words) - 1 and (words[a].casefold() in gazetteer.demonyms or words[a].casefold() in _ADJECTIVES)
+               and gazetteer.entry_for(tuple(words[a:])) is None):
+            a += 1
     if a >= len(words):
         return None, type_
     return spans[a][0], type_
@@ -731,6 +737,29 @@ def _learned_type(words: list[str], kind: str) -> str:
 # "Sunnis"): like the demonyms the gazetteer knows, not a mention.
 _DEMONYM_LIKE = re.compile(r"^[A-Z][a-z]+(?:an|ans|ese|ish|i|is|ic|ch)$")
 _TAGGERS: dict[int, tuple[Gazetteer, object]] = {}
+# Names inside a token the tagger sees whole: "US-led", "UN-backed" (a known name before a
+# lower-case suffix), "al-Kazmi" (a particle before a capitalised name).
+_PREFIX_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*?)-(?=[a-z])")
+_PARTICLE_NAME = re.compile(rf"(?<![\w-])(?:al|el|ad|ash|as|az)-{_UP}{_L}+(?![\w-])")
+
+
+def _word_parts(text: str, spans: list[tuple[int, int, str]], gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Mentions inside tokens that no span covers: a gazetteer name before a lower-case suffix
+    (its entry's type), a particle name (PERSON, as the rules type a run with a name particle)."""
+    covered = [(a, b) for a, b, _ in spans]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in covered)
+
+    out = []
+    for m in _PREFIX_NAME.finditer(text):
+        gaz = gazetteer.entry_for((m.group(1),))
+        if gaz is not None and free(m.start(1), m.end(1)):
+            out.append((m.start(1), m.end(1), gazetteer.entries[gaz].type))
+    for m in _PARTICLE_NAME.finditer(text):
+        if free(m.start(), m.end()):
+            out.append((m.start(), m.end(), "PERSON"))
+    return out
 
 
 def learned_tagger(gazetteer: Gazetteer):
@@ -754,8 +783,9 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
         for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)])):
             # Nationality words are not mentions (as with the rules): one-word MISC of their shape,
             # or LOC formed from a known place ("Paraguayan").
-            out.append([(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found
-                        if not (kind == "MISC" and _DEMONYM_LIKE.match(text[a:b])) and not (kind == "LOC" and is_demonym(text[a:b], model.lex))])
+            spans = [(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found
+                     if not (kind == "MISC" and _DEMONYM_LIKE.match(text[a:b])) and not (kind == "LOC" and is_demonym(text[a:b], model.lex))]
+            out.append(sorted(spans + _word_parts(text, spans, gazetteer)))
         return out
     kind, _, target = ner.partition(":")
     if kind != "spacy" or not target:
