@@ -286,24 +286,19 @@ class Tagger:
         self.weights = np.vstack([weights, np.zeros((1, _N), dtype=weights.dtype)])  # last row: unknown features
         self.trans, self.first, self.lex = trans, first, lex
         self._ids: dict[str, int] = {}
-        self._new: list[np.ndarray] = []
+        self._new: list[str] = []  # word forms whose rows are not computed yet
         self._table = np.zeros((0, 5, _N))
         self._size = 0
 
-    def _word_scores(self, word: str) -> np.ndarray:
-        """(5, N) summed weights of a word form's features at offsets -2..+2."""
-        unknown = len(self.weights) - 1
-        return np.stack([self.weights[[self.index.get(f, unknown) for f in fs] or [unknown]].sum(0) for fs in _offset_features(word, self.lex)])
-
     def _word_ids(self, words: Iterable[str]) -> list[int]:
-        """Rows of the word-score table for these words, computing the rows of new word forms."""
+        """Rows of the word-score table for these words; new word forms get rows (see `_scores_table`)."""
         ids = self._ids
         out = []
         for w in words:
             k = ids.get(w)
             if k is None:
                 k = ids[w] = self._size + len(self._new)
-                self._new.append(self._word_scores(w))
+                self._new.append(w)
             out.append(k)
         return out
 
@@ -315,7 +310,15 @@ class Tagger:
                 grown = np.zeros((max(need, 2 * len(self._table), 1024), 5, _N))
                 grown[:self._size] = self._table[:self._size]
                 self._table = grown
-            self._table[self._size:need] = np.stack(self._new)
+            # The summed weights of each new word's features at offsets -2..+2, in one reduction.
+            unknown = len(self.weights) - 1
+            flat, starts = [], []
+            for w in self._new:
+                for fs in _offset_features(w, self.lex):
+                    starts.append(len(flat))
+                    flat.extend([self.index.get(f, unknown) for f in fs] or [unknown])
+            sums = np.add.reduceat(self.weights[np.array(flat, dtype=np.int64)], np.array(starts, dtype=np.int64), axis=0)
+            self._table[self._size:need] = sums.reshape(len(self._new), 5, _N)
             self._size, self._new = need, []
         return self._table
 
@@ -337,15 +340,18 @@ class Tagger:
         for o in range(5):
             # The word at offset o - 2 from the token at p is flat[p - 2 + o], scored in its slot 4 - o.
             total[2:size - 2] += g[o:size - 4 + o, 4 - o]
-        unknown = len(self.weights) - 1
-        out = []
+        index = self.index
+        at, feats = [], []
         for n, (words, start) in enumerate(zip(sentences, starts)):
-            em = total[start:start + len(words)]
             for i, fs in enumerate(position_features(words, self.lex, None if matches is None else matches[n])):
-                if fs:
-                    em[i] += self.weights[[self.index.get(f, unknown) for f in fs]].sum(0)
-            out.append(em)
-        return out
+                for f in fs:
+                    k = index.get(f)
+                    if k is not None:
+                        at.append(start + i)
+                        feats.append(k)
+        if at:
+            np.add.at(total, np.array(at, dtype=np.int64), self.weights[np.array(feats, dtype=np.int64)])
+        return [total[start:start + len(words)] for words, start in zip(sentences, starts)]
 
     def emission(self, words: Sequence[str]) -> np.ndarray:
         return self.emissions([words])[0]
