@@ -5,16 +5,18 @@ Each token is described by features of its own word and of its neighbours: the w
 lower-cased, its shape ("Xxxx", "XX", "dd"), prefixes and suffixes, whether the gazetteer knows it
 as a one-word name (and with which type), whether it is a common given name or one of the rules'
 function words, and how often the training text writes it in lower case; plus features of its
-position: sentence start, a headline-like sentence (no lower-case word), and the longest gazetteer
-alias covering it (B/I and the entry's type). Tag transitions are learned too; decoding is Viterbi
-with the BIO constraint (I-X only after B-X or I-X).
+position: sentence start, a headline-like sentence (no lower-case word), its place in a run of
+capitalised words and the type the run's head word gives it (the rules' candidates: Party, River,
+Mount), and the longest gazetteer alias covering it (B/I and the entry's type). The gazetteer
+here is the pipeline's plus pycountry's names of countries and subdivisions. Tag transitions are
+learned too; decoding is Viterbi with the BIO constraint (I-X only after B-X or I-X).
 
 Speed: every feature of a word at a relative offset is a feature of that word form alone, so the
 summed weights of a word form at each offset are computed once per process and cached; a sentence's
 emission scores are then a few array lookups, and Viterbi runs over a batch of sentences at once.
 
 The model is plain data (`pipeline/data/ner_tagger.npz`: feature strings, weights, transitions, the
-lower-case ratios), loaded once per process with `allow_pickle=False`. `train` rebuilds it
+lower-case ratios, place words of the training data), read once per process with `allow_pickle=False`. `train` rebuilds it
 byte-identically from the training files (sorted inputs, fixed seed); see `pipeline.train`.
 """
 
@@ -352,9 +354,6 @@ class Tagger:
         if at:
             np.add.at(total, np.array(at, dtype=np.int64), self.weights[np.array(feats, dtype=np.int64)])
         return [total[start:start + len(words)] for words, start in zip(sentences, starts)]
-
-    def emission(self, words: Sequence[str]) -> np.ndarray:
-        return self.emissions([words])[0]
 
     def tag(self, sentences: Sequence[Sequence[str]], batch: int = 256, matches: Sequence[list] | None = None) -> list[list[str]]:
         """BIO tags for each sentence (a list of token strings)."""
