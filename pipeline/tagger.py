@@ -47,6 +47,9 @@ _TOKEN = re.compile(
 )
 _OPENERS = frozenset("“‘«\"(:[-—–")
 _BOUNDARY = ("<s>", "</s>")
+# Longer sentences (a text without punctuation) are tagged in pieces of this many tokens, so
+# that memory stays bounded.
+MAX_TOKENS = 400
 # Offsets of neighbours whose words describe a token, and which of a neighbour's features count.
 _NEAR = ("l", "s", "t", "g", "x3", "lc")
 _FAR = ("l", "s")
@@ -373,7 +376,7 @@ class Tagger:
     def spans(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """(start, end, PER/ORG/LOC/MISC) character spans of entities in the given sentences of text,
         tagged sentence by sentence (see `article_spans` for the whole-article additions)."""
-        toks = [tokens(text, s, e) for s, e in sentences]
+        toks = [t[k:k + MAX_TOKENS] for s, e in sentences for t in [tokens(text, s, e)] for k in range(0, max(len(t), 1), MAX_TOKENS)]
         tagged = self.tag([[text[a:b] for a, b in t] for t in toks])
         return [(t[i][0], t[j - 1][1], kind) for t, tags in zip(toks, tagged) for i, j, kind in spans_of(tags)]
 
@@ -386,7 +389,8 @@ class Tagger:
 
     def articles_spans(self, articles: Sequence[tuple[str, Iterable[tuple[int, int]]]]) -> list[list[tuple[int, int, str]]]:
         """`article_spans` of each (text, sentences), tagged in one batch (faster)."""
-        toks = [[tokens(text, s, e) for s, e in sents] for text, sents in articles]
+        toks = [[t[k:k + MAX_TOKENS] for s, e in sents for t in [tokens(text, s, e)] for k in range(0, max(len(t), 1), MAX_TOKENS)]
+                for text, sents in articles]
         words = [[[text[a:b] for a, b in t] for t in ts] for (text, _), ts in zip(articles, toks)]
         flat = [w for ws in words for w in ws]
         gazetteer = [gazetteer_matches(w, self.lex) for w in flat]
