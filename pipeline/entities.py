@@ -1,6 +1,15 @@
 """Entities: people, organisations and places in the clean text, resolved across articles.
 
-Extraction (per shard, `mention_candidates`), without downloaded models:
+Extraction (per shard, `mention_candidates`), without downloaded models. The default,
+`ner="learned"`, is the project's tagger (`pipeline.tagger`, trained by `python -m pipeline train
+ner`): its PER/ORG/LOC/MISC spans become PERSON, ORG, GPE or LOC (LOC by a head or first word such
+as River or Mount), and EVENT or OTHER (EVENT by a head word such as War or Summit); nationality
+words (gazetteer demonyms, MISC words of their shape, LOC words formed from a known place such
+as "Paraguayan") are not mentions; a leading "the" and titles ("Senator Kamala Harris") leave the
+span and type it PERSON; one-word spans the rules would drop (function words, months,
+interjections, contractions) are dropped. The gazetteer still links and types what it knows, and
+the roles and in-article linking below apply as for the rules.
+`ner="rules"` is the hand-written extractor:
 - Candidate spans are runs of capitalised words, initials (W., U.S.) and acronyms joined by
   spaces and connectors (al-, bin, ibn, de, van, von, of, of the, and), found sentence by sentence.
 - The gazetteer (pipeline/data/gazetteer.csv, extensible with a user file) is matched longest
@@ -23,9 +32,14 @@ Extraction (per shard, `mention_candidates`), without downloaded models:
 - A capitalised word at a sentence start, and any run in a headline-like sentence (Title Case,
   all capitals), is kept only when the gazetteer knows it or the article uses it elsewhere.
   Common words, months, days, demonyms and religious or political adjectives alone are dropped.
+- "X of Y" where X is a person ("Elizabeth Warren of Massachusetts") is a person and a place;
+  a run of one name that pycountry knows as a country or subdivision is GPE.
+With either extractor, interjections and contractions ("Well", "Yeah", "I'm") are never mentions,
+nor a currency code before an amount ("USD 1 million").
 Within an article, a short form takes the full name used in it: a surname ("Biden", "Kazmi") the
-nearest PERSON name ending with it, an acronym the name it follows in parentheses ("Voice of
-America (VOA)").
+nearest PERSON name ending with it when spelled alike (equal transliteration key: "Sealed" is not
+Seager), an acronym the name it follows in parentheses ("Voice of America (VOA)"), else the one
+name of the article whose initials are its letters.
 Roles: a current (not "former"/"then") role with an affiliation ("White House spokeswoman",
 "Iraqi Prime Minister", "Prime Minister of Iraq,") links the name after it to a gazetteer person
 who held that role on the article's date (any date when the article has none) and whose names are
@@ -38,6 +52,8 @@ the gazetteer, roles and in-article linking then apply in the same way.
 Resolution (global, `resolved_entities`): gazetteer links are kept; every other name is clustered
 with `pipeline.names.name_clusters` (transliteration keys, representatives, no chaining; see there),
 with each gazetteer entry's names as a fixed cluster, so variants join the entry they match.
+Names cluster only within a family (PERSON, ORG, places GPE/LOC, the rest): a place never joins
+a person.
 Canonical name: the gazetteer's name when the entity is in the gazetteer; otherwise the most
 complete form (most name tokens), then the most frequent, then the alphabetically first.
 Type: the gazetteer's, else the most frequent mention type (ties: PERSON, ORG, GPE, LOC, EVENT,
@@ -59,7 +75,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from pipeline.ids import stable_id
-from pipeline.names import acronym, initials, name_clusters, person_keys, tokens_match
+from pipeline.names import acronym, initials, name_clusters, person_keys
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
 GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
@@ -420,7 +436,7 @@ def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
     if len(words) > 1 and last in _HEAD_TYPES:
         return _HEAD_TYPES[last]
     if len(words) == 1:
-        return "ORG" if acronym(words[0]) and len(words[0].replace(".", "")) >= 2 else "OTHER"
+        return "ORG" if acronym(words[0]) and len(words[0].replace(".", "")) >= 2 else _place_type(words)
     first = words[0].casefold()
     if first in _PREFIX_TYPES:
         return _PREFIX_TYPES[first]
@@ -431,7 +447,14 @@ def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
     if (plain and len(words) <= 4 and not any(w.casefold() in _COMMON or w.casefold() in _CALENDAR for w in words)
             and (first.split("-")[0] in gazetteer.given_names or _INITIAL.fullmatch(words[0]))):
         return "PERSON"
-    return "OTHER"
+    return _place_type(words)
+
+
+def _place_type(words: list[str]) -> str:
+    """GPE for the name of a country or subdivision (pycountry's ISO 3166 names), else OTHER."""
+    from pipeline.tagger import country_names
+
+    return "GPE" if tuple(w.casefold() for w in words) in country_names() else "OTHER"
 
 
 def _chunk_candidates(text: str, m: re.Match, gazetteer: Gazetteer, initial: bool, headline: bool, sentence: tuple[str, int]) -> list[_Candidate]:
@@ -515,6 +538,12 @@ def _emit_run(words: list[str], i: int, j: int, emit, gazetteer: Gazetteer) -> N
         a = _name_start(words, a, j, gazetteer)
         if a >= j:
             return
+    # "Elizabeth Warren of Massachusetts" is a person and a place.
+    cut = next((k for k in range(a + 1, j - 1) if words[k] == "of"), None)
+    if cut is not None and _run_type(words[a:cut], gazetteer) == "PERSON":
+        _emit_run(words, a, cut, emit, gazetteer)
+        _emit_run(words, cut + 1, j, emit, gazetteer)
+        return
     run = words[a:j]
     if all(w.casefold() in _TITLE_FORMS for w in run):
         return
@@ -600,6 +629,12 @@ def _without_title(text: str, start: int, end: int, type_: str, gazetteer: Gazet
         b = _title_run(words, a, len(words), gazetteer)
         if b > a:
             a, type_ = b, "PERSON"
+    # "Sunni Islamic State": a leading demonym or adjective is no part of a name, unless a head
+    # word ends it ("Iraqi Army") or the gazetteer knows it with it ("Islamic State").
+    if words[-1].casefold() not in _HEAD_TYPES:
+        while (a < len(words) - 1 and (words[a].casefold() in gazetteer.demonyms or words[a].casefold() in _ADJECTIVES)
+               and gazetteer.entry_for(tuple(words[a:])) is None):
+            a += 1
     if a >= len(words):
         return None, type_
     return spans[a][0], type_
@@ -615,6 +650,8 @@ def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Ga
     for c in cands:
         if c.gaz is None and c.type == "OTHER" and " " in c.text and c.text.rsplit(" ", 1)[1] in bare and c.text[:1].isupper():
             c.type = "PERSON"
+    # "USD 1 million": a currency code before an amount is no organisation.
+    cands = [c for c in cands if not (c.text in _currency_codes() and text[c.end:c.end + 2].strip()[:1].isdigit())]
     confirmed = {c.text for c in cands if not c.initial and not c.headline}
     surnames = {person_keys(c.text)[-1] for c in cands if c.type == "PERSON" and len(person_keys(c.text)) > 1 and not c.headline}
     kept = []
@@ -630,20 +667,39 @@ def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Ga
             c.gaz = holder
     for c in kept:
         keys = person_keys(c.text)
+        # A lone word is a person's surname only when spelled as in the full name (same
+        # transliteration key): "Sealed" is not Seager, "Borat" not Barrett.
         if c.type in ("PERSON", "OTHER") and len(keys) == 1 and len(keys[0]) > 1 and (c.gaz is None or gazetteer.entries[c.gaz].type == "PERSON"):
-            matches = [f for f in full if tokens_match(person_keys(f.text)[-1], keys[0]) and f is not c]
+            matches = [f for f in full if person_keys(f.text)[-1] == keys[0] and f is not c]
             if matches:
                 before = [f for f in matches if f.start < c.start]
                 target = before[-1] if before else matches[0]
                 if c.gaz is None or c.gaz == target.gaz:
                     c.type, c.name, c.gaz = "PERSON", target.text, target.gaz
+    # An acronym takes the name it abbreviates when the article writes that name: the one just
+    # before it in parentheses ("Voice of America (VOA)"), else the one name of the article whose
+    # initials are its letters (several: none).
+    expansions: dict[str, set[tuple[str, str, str | None]]] = defaultdict(set)
+    for c in kept:
+        if " " in c.text and c.type in ("ORG", "GPE", "LOC", "EVENT", "OTHER"):
+            expansions[initials(c.text)].add((c.type, c.name, c.gaz))
     for k, c in enumerate(kept):
         letters = acronym(c.text)
-        if letters and c.gaz is None and k > 0 and text[c.start - 2:c.start] == " (":
+        if not letters or c.gaz is not None:
+            continue
+        if k > 0 and text[c.start - 2:c.start] == " (" and kept[k - 1].end == c.start - 2 and initials(kept[k - 1].text) == letters:
             prev = kept[k - 1]
-            if prev.end == c.start - 2 and initials(prev.text) == letters:
-                c.type, c.name, c.gaz = prev.type, prev.name, prev.gaz
+            c.type, c.name, c.gaz = prev.type, prev.name, prev.gaz
+        elif len(letters) >= 3 and len(expansions.get(letters, ())) == 1:
+            c.type, c.name, c.gaz = next(iter(expansions[letters]))
     return kept
+
+
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 @lru_cache(maxsize=4)
@@ -677,7 +733,33 @@ def _learned_type(words: list[str], kind: str) -> str:
     return _LEARNED_TYPES[kind]
 
 
+# A one-word MISC span of this shape is a nationality or religion word ("Paraguayan", "Iraqi",
+# "Sunnis"): like the demonyms the gazetteer knows, not a mention.
+_DEMONYM_LIKE = re.compile(r"^[A-Z][a-z]+(?:an|ans|ese|ish|i|is|ic|ch)$")
 _TAGGERS: dict[int, tuple[Gazetteer, object]] = {}
+# Names inside a token the tagger sees whole: "US-led", "UN-backed" (a known name before a
+# lower-case suffix), "al-Kazmi" (a particle before a capitalised name).
+_PREFIX_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*?)-(?=[a-z])")
+_PARTICLE_NAME = re.compile(rf"(?<![\w-])(?:al|el|ad|ash|as|az)-{_UP}{_L}+(?![\w-])")
+
+
+def _word_parts(text: str, spans: list[tuple[int, int, str]], gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Mentions inside tokens that no span covers: a gazetteer name before a lower-case suffix
+    (its entry's type), a particle name (PERSON, as the rules type a run with a name particle)."""
+    covered = [(a, b) for a, b, _ in spans]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in covered)
+
+    out = []
+    for m in _PREFIX_NAME.finditer(text):
+        gaz = gazetteer.entry_for((m.group(1),))
+        if gaz is not None and free(m.start(1), m.end(1)):
+            out.append((m.start(1), m.end(1), gazetteer.entries[gaz].type))
+    for m in _PARTICLE_NAME.finditer(text):
+        if free(m.start(), m.end()):
+            out.append((m.start(), m.end(), "PERSON"))
+    return out
 
 
 def learned_tagger(gazetteer: Gazetteer):
@@ -694,11 +776,16 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
     if ner == "rules":
         return None
     if ner == "learned":
+        from pipeline.tagger import is_demonym
+
         model = learned_tagger(gazetteer)
         out = []
-        for text, sents in zip(texts, sentences):
-            found = model.spans(text, [(s, e) for _, s, e in sents])
-            out.append([(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found])
+        for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)])):
+            # Nationality words are not mentions (as with the rules): one-word MISC of their shape,
+            # or LOC formed from a known place ("Paraguayan").
+            spans = [(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found
+                     if not (kind == "MISC" and _DEMONYM_LIKE.match(text[a:b])) and not (kind == "LOC" and is_demonym(text[a:b], model.lex))]
+            out.append(sorted(spans + _word_parts(text, spans, gazetteer)))
         return out
     kind, _, target = ner.partition(":")
     if kind != "spacy" or not target:
@@ -741,7 +828,8 @@ def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazettee
 
 
 def _family(type_: str) -> str:
-    return type_ if type_ in ("PERSON", "ORG") else "OTHER"
+    """Names of one family may be one entity: a place never joins a person, an organisation or an event."""
+    return type_ if type_ in ("PERSON", "ORG") else "PLACE" if type_ in ("GPE", "LOC") else "OTHER"
 
 
 def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:

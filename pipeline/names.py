@@ -24,10 +24,15 @@ frequent tokens of the names being clustered); names that differ only in spacing
 one-edit spellings, the same words in another order, equal when run together ("Zhu Hai" /
 "Zhuhai"), or the shorter starts the longer and is completed in order by at most two more words;
 or when their naming words (not generic words such as Company, Trading, Foundation, Sherkat,
-Stichting, not frequent tokens) are one set of spellings, or those of one are all among the
-other's (two or more of them, or the other has only the one); an all-capitals name (3+ letters)
-matches an ORG whose initials spell it. Every other kind (places, events, other) matches only on an equal key,
-so Iraq/Iran and Austria/Australia never merge.
+Stichting, not frequent tokens) are one set of spellings (the longer may add only generic words:
+"Zimbabwe African National Union" is not the African Union, nor the European Court of Justice the
+International one). Two one-word ORG names match only when equal (NASA is not Noosa, IFRC not
+ICRC). An all-capitals name (3+ letters) matches a fixed group (a gazetteer entry) whose
+initials spell it, never another free name: an acronym's expansion must come from the gazetteer
+or from the same article (see pipeline.entities). PLACE names match on equal place keys (vowels
+after the first letter alike in words of 5+ letters: Darna/Derna, Misrata/Misurata, but not
+Iraq/Iran, Oman/Amman, Mali/Male, Austria/Australia). Every other kind (events, other) matches
+only on an equal key.
 
 Clustering is around representatives, not single linkage: names are visited most complete first
 (more tokens, then more frequent); a name joins the one cluster whose representative it matches
@@ -277,10 +282,16 @@ def org_match(a: tuple[str, ...], b: tuple[str, ...], common: frozenset[str] = f
         return score
     # "Afaq Dubai" and "Afak Dubai Exchange Company": the naming words of one are all among the
     # other's, and one of them is long enough to identify (not a code like "SD").
+    # One-word names match only when equal: NASA is not Noosa, IFRC not ICRC, Hubble not Hubli.
+    if len(a) == 1 and len(b) == 1:
+        return None
     ca, cb = org_core(a, common), org_core(b, common)
     short, long = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
-    # A single naming word must be the other's only one too: "Tehran Cement" is not "Tehran Transport".
-    if short and any(len(t) >= 4 for t in short) and (len(short) > 1 or len(long) == 1):
+    # The naming words must be the same (up to spelling and order): the longer name may add only
+    # generic words ("Afaq Dubai" / "Afak Dubai Exchange Company"), not another naming word
+    # ("Zimbabwe African National Union" is not the African Union, the European Court of Justice
+    # not the International Court of Justice). A single naming word must also be spelled alike.
+    if short and len(short) == len(long) and any(len(t) >= 4 for t in short) and (len(short) > 1 or short == long):
         found = _aligned(short, long, ordered=False, initials=False) if len(short) >= 3 else _aligned(short, long, initials=False) or _aligned(short[::-1], long, initials=False)
         if found is not None:
             return found - (len(long) - len(short)) - 1
@@ -325,7 +336,7 @@ def name_clusters(
 ) -> list[int]:
     """Cluster number for each name (same number = same entity); numbering is deterministic.
 
-    `kinds`: "PERSON", "ORG", or anything else (equal keys only). `weights`: how often each name
+    `kinds`: "PERSON", "ORG", "PLACE" (equal place keys), or anything else (equal keys only). `weights`: how often each name
     was seen (more frequent names become representatives first). `groups`: a fixed group per name
     (e.g. a gazetteer entry) whose names are always one cluster; None for names to be placed.
     Names of different kinds never share a cluster.
@@ -336,7 +347,7 @@ def name_clusters(
     out = [-1] * n
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, kind in enumerate(kinds):
-        by_kind[kind if kind in ("PERSON", "ORG") else "OTHER"].append(i)
+        by_kind[kind if kind in ("PERSON", "ORG", "PLACE") else "OTHER"].append(i)
     next_id = 0
     for kind in sorted(by_kind):
         clusters = _kind_clusters(kind, by_kind[kind], names, weights, groups)
@@ -347,11 +358,23 @@ def name_clusters(
     return out
 
 
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def place_key(name: str) -> str:
+    """Key of a place name: the exact key with vowels after the first letter alike in tokens of 5+
+    letters, so transliterations Darna/Derna, Misrata/Misurata... join, but Iraq/Iran, Oman/Amman,
+    Austria/Australia, Mali/Male stay apart."""
+    return " ".join(t[0] + _VOWELS.sub("a", t[1:]) if len(t) >= 5 and t.isalpha() else t for t in exact_key(name).split())
+
+
 def _keys_of(kind: str, name: str) -> tuple[str, ...]:
     if kind == "PERSON":
         return person_keys(name)
     if kind == "ORG":
         return org_keys(name)
+    if kind == "PLACE":
+        return (place_key(name),)
     return (exact_key(name),)
 
 
@@ -469,8 +492,10 @@ def _placed(kind, name, k, common, exact, block, by_initials, surname) -> _Clust
     if kind == "ORG":
         letters = acronym(name)
         if letters and len(letters) >= 3:
-            return _unique(by_initials.get(letters, []))
-    if kind == "OTHER":
+            # An acronym expands only to a fixed group's name with its letters (a gazetteer entry);
+            # an expansion in the same article is linked before clustering (pipeline.entities).
+            return _unique([c for c in by_initials.get(letters, []) if c.fixed])
+    if kind in ("OTHER", "PLACE"):
         return None
     if len(k) == 1:
         if kind == "PERSON":

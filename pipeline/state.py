@@ -48,7 +48,7 @@ def code_version() -> str:
     digest = hashlib.sha256()
     for package in (pipeline, schemas):
         base = Path(package.__file__).parent
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt") and "__pycache__" not in p.parts):
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".json", ".txt", ".npz") and "__pycache__" not in p.parts):
             digest.update(path.relative_to(base.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

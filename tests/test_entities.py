@@ -1,8 +1,10 @@
 import importlib.util
+import json
 import random
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -28,9 +30,9 @@ def _articles(texts: dict[str, str], when: date | None = None) -> pl.DataFrame:
     )
 
 
-def _resolve(texts: dict[str, str], gazetteer, when: date | None = None):
+def _resolve(texts: dict[str, str], gazetteer, when: date | None = None, ner: str = "learned"):
     articles = _articles(texts, when)
-    mentions, entities = resolved_entities(mention_candidates(articles, sentences(articles), gazetteer), gazetteer)
+    mentions, entities = resolved_entities(mention_candidates(articles, sentences(articles), gazetteer, ner), gazetteer)
     names = dict(entities.select("entity_id", "name").iter_rows())
     return articles, mentions, entities, names
 
@@ -93,6 +95,7 @@ def test_acronyms_only_in_capitals_and_demonyms_are_not_places(gazetteer):
     ]
 
 
+# The hand-written extractor's behaviour (`--ner rules`), kept as it was.
 def test_transliterations_resolve_across_articles_and_surnames_stay_apart(gazetteer):
     texts = {
         "a1": "Iraqi Defence Minister Jumaa Enad Saadoun visited Basra. Saadoun spoke to reporters.",
@@ -100,7 +103,7 @@ def test_transliterations_resolve_across_articles_and_surnames_stay_apart(gazett
         "a3": "The talks with Jumaa Inad Saadun ended. Saddam Hussein was mentioned, as was Fuad Hussein.",
         "a4": "Officials in Iran and Iraq, Austria and Australia spoke. They said Hussein was not named.",
     }
-    _, mentions, _, names = _resolve(texts, gazetteer)
+    _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
     minister = {_entity_of(mentions, names, a, s) for a, s in (("a1", "Jumaa Enad Saadoun"), ("a1", "Saadoun"), ("a2", "Juma'a Inad Sadoun"), ("a3", "Jumaa Inad Saadun"))}
     assert len(minister) == 1
     assert _entity_of(mentions, names, "a3", "Saddam Hussein") == "Saddam Hussein"
@@ -265,13 +268,14 @@ def test_name_clusters_new_rules_merge_variants_and_keep_families_apart():
     assert len({got[0], got[3], got[4], got[5], got[7]}) == 5
 
 
+# The hand-written extractor's rule (`--ner rules`): the learned tagger weighs such evidence itself.
 def test_unknown_runs_are_people_only_with_evidence(gazetteer):
     text = (
         "Former Presidents Alvaro Quintero and Talvo Merrick met in Velmont Castor on Friday. "
         "Merrick said little. Kofi Brandt-Osei and J. Okonkwo Dube joined them near Mount Zarvan and Lake Oribo. "
         "Later the Dremora Workers Party and the Ostrava Regional Council issued a statement."
     )
-    _, mentions, _, _ = _resolve({"a1": text}, gazetteer)
+    _, mentions, _, _ = _resolve({"a1": text}, gazetteer, ner="rules")
     types = {t: ty for t, ty in mentions.select("text", "type").iter_rows()}
     assert types["Alvaro Quintero"] == "PERSON", "a given name is evidence; the plural title is not part of the name"
     assert types["Talvo Merrick"] == "PERSON" and types["Merrick"] == "PERSON", "referred to later by the surname alone"
@@ -292,3 +296,144 @@ def test_mention_ids_follow_their_rows_whatever_the_input_order(gazetteer):
     assert all(m == stable_id(a, s, e) for m, a, s, e in base.select("mention_id", "article_id", "start", "end").iter_rows())
     for seed in range(5):
         assert base.equals(resolved_entities(found.sample(fraction=1.0, shuffle=True, seed=seed), gazetteer)[0])
+
+
+@pytest.mark.parametrize("ner", ["learned", "rules"])
+def test_speech_words_and_currency_codes_are_not_mentions(gazetteer, ner):
+    text = (
+        '"Well, I\'m not sure," said Tomasz Wierzbicki. "Yeah. Um, we\'ll see." Okay, he added.\n\n'
+        "Well over half of the money, USD 4 million, came from Warsaw. We've checked, Wierzbicki said."
+    )
+    _, mentions, _, _ = _resolve({"a1": text}, gazetteer, ner=ner)
+    surfaces = set(mentions["text"])
+    assert {"Tomasz Wierzbicki", "Warsaw"} <= surfaces
+    for word in ("Well", "I'm", "Yeah", "Um", "Okay", "We've", "USD"):
+        assert word not in surfaces, word
+
+
+@pytest.mark.parametrize("ner", ["learned", "rules"])
+def test_a_person_of_a_place_is_a_person_and_a_place(gazetteer, ner):
+    text = (
+        "Senator Tom Carper of Delaware spoke first. Voters in Delaware, Maryland and Vermont will decide. "
+        "Carper said Delaware would wait."
+    )
+    _, mentions, _, names = _resolve({"a1": text}, gazetteer, ner=ner)
+    rows = mentions.filter(pl.col("text") == "Delaware")
+    assert rows.height == 3 and set(rows["type"]) == {"GPE"}
+    assert {names[e] for e in rows["entity_id"]} == {"Delaware"}
+    assert _entity_of(mentions, names, "a1", "Carper") == "Tom Carper"
+
+
+def test_lone_words_link_to_a_person_only_when_spelled_alike(gazetteer):
+    texts = {
+        "a1": "The astronomer Nadia Sealey said the probe worked. Sealed containers were opened. Sealey smiled.",
+        "a2": "Judge Imelda Varrett ruled on Monday. Some critics of the Borat films cheered. Varrett left.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
+    assert _entity_of(mentions, names, "a1", "Sealey") == "Nadia Sealey"
+    assert "Sealed" not in set(mentions["text"]) or _entity_of(mentions, names, "a1", "Sealed") != "Nadia Sealey"
+    assert _entity_of(mentions, names, "a2", "Varrett") == "Imelda Varrett"
+    assert _entity_of(mentions, names, "a2", "Borat") != "Imelda Varrett"
+
+
+def test_acronyms_expand_only_to_names_of_the_same_article(gazetteer):
+    texts = {
+        "a1": "The Kapiti District Council met on Monday. The council said roads would close.",
+        "a2": "According to the KDC, the Kenya Drivers Club will strike.",
+        "a3": "The Ostrava Transit Board approved the plan, and the OTB will pay.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, ner="rules")
+    assert _entity_of(mentions, names, "a2", "KDC") != "Kapiti District Council"
+    assert _entity_of(mentions, names, "a3", "OTB") == "Ostrava Transit Board"
+
+
+def test_organisations_with_other_naming_words_stay_apart():
+    pairs = [
+        ("Kenya African National Union", "African Union"),
+        ("International Court of Justice", "European Court of Justice"),
+        ("Supreme Court of Ruritania", "European Court of Justice"),
+        ("IFRC", "ICRC"),
+        ("Noosa", "NASA"),
+        ("Mears", "Myers"),
+    ]
+    for a, b in pairs:
+        got = name_clusters([a, b], ["ORG", "ORG"])
+        assert got[0] != got[1], (a, b)
+    same = name_clusters(["Afaq Dubai", "Afak Dubai Exchange Company", "Ostrava Steel Works", "Ostrava Steel Works Ltd"], ["ORG"] * 4)
+    assert same[0] == same[1] and same[2] == same[3]
+
+
+def test_transliterated_people_and_places_merge_but_kinds_never_do():
+    names = ["Khalifa Haftar", "Khalifa Hafter", "Khalifa Hifter", "Darna", "Derna", "Misrata", "Misurata", "Iraq", "Iran", "Oman", "Amman", "Mali", "Male", "Darna"]
+    kinds = ["PERSON"] * 3 + ["PLACE"] * 10 + ["PERSON"]
+    got = name_clusters(names, kinds)
+    assert got[0] == got[1] == got[2]
+    assert got[3] == got[4] and got[5] != got[3]
+    assert len({got[7], got[8]}) == 2 and len({got[9], got[10]}) == 2 and len({got[11], got[12]}) == 2
+    assert got[13] != got[3], "a place never joins a person"
+
+
+def test_transliterations_merge_across_articles(gazetteer):
+    # With the learned tagger (the rules type "Khalifa Hafter" OTHER, and types must agree).
+    ner = "learned"
+    texts = {
+        "a1": "Commander Khalifa Haftar ordered an attack on Derna on Monday.",
+        "a2": "Forces loyal to Khalifa Hafter fought in Darna, residents said.",
+        "a3": "Khalifa Hifter's spokesman denied it. Hifter was in Benghazi.",
+    }
+    _, mentions, _, names = _resolve(texts, gazetteer, ner=ner)
+    people = {_entity_of(mentions, names, a, s) for a, s in (("a1", "Khalifa Haftar"), ("a2", "Khalifa Hafter"), ("a3", "Khalifa Hifter"), ("a3", "Hifter"))}
+    assert len(people) == 1
+    assert _entity_of(mentions, names, "a1", "Derna") == _entity_of(mentions, names, "a2", "Darna")
+
+
+def _synthetic_training(folder: Path) -> None:
+    """Small NER files in the shape of ../shared/training/ner, from templates."""
+    rnd = random.Random(5)
+    people = ["Anna Kowal", "Piet Brouwer", "Lina Haddad", "Omar Saleh", "Jonas Berg", "Maria Ortiz", "Kenji Sato", "Ruth Mensah"]
+    places = ["Lisbon", "Accra", "Tromso", "Osaka", "Mosul", "Quito", "Gdansk", "Leeds"]
+    orgs = ["Acme Steel", "Blue River Bank", "Nordic Rail", "Sun Mobile"]
+    for name in ("btc.jsonl", "redocred.jsonl", "wikigold.jsonl", "wnut17_dev.jsonl", "wnut17_train.jsonl"):
+        lines = []
+        for n in range(40):
+            who, where, org = rnd.choice(people).split(), rnd.choice(places), rnd.choice(orgs).split()
+            tokens = [*who, "met", "staff", "of", *org, "in", where, "on", "Monday", "."]
+            tags = ["B-PER"] + ["I-PER"] * (len(who) - 1) + ["O", "O", "O", "B-ORG"] + ["I-ORG"] * (len(org) - 1) + ["O", "B-LOC", "O", "O", "O"]
+            lines.append(json.dumps({"id": f"{name}-{n}", "tokens": tokens, "tags": tags}))
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_train_ner_end_to_end_is_reproducible_plain_data(tmp_path, gazetteer):
+    from pipeline import tagger
+    from pipeline.cli import main
+
+    ner = tmp_path / "shared" / "training" / "ner"
+    ner.mkdir(parents=True)
+    _synthetic_training(ner)
+    for out in ("one", "two"):
+        assert main(["train", "ner", "--shared", str(tmp_path / "shared"), "--out", str(tmp_path / out)]) == 0
+    first, second = (tmp_path / "one" / "ner_tagger.npz").read_bytes(), (tmp_path / "two" / "ner_tagger.npz").read_bytes()
+    assert first == second, "the same data gives the same bytes"
+    assert (tmp_path / "one" / "ner_tagger.NOTICE.md").is_file()
+    with np.load(tmp_path / "one" / "ner_tagger.npz", allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+    model = tagger.load(tmp_path / "one" / "ner_tagger.npz", gazetteer)
+    text = "Ruth Mensah met staff of Nordic Rail in Quito on Monday."
+    assert model.spans(text, [(0, len(text))]) == [(0, 11, "PER"), (25, 36, "ORG"), (40, 45, "LOC")]
+
+
+def test_shipped_model_is_small_plain_data(gazetteer):
+    from pipeline import tagger
+
+    assert tagger.MODEL_PATH.stat().st_size < 25_000_000
+    with np.load(tagger.MODEL_PATH, allow_pickle=False) as z:
+        assert {"features", "weights", "trans", "first"} <= set(z.files)
+    assert (tagger.MODEL_PATH.parent / "ner_tagger.NOTICE.md").read_text(encoding="utf-8").count("CC BY 4.0") >= 2
+
+
+def test_tokens_and_bio_spans():
+    from pipeline.tagger import spans_of, tokens
+
+    text = "U.S. envoy O'Neill's visit to Pech-de-l'Azé, Jan. 5."
+    assert [text[a:b] for a, b in tokens(text)] == ["U.S.", "envoy", "O'Neill", "'s", "visit", "to", "Pech-de-l'Azé", ",", "Jan", ".", "5", "."]
+    assert spans_of(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG", "I-ORG"]) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]
