@@ -20,6 +20,19 @@ from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, not_
 from typing import Collection, Iterable, Sequence
 
+import numpy as np
+
+from pipeline.linemodel import (
+    FAMILIES,
+    TITLE_NAMES,
+    LineModel,
+    LineView,
+    features,
+    shipped_model,
+    title_candidates,
+    title_features,
+)
+
 REASONS: tuple[str, ...] = (
     "title",
     "metadata",
@@ -33,6 +46,8 @@ REASONS: tuple[str, ...] = (
     "whitespace",
     "navigation",
     "caption",
+    # lines the rules kept and the line classifier removed, by its feature family most against them
+    *(f"model_{family}" for family in FAMILIES),
 )
 
 
@@ -1014,15 +1029,50 @@ def _split_removed(raw: str, x: int, y: int, begin: list[int], labels: list[str]
 # --- public API -------------------------------------------------------------------
 
 
-def cleaned(raw: str, template_keys: frozenset[str] = frozenset()) -> Cleaned:
-    """The article body of `raw` with every removed span and the reason for it."""
+# On an extractor's output (the HTML route: trafilatura already chose the article's text), only
+# lines matching these patterns are removed: strong evidence, measured not to cost recall.
+EXTRACTED_REMOVALS = frozenset(("advertisement", "call_to_action", "comments", "footer", "metadata"))
+
+
+def cleaned(raw: str, template_keys: frozenset[str] = frozenset(), learned: bool = True,
+            model: LineModel | None = None, extracted: bool = False) -> Cleaned:
+    """The article body of `raw` with every removed span and the reason for it. With `learned`,
+    the line classifier (`model`, by default the one under pipeline/data/ when trained) has the
+    last word on every line, the rules' decisions being among its features. With `extracted`,
+    `raw` is an HTML extractor's article text: only EXTRACTED_REMOVALS patterns are removed."""
     lines = _Lines(raw)
-    n = len(lines.text)
-    if not n:
+    if not lines.text:
         removals = (Removal(0, len(raw), "whitespace", raw),) if raw else ()
         return Cleaned("", None, None, None, removals)
+    if extracted:
+        _tag_patterns(lines, template_keys)
+        lines.reason[:] = [r if r in EXTRACTED_REMOVALS else None for r in lines.reason]
+        removals = _removals(lines)
+        return Cleaned(rebuilt_clean(raw, removals), None, None, _source_name(lines), removals)
+    pattern, gains, title, published = _rule_tags(lines, template_keys)
+    model = (model or shipped_model()) if learned else None
+    if model is not None:
+        view, logit = _apply_model(lines, model, pattern, gains)
+        if model.title is not None:
+            title, published = _learned_title_and_date(lines, model, view, logit, published)
+    removals = _removals(lines)
+    return Cleaned(
+        text=rebuilt_clean(raw, removals),
+        title=title,
+        published_date=published,
+        source_name=_source_name(lines),
+        removals=removals,
+    )
+
+
+def _rule_tags(lines: _Lines, template_keys: frozenset[str]) -> tuple[list[str | None], list[float], str | None, datetime.date | None]:
+    """Tag the lines by the rules; (reasons from the line patterns alone, body score of each
+    line before the body was found, title, date of publication)."""
+    n = len(lines.text)
     _tag_patterns(lines, template_keys)
     reason = lines.reason
+    pattern = list(reason)
+    gains = _scores(lines, wrapped_prose=True)
 
     published: datetime.date | None = None
     first = 0
@@ -1041,14 +1091,101 @@ def cleaned(raw: str, template_keys: frozenset[str] = frozenset()) -> Cleaned:
         for i in range(a - 1, -1, -1):
             if reason[i] == "metadata" and (published := _date(lines.text[i])) is not None:
                 break
-    removals = _removals(lines)
-    return Cleaned(
-        text=rebuilt_clean(raw, removals),
-        title=title,
-        published_date=published,
-        source_name=_source_name(lines),
-        removals=removals,
-    )
+    return pattern, gains, title, published
+
+
+def line_view(lines: _Lines, pattern: Sequence[str | None], gains: Sequence[float]) -> LineView:
+    return LineView(lines.text, lines.units, lines.terminal, lines.row, lines.wrapped, pattern, list(lines.reason), gains)
+
+
+def line_table(raw: str, template_keys: frozenset[str] = frozenset()) -> tuple[list[str], np.ndarray]:
+    """(non-blank lines, their classifier features) of a raw text, as the trainer sees them."""
+    lines = _Lines(raw)
+    if not lines.text:
+        return [], features(line_view(lines, [], []))
+    pattern, gains, _, _ = _rule_tags(lines, template_keys)
+    return lines.text, features(line_view(lines, pattern, gains))
+
+
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _apply_model(lines: _Lines, model: LineModel, pattern: list[str | None], gains: list[float]) -> tuple[LineView, np.ndarray]:
+    """The classifier decides every line holding a word; a line it removes that the rules kept
+    is labelled by the feature family that argues most against it. Returns the view the
+    features were read from and each line's log-odds of being article text."""
+    reason = lines.reason
+    view = line_view(lines, pattern, gains)
+    logit, x2 = model.scores(features(view))
+    for i in np.flatnonzero((logit >= model.threshold) != np.asarray([r is None for r in reason])):
+        if not _WORD_CHAR_RE.search(lines.text[i]):
+            continue
+        reason[i] = None if reason[i] is not None else "model_" + model.family_against(x2[i])
+    return view, logit
+
+
+def _title_rows(lines: _Lines, view: LineView, logit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate lines, their title features): the header's lines around the body's start."""
+    reason = lines.reason
+    body_start = next((i for i, r in enumerate(reason) if r is None), len(reason))
+    cand = title_candidates(view, body_start)
+    if not len(cand):
+        return cand, np.zeros((0, len(TITLE_NAMES)))
+    body = Counter(_stems("\n".join(t for t, r in zip(lines.text, reason) if r is None)))
+    shares, n_content = [], []
+    for i in cand:
+        own = Counter(_stems(lines.text[i]))
+        inside = reason[i] is None
+        shares.append(sum(1 for st, c in own.items() if body[st] - (c if inside else 0) > 0) / max(len(own), 1))
+        n_content.append(len(own))
+    raw_counts = [lines.raw.count(lines.text[i]) for i in cand]
+    return cand, title_features(view, cand, body_start, logit, raw_counts, shares, n_content)
+
+
+def _learned_title_and_date(lines: _Lines, model: LineModel, view: LineView, logit: np.ndarray,
+                            published: datetime.date | None) -> tuple[str | None, datetime.date | None]:
+    """The best-scoring header line is the title (removed from the body as such); the date of
+    publication is the date line nearest to it in the header, or the rules' one."""
+    reason = lines.reason
+    cand, x = _title_rows(lines, view, logit)
+    title_at = None
+    if len(cand):
+        scores = model.title.logit(x)
+        best = int(np.argmax(scores))
+        if scores[best] >= model.title_threshold:
+            title_at = int(cand[best])
+    for i, r in enumerate(reason):
+        if r == "title" and i != title_at:
+            reason[i] = "navigation"  # the rules' first-line guess, not the headline
+    if title_at is None:
+        return None, published
+    reason[title_at] = "title"
+    return lines.text[title_at], _header_date(lines, title_at) or published
+
+
+_DATE_LINE_UNITS = 12  # a date line of the header is short
+_DATE_LINE_REACH = 3  # lines from the title a date line may be
+
+
+def _header_date(lines: _Lines, title_at: int) -> datetime.date | None:
+    """The date of the nearest short line holding one within reach of the title, before or after it."""
+    text, units = lines.text, lines.units
+    for d in range(1, _DATE_LINE_REACH + 1):
+        for i in (title_at + d, title_at - d):
+            if 0 <= i < len(text) and units[i] <= _DATE_LINE_UNITS and (found := _date(text[i])) is not None:
+                return found
+    return None
+
+
+def title_table(raw: str, template_keys: frozenset[str], model: LineModel) -> tuple[list[str], np.ndarray]:
+    """(candidate title lines, their title features) of a raw text under a line model, as the trainer sees them."""
+    lines = _Lines(raw)
+    if not lines.text:
+        return [], np.zeros((0, len(TITLE_NAMES)))
+    pattern, gains, _, _ = _rule_tags(lines, template_keys)
+    view, logit = _apply_model(lines, model, pattern, gains)
+    cand, x = _title_rows(lines, view, logit)
+    return [lines.text[i] for i in cand], x
 
 
 def _tag_body(lines: _Lines, first: int, title: str | None) -> int:
