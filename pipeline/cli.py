@@ -143,6 +143,13 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from pipeline.train import TARGETS
+
+    TARGETS[args.target](Path(args.shared), Path(args.out))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Build and inspect the newsclean dataset.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -176,6 +183,11 @@ def parser() -> argparse.ArgumentParser:
     dl.add_argument("source", metavar="SOURCE", help="release URL (http/https), local path or fsspec URL")
     dl.add_argument("--to", required=True, help="directory to download into")
     dl.set_defaults(func=_download)
+    tr = sub.add_parser("train", help="retrain a shipped model from the shared benchmarks (reproducible)")
+    tr.add_argument("target", choices=("boilerplate",), help="model to train")
+    tr.add_argument("--shared", default=str(Path(__file__).resolve().parents[1].parent / "shared"), help="shared data folder (default: ../shared beside the repository)")
+    tr.add_argument("--out", default=str(Path(__file__).resolve().parent / "data"), help="folder to write the model into (default: pipeline/data)")
+    tr.set_defaults(func=_train)
     d = sub.add_parser("docs", help="write docs/tables.md from the pandera models")
     d.add_argument("--out", default="docs/tables.md", help="file to write (default: docs/tables.md)")
     d.set_defaults(func=_docs)

@@ -58,8 +58,10 @@ def choose_title(h1s: list[str], og_title: str | None, title_tag: str | None, me
     """The page's headline: its one main heading, else og:title or the metadata's title, else
     <title>; site-name suffixes removed."""
     names = {_key(x) for x in (site, host) if x}
-    headings = [h for h in (" ".join(h.split()) for h in h1s) if h and len(h) <= _MAX_TITLE_CHARS]
-    real = [h for h in headings if len(h.split()) >= _HEADING_WORDS and _key(h) not in names]
+    # distinct headings (a page may repeat its <h1> for mobile), without anchor marks ("Usage¶")
+    headings = list(dict.fromkeys(" ".join(h.split()).rstrip("¶#").strip() for h in h1s))
+    real = [without_site_suffix(h, site, host) for h in headings
+            if len(h.split()) >= _HEADING_WORDS and len(h) <= _MAX_TITLE_CHARS and _key(h) not in names]
     if len(real) == 1:
         return real[0]
     for t in (og_title, meta_title, title_tag):

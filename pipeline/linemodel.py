@@ -43,9 +43,12 @@ _FIRST = itemgetter(0)
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _SEPARATORS_RE = re.compile(r" [|»›>/•·] | [-–—] ")
 _BULLET_START = "*+•·-–—>»"
+# The best header line is the title when its score is at least this (0: when it beats "no title").
+TITLE_THRESHOLD = 0.0
 # Word-level features (call words, capitals, digits, separators) are read on lines of at most this
 # many words: longer lines are prose whatever their words, and reading them is most of the cost.
 _SHORT_LINE = 40
+OFF_TOPIC_SHARE = 0.35  # a short line sharing fewer of its content words with the body is about something else
 _WINDOW = 4  # lines on each side whose rule decisions and scores describe a line's neighbourhood
 _P2_WINDOW = 3  # the same for the first pass's scores
 
@@ -61,7 +64,7 @@ def _names() -> tuple[list[str], list[str]]:
                                                        "separators", "digits", "bullet", "digit_start",
                                                        "url", "paren_start", "quote_start")]
     names += [(f"case:{n}", "case") for n in ("lower_start", "capitalised_share", "all_caps")]
-    names += [(f"lex:{n}", "lexicon") for n in ("call_words", "call_share", "date")]
+    names += [(f"lex:{n}", "lexicon") for n in ("call_words", "call_share", "date", "topic_share", "off_topic")]
     names += [(f"rule:pattern_{r}", "rules") for r in RULE_REASONS]
     names += [(f"rule:final_{r}", "rules") for r in RULE_REASONS]
     names += [(f"rule:{n}", "rules") for n in ("kept", "gain", "gain_positive", "template")]
@@ -92,6 +95,7 @@ class LineView:
     pattern: Sequence[str | None]  # reason from the line patterns alone
     final: Sequence[str | None]  # reason after the rules' body detection (None: the rules keep it)
     gains: Sequence[float]  # the rules' body score of each line
+    topic: Sequence[float]  # share of a short line's content words found in the rest of the body (1 for long lines)
 
 
 def _shifted(a: np.ndarray, off: int, fill: float) -> np.ndarray:
@@ -153,6 +157,8 @@ def features(v: LineView) -> np.ndarray:
         np.minimum(calls, 5),
         calls / n_words,
         np.asarray([r == "metadata" and any(ch.isdigit() for ch in s) for r, s in zip(v.pattern, v.text)]),
+        np.asarray(v.topic, dtype=np.float64),
+        np.asarray(v.topic, dtype=np.float64) < OFF_TOPIC_SHARE,
     ]
     for reasons in (v.pattern, v.final):
         cols += [np.asarray([r == name for r in reasons]) for name in RULE_REASONS]
@@ -240,9 +246,44 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, i
         hess = (z1 * (w * p * (1 - p))[:, None]).T @ z1 + np.diag(reg + 1e-9)
         step = np.linalg.solve(hess, grad)
         beta -= step
-        if np.abs(step).max() < 1e-7:
+        if np.abs(step).max() < 1e-5:
             break
     return Logistic(mean, scale, beta[:-1], float(beta[-1]))
+
+
+def fit_choice(groups: Sequence[tuple[np.ndarray, int]], l2: float = 1.0, iterations: int = 30) -> Logistic:
+    """Conditional logit for picking one row of each group, or none: group (rows, index of the
+    right row or -1). "None" is an alternative of score `b0`; the result's logit is a row's
+    score minus b0, so a row is picked when it is the best one and its logit is >= 0."""
+    x = np.concatenate([g for g, _ in groups])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    d = x.shape[1]
+    zs = []
+    for g, target in groups:
+        z = np.vstack([np.column_stack([(g - mean) / scale, np.zeros(len(g))]), np.eye(1, d + 1, d)])
+        t = np.zeros(len(z))
+        t[target if target >= 0 else len(g)] = 1.0
+        zs.append((z, t))
+    beta = np.zeros(d + 1)
+    reg = np.full(d + 1, l2)
+    reg[-1] = 0.0
+    for _ in range(iterations):
+        grad = reg * beta
+        hess = np.diag(reg + 1e-9)
+        for z, t in zs:
+            e = np.exp(z @ beta - (z @ beta).max())
+            p = e / e.sum()
+            grad = grad + z.T @ (p - t)
+            zp = z.T @ p
+            hess = hess + (z * p[:, None]).T @ z - np.outer(zp, zp)
+        step = np.linalg.solve(hess, grad)
+        step *= min(1.0, 1.0 / max(np.abs(step).max(), 1e-12))  # damped: no overshoot on near-separable data
+        beta -= step
+        if np.abs(step).max() < 1e-5:
+            break
+    return Logistic(mean, scale, beta[:-1], -float(beta[-1]))
 
 
 @dataclass(frozen=True)
@@ -250,8 +291,8 @@ class LineModel:
     first: Logistic
     second: Logistic
     threshold: float  # a line is kept when its log-odds reach this
-    title: Logistic | None = None  # scores the header's lines as the headline
-    title_threshold: float = 0.5
+    title: Logistic | None = None  # scores the header's lines as the headline (see fit_choice)
+    title_threshold: float = TITLE_THRESHOLD
 
     def scores(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(log-odds of keeping, the second pass's input) of each line."""
@@ -324,7 +365,7 @@ TITLE_NAMES = [
     "lower_start", "before_body", "log_lines_before_body", "in_body", "log_rank", "first_line", "relative",
     *(f"pattern_{r}" for r in _TITLE_REASONS), "pattern_none", "repeated", "inside_other_line", "separators",
     "body_share", "log_content_words", "gap_before", "gap_after", "next_metadata", "prev_metadata", "call_words",
-    "keep_logit", "date",
+    "keep_logit", "date", "metadata_after", "log_to_next_prose", "headline_shaped",
 ]
 
 
@@ -333,7 +374,7 @@ def title_features(v: LineView, cand: np.ndarray, body_start: int, keep_logit: n
     """(candidates x TITLE_NAMES) of the candidate lines `cand` (indices into the lines)."""
     n = len(v.text)
     x = features(LineView(*(_take(seq, cand) for seq in (v.text, v.units, v.terminal, v.row, v.wrapped, v.pattern,
-                                                          v.final, v.gains))))
+                                                          v.final, v.gains, v.topic))))
     col = {name: k for k, name in enumerate(FEATURE_NAMES)}
     before = body_start - cand
     order = np.argsort(np.abs(before), kind="stable")
@@ -357,16 +398,41 @@ def title_features(v: LineView, cand: np.ndarray, body_start: int, keep_logit: n
         np.asarray([i + 1 < n and v.pattern[i + 1] == "metadata" for i in cand]),
         np.asarray([i > 0 and v.pattern[i - 1] == "metadata" for i in cand]),
         x[:, col["lex:call_words"]], np.clip(keep_logit[cand], -8, 8), x[:, col["lex:date"]],
+        np.asarray([sum(1 for j in range(i + 1, min(i + 1 + _TITLE_META_REACH, n)) if v.pattern[j] == "metadata") for i in cand]),
+        np.log1p(np.asarray([_to_next_prose(v, i) for i in cand])),
+        np.asarray([not v.terminal[i] and 3 <= v.units[i] <= 20 for i in cand]),
     ]
     return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols])
+
+
+_TITLE_META_REACH = 4  # bylines and date lines follow a headline within this many lines
+_PROSE_UNITS = 12  # a line of running text: this many words, ending a sentence
+
+
+def _is_prose(v: LineView, i: int) -> bool:
+    return v.units[i] >= _PROSE_UNITS and v.terminal[i]
+
+
+def _to_next_prose(v: LineView, i: int) -> int:
+    """Lines from i to the next line of running text (capped)."""
+    for j in range(i + 1, min(i + 1 + TITLE_ZONE_BEFORE, len(v.text))):
+        if _is_prose(v, j):
+            return j - i
+    return TITLE_ZONE_BEFORE
 
 
 def _take(seq: Sequence, idx: np.ndarray) -> list:
     return [seq[i] for i in idx]
 
 
+def title_anchor(v: LineView) -> int:
+    """Where the header ends: the body's first line of running text (else its first line)."""
+    kept = [i for i, r in enumerate(v.final) if r is None]
+    return next((i for i in kept if _is_prose(v, i)), kept[0] if kept else len(v.text))
+
+
 def title_candidates(v: LineView, body_start: int) -> np.ndarray:
     lo = max(0, body_start - TITLE_ZONE_BEFORE)
     hi = min(len(v.text), body_start + TITLE_ZONE_AFTER)
-    return np.asarray([i for i in range(lo, hi) if 2 <= v.units[i] <= TITLE_MAX_UNITS and any(ch.isalpha() for ch in v.text[i])],
-                      dtype=np.int64)
+    return np.asarray([i for i in range(lo, hi) if 2 <= v.units[i] <= TITLE_MAX_UNITS and v.text[i][0] not in _BULLET_START
+                       and any(ch.isalpha() for ch in v.text[i])], dtype=np.int64)

@@ -85,16 +85,14 @@ _QUOTES = str.maketrans("‘’“”", "''\"\"")
 
 
 def fit_title(model: linemodel.LineModel, pages: Sequence[Page], template_keys: frozenset[str]) -> linemodel.Logistic:
-    """The title scorer over the header lines of pages with a known title, each page weighing the same."""
-    xs, ys, ws = [], [], []
+    """The title scorer: which header line of a page is its known title (or none is)."""
+    groups = []
     for p in pages:
         texts, x = title_table(p.raw, template_keys, model)
-        if not texts:
-            continue
-        xs.append(x)
-        ys.append(np.asarray([float(same_title(t, p.title)) for t in texts]))
-        ws.append(np.full(len(texts), 1.0 / len(texts)))
-    return linemodel.fit_logistic(np.concatenate(xs), np.concatenate(ys), np.concatenate(ws))
+        if texts:
+            hits = [k for k, t in enumerate(texts) if same_title(t, p.title)]
+            groups.append((x, hits[0] if hits else -1))
+    return linemodel.fit_choice(groups)
 
 
 def line_labels(lines: Sequence[str], gold: str) -> tuple[np.ndarray, np.ndarray]:
