@@ -1041,7 +1041,7 @@ EXTRACTED_REMOVALS = frozenset(("advertisement", "call_to_action", "comments", "
 
 
 # Pages of more lines are no web pages (logs, lists, data dumps): the rules alone decide, in linear
-# time, where the classifier's per-line features would cost seconds.
+# time, where the classifier's per-line features would cost seconds. Plain pages too (`_plain`).
 MODEL_MAX_LINES = 20_000
 # Log-odds by which the classifier must disagree with the rules to overturn their decision on a
 # line (chosen by grouped cross-validation, see README): the rules' tested behaviour stands where
@@ -1051,9 +1051,12 @@ OVERRIDE_MARGIN = 1.5
 # headlines of other stories injected between paragraphs (the seeds' news sites do it, few
 # benchmark pages do, and there most short off-topic lines are list items of the article).
 OVERRIDE_MARGINS = {"injected_headline": 3.0}
-# On a page where the rules find no boilerplate at all (plain article text: wire copy, clean
-# corpora), the classifier removes a line only on this much evidence.
-PLAIN_PAGE_MARGIN = 3.0
+
+
+def _plain(lines: _Lines, pattern: list[str | None]) -> bool:
+    """The rules find no boilerplate on the page but its headline and date lines: plain article
+    text (wire copy, clean corpora), left to the rules (the classifier costs ~1 ms a page)."""
+    return not any(pattern) and all(r in (None, "title", "metadata") for r in lines.reason)
 
 
 def reason_index(reasons: list[str | None], reason: str) -> int | None:
@@ -1078,7 +1081,7 @@ def cleaned(raw: str, template_keys: frozenset[str] = frozenset(), learned: bool
     pattern, gains, title, published = _rule_tags(lines, template_keys)
     title_at = reason_index(lines.reason, "title")
     model = (model or shipped_model()) if learned else None
-    if model is not None and len(lines.text) <= MODEL_MAX_LINES:
+    if model is not None and len(lines.text) <= MODEL_MAX_LINES and not _plain(lines, pattern):
         view, logit = _apply_model(lines, model, pattern, gains)
         if model.title is not None:
             title_at, published = _learned_title_and_date(lines, model, view, logit, published)
@@ -1188,8 +1191,7 @@ def _apply_model(lines: _Lines, model: LineModel, pattern: list[str | None], gai
     logit, x2 = model.scores(features(view))
     rule_kept = np.asarray([r is None for r in reason])
     margin = np.asarray([OVERRIDE_MARGINS.get(r, OVERRIDE_MARGIN) for r in reason])
-    keep_margin = PLAIN_PAGE_MARGIN if not any(pattern) and rule_kept.all() else OVERRIDE_MARGIN
-    keep = logit >= model.threshold + np.where(rule_kept, -keep_margin, margin)
+    keep = logit >= model.threshold + np.where(rule_kept, -OVERRIDE_MARGIN, margin)
     for i in np.flatnonzero(keep != rule_kept):
         if not _WORD_CHAR_RE.search(lines.text[i]):
             continue

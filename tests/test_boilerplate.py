@@ -554,7 +554,7 @@ def test_date_line_before_the_title_on_a_web_page() -> None:
 
 
 def test_title_is_no_navigation_line() -> None:
-    nav = "\n".join(["Home | News | World | Contact", "Skip to the content", "Accessibility Navigation"])
+    nav = "\n".join(["Home | News | World | Contact", "Skip to content", "Accessibility Navigation"])
     raw = "\n\n".join([nav, "Tram line to reach northern suburbs", PARA_A, PARA_B, PARA_C])
     assert cleaned(raw).title == "Tram line to reach northern suburbs"
 
