@@ -1,6 +1,6 @@
 """Score boilerplate removal, titles and dates on the shared development pages.
 
-Usage: python benchmarks/boilerplate_eval.py [--shared DIR] [--cv] [--html] [--show ID_PREFIX] [--corpus DIR ...]
+Usage: python benchmarks/boilerplate_eval.py [--shared DIR] [--cv] [--html] [--show ID_PREFIX] [--corpus DIR ...] [--speed-only]
 
 Sets: Zyte's 95 article pages (benchmarks/boilerplate/dev.jsonl) and WCXB's 1,358 pages of seven
 kinds (benchmarks/boilerplate/wcxb/dev.jsonl); the metric is the benchmark's own `metric.py`
@@ -101,7 +101,12 @@ def main() -> int:
     parser.add_argument("--html", action="store_true", help="HTML route against trafilatura alone")
     parser.add_argument("--show", help="print the clean text of pages whose id starts with this")
     parser.add_argument("--corpus", type=Path, nargs="*", default=[], help="folders of .txt files to time")
+    parser.add_argument("--speed-only", action="store_true", help="only time cleaning on the --corpus folders")
     args = parser.parse_args()
+    if args.speed_only:
+        for folder in args.corpus:
+            print(_speed(folder.name, [f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.txt"))]))
+        return 0
     pages = train.boilerplate_pages(args.shared)
     if not pages:
         print(f"skipped: no development pages under {args.shared / 'benchmarks/boilerplate'}")
@@ -177,15 +182,19 @@ def _html(metric, shared: Path, pages: list[train.Page], keys: frozenset[str]) -
 
 
 def _speed(name: str, texts: list[str], clock: Callable[[], float] = time.process_time) -> str:
-    """MB/s of cleaning, best of three runs by CPU time (the machine is shared)."""
-    best = float("inf")
-    for _ in range(3):
-        t0 = clock()
-        for raw in texts:
-            cleaned(raw)
-        best = min(best, clock() - t0)
+    """MB/s of cleaning with the classifier and with the rules alone, best of three runs by CPU
+    time (the machine is shared)."""
     megabytes = sum(len(raw.encode("utf-8")) for raw in texts) / 1e6
-    return f"speed {name}: {megabytes / best:.1f} MB/s ({megabytes:.2f} MB in {best * 1000:.0f} ms CPU, one core)"
+    out = []
+    for learned in (True, False):
+        best = float("inf")
+        for _ in range(3):
+            t0 = clock()
+            for raw in texts:
+                cleaned(raw, learned=learned)
+            best = min(best, clock() - t0)
+        out.append(f"{megabytes / best:.1f} MB/s {'with the classifier' if learned else 'rules alone'}")
+    return f"speed {name} ({megabytes:.2f} MB, CPU time, one core): " + ", ".join(out)
 
 
 if __name__ == "__main__":
