@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import train  # noqa: E402
 from pipeline.boilerplate import cleaned, template_line_keys  # noqa: E402
-from pipeline.linemodel import LineModel  # noqa: E402
 
 FOLDS = 5
 
