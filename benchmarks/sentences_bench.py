@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.sentences import sentence_spans  # noqa: E402
 from tests.test_sentences import GOLDEN_RULES  # noqa: E402
 
-CORPORA = Path("/work/shared/corpora")
+CORPORA = ROOT.parent / "shared" / "corpora"  # the shared folder beside the repository
 FOLDERS = ("bbc-news-txt", "reuters21578-txt")
 
 

@@ -20,6 +20,20 @@ from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, not_
 from typing import Collection, Iterable, Sequence
 
+import numpy as np
+
+from pipeline.linemodel import (
+    FAMILIES,
+    TITLE_NAMES,
+    LineModel,
+    LineView,
+    features,
+    shipped_model,
+    title_anchor,
+    title_candidates,
+    title_features,
+)
+
 REASONS: tuple[str, ...] = (
     "title",
     "metadata",
@@ -33,6 +47,8 @@ REASONS: tuple[str, ...] = (
     "whitespace",
     "navigation",
     "caption",
+    # lines the rules kept and the line classifier removed, by its feature family most against them
+    *(f"model_{family}" for family in FAMILIES),
 )
 
 
@@ -53,6 +69,7 @@ class Cleaned:
     published_date: datetime.date | None
     source_name: str | None
     removals: tuple[Removal, ...]
+    author: str | None = None
 
 
 # --- line patterns -----------------------------------------------------------------
@@ -273,6 +290,7 @@ _SEPARATED = {
 # Line starts with one of these; anything may follow.
 _PREFIX = {
     "call_to_action": r"""
+        breaking(?: news)?:
         stay tuned (?:to|with|for)
         stay (?:up to date|informed|connected|in touch) with
         follow us
@@ -301,6 +319,9 @@ _PREFIX = {
         want more [^\n]{1,40}\?
         don'?t forget to (?:like|share|subscribe|follow)""",
     "footer": r"""
+        \((?:reporting|writing|editing|additional reporting) by
+        reporting by [^\n;]{1,80}; (?:editing|writing) by
+        our standards: the trust principles
         originally published (?:at|on|in|by)
         copyright\b
         do you know what i have posted
@@ -1014,15 +1035,96 @@ def _split_removed(raw: str, x: int, y: int, begin: list[int], labels: list[str]
 # --- public API -------------------------------------------------------------------
 
 
-def cleaned(raw: str, template_keys: frozenset[str] = frozenset()) -> Cleaned:
-    """The article body of `raw` with every removed span and the reason for it."""
+# On an extractor's output (the HTML route: trafilatura already chose the article's text), only
+# lines matching these patterns are removed: strong evidence, measured not to cost recall.
+EXTRACTED_REMOVALS = frozenset(("advertisement", "call_to_action", "comments", "footer", "related_link"))
+
+
+# Pages of more lines are no web pages (logs, lists, data dumps): the rules alone decide, in linear
+# time, where the classifier's per-line features would cost seconds. Plain pages too (`_plain`).
+MODEL_MAX_LINES = 20_000
+# Log-odds by which the classifier must disagree with the rules to overturn their decision on a
+# line (chosen by grouped cross-validation, see README): the rules' tested behaviour stands where
+# the classifier is unsure.
+OVERRIDE_MARGIN = 1.5
+# Rule decisions the development pages teach too little about, overturned only on strong evidence:
+# headlines of other stories injected between paragraphs (the seeds' news sites do it, few
+# benchmark pages do, and there most short off-topic lines are list items of the article).
+OVERRIDE_MARGINS = {"injected_headline": 3.0}
+
+
+def _plain(lines: _Lines, pattern: list[str | None]) -> bool:
+    """The rules find no boilerplate on the page but its headline and date lines: plain article
+    text (wire copy, clean corpora), left to the rules (the classifier costs ~1 ms a page)."""
+    return not any(pattern) and all(r in (None, "title", "metadata") for r in lines.reason)
+
+
+def reason_index(reasons: list[str | None], reason: str) -> int | None:
+    return next((i for i, r in enumerate(reasons) if r == reason), None)
+
+
+def cleaned(raw: str, template_keys: frozenset[str] = frozenset(), learned: bool = True,
+            model: LineModel | None = None, extracted: bool = False) -> Cleaned:
+    """The article body of `raw` with every removed span and the reason for it. With `learned`,
+    the line classifier (`model`, by default the one under pipeline/data/ when trained) has the
+    last word on every line, the rules' decisions being among its features. With `extracted`,
+    `raw` is an HTML extractor's article text: only EXTRACTED_REMOVALS patterns are removed."""
     lines = _Lines(raw)
-    n = len(lines.text)
-    if not n:
+    if not lines.text:
         removals = (Removal(0, len(raw), "whitespace", raw),) if raw else ()
         return Cleaned("", None, None, None, removals)
+    if extracted:
+        _tag_patterns(lines, template_keys)
+        lines.reason[:] = [r if r in EXTRACTED_REMOVALS else None for r in lines.reason]
+        removals = _removals(lines)
+        return Cleaned(rebuilt_clean(raw, removals), None, None, _source_name(lines), removals)
+    pattern, gains, title, published = _rule_tags(lines, template_keys)
+    title_at = reason_index(lines.reason, "title")
+    model = (model or shipped_model()) if learned else None
+    if model is not None and len(lines.text) <= MODEL_MAX_LINES and not _plain(lines, pattern):
+        view, logit = _apply_model(lines, model, pattern, gains)
+        if model.title is not None:
+            title_at, published = _learned_title_and_date(lines, model, view, logit, published)
+            title = lines.text[title_at] if title_at is not None else None
+    removals = _removals(lines)
+    return Cleaned(
+        text=rebuilt_clean(raw, removals),
+        title=title,
+        published_date=published,
+        source_name=_source_name(lines),
+        removals=removals,
+        author=_byline_author(lines, title_at),
+    )
+
+
+_BYLINE_RE = re.compile(r"(?:written |posted |words |story |reporting )?by:?\s*(?P<name>[A-Z][^\n|•·,;]{1,60}?)"
+                        r"\s*(?:$|\||•|·|,|;|\s[-–—]\s|\bon\b|\bupdated\b|\bpublished\b|\d)", re.IGNORECASE)
+_BYLINE_REACH = 4  # a byline is this near the title, or the first lines of a page without one
+_AUTHOR_WORDS = 6
+
+
+def _byline_author(lines: _Lines, title_at: int | None) -> str | None:
+    """The name in a short "By NAME" line near the title."""
+    if title_at is not None:
+        start = title_at + 1
+    else:  # the lines just before the body
+        start = max(0, next((i for i, r in enumerate(lines.reason) if r is None), 0) - _BYLINE_REACH)
+    for i in range(max(0, start - 2), min(len(lines.text), start + _BYLINE_REACH)):
+        if lines.units[i] <= 12 and (m := _BYLINE_RE.match(lines.text[i])):
+            name = m["name"].strip(" .:")
+            if 1 <= len(name.split()) <= _AUTHOR_WORDS and name[0].isupper() and not _DATE_RE.search(name):
+                return name
+    return None
+
+
+def _rule_tags(lines: _Lines, template_keys: frozenset[str]) -> tuple[list[str | None], list[float], str | None, datetime.date | None]:
+    """Tag the lines by the rules; (reasons from the line patterns alone, body score of each
+    line before the body was found, title, date of publication)."""
+    n = len(lines.text)
     _tag_patterns(lines, template_keys)
     reason = lines.reason
+    pattern = list(reason)
+    gains = _scores(lines, wrapped_prose=True)
 
     published: datetime.date | None = None
     first = 0
@@ -1041,14 +1143,146 @@ def cleaned(raw: str, template_keys: frozenset[str] = frozenset()) -> Cleaned:
         for i in range(a - 1, -1, -1):
             if reason[i] == "metadata" and (published := _date(lines.text[i])) is not None:
                 break
-    removals = _removals(lines)
-    return Cleaned(
-        text=rebuilt_clean(raw, removals),
-        title=title,
-        published_date=published,
-        source_name=_source_name(lines),
-        removals=removals,
-    )
+    return pattern, gains, title, published
+
+
+_TOPIC_UNITS = 25  # lines this short (headlines, captions, list items) get a topic share
+
+
+def _topic_shares(lines: _Lines) -> list[float]:
+    """Per line, the share of its content words that the rest of the rules' body also uses; the
+    injected-headline test as a number, for every short line."""
+    short = [i for i, u in enumerate(lines.units) if u <= _TOPIC_UNITS]
+    shares = [1.0] * len(lines.text)
+    if not short:
+        return shares
+    totals = Counter(_stems("\n".join(t for t, r in zip(lines.text, lines.reason) if r is None)))
+    for i in short:
+        own = Counter(_stems(lines.text[i]))
+        if own:
+            inside = lines.reason[i] is None
+            shares[i] = sum(1 for st, c in own.items() if totals[st] - (c if inside else 0) > 0) / len(own)
+    return shares
+
+
+def line_view(lines: _Lines, pattern: Sequence[str | None], gains: Sequence[float]) -> LineView:
+    return LineView(lines.text, lines.units, lines.terminal, lines.row, lines.wrapped, pattern, list(lines.reason), gains,
+                    _topic_shares(lines))
+
+
+def line_table(raw: str, template_keys: frozenset[str] = frozenset()) -> tuple[list[str], np.ndarray]:
+    """(non-blank lines, their classifier features) of a raw text, as the trainer sees them."""
+    lines = _Lines(raw)
+    if not lines.text:
+        return [], features(line_view(lines, [], []))
+    pattern, gains, _, _ = _rule_tags(lines, template_keys)
+    return lines.text, features(line_view(lines, pattern, gains))
+
+
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def _apply_model(lines: _Lines, model: LineModel, pattern: list[str | None], gains: list[float]) -> tuple[LineView, np.ndarray]:
+    """The classifier decides every line holding a word; a line it removes that the rules kept
+    is labelled by the feature family that argues most against it. Returns the view the
+    features were read from and each line's log-odds of being article text."""
+    reason = lines.reason
+    view = line_view(lines, pattern, gains)
+    logit, x2 = model.scores(features(view))
+    rule_kept = np.asarray([r is None for r in reason])
+    margin = np.asarray([OVERRIDE_MARGINS.get(r, OVERRIDE_MARGIN) for r in reason])
+    keep = logit >= model.threshold + np.where(rule_kept, -OVERRIDE_MARGIN, margin)
+    for i in np.flatnonzero(keep != rule_kept):
+        if not _WORD_CHAR_RE.search(lines.text[i]):
+            continue
+        reason[i] = None if reason[i] is not None else "model_" + model.family_against(x2[i])
+    return view, logit
+
+
+def _title_rows(lines: _Lines, view: LineView, logit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate lines, their title features): the header's lines around the body's start."""
+    reason = lines.reason
+    view = LineView(*(view.text, view.units, view.terminal, view.row, view.wrapped, view.pattern), list(reason),
+                    view.gains, view.topic)  # the decisions after the classifier's
+    body_start = title_anchor(view)
+    cand = title_candidates(view, body_start)
+    if not len(cand):
+        return cand, np.zeros((0, len(TITLE_NAMES)))
+    body = Counter(_stems("\n".join(t for t, r in zip(lines.text, reason) if r is None)))
+    shares, n_content = [], []
+    for i in cand:
+        own = Counter(_stems(lines.text[i]))
+        inside = reason[i] is None
+        shares.append(sum(1 for st, c in own.items() if body[st] - (c if inside else 0) > 0) / max(len(own), 1))
+        n_content.append(len(own))
+    raw_counts = [lines.raw.count(lines.text[i]) for i in cand]
+    return cand, title_features(view, cand, body_start, logit, raw_counts, shares, n_content)
+
+
+def _learned_title_and_date(lines: _Lines, model: LineModel, view: LineView, logit: np.ndarray,
+                            published: datetime.date | None) -> tuple[int | None, datetime.date | None]:
+    """The best-scoring header line is the title (removed from the body as such); the date of
+    publication is the date line nearest to it in the header, or the rules' one. Returns the
+    title's line index."""
+    reason = lines.reason
+    cand, x = _title_rows(lines, view, logit)
+    # the rules' headline (a first line set apart) stands unless the scorer finds it no headline
+    # and prefers another line by far; without one, the scorer's best line if it likes it
+    title_at = reason_index(reason, "title")
+    if len(cand):
+        scores = model.title.logit(x)
+        best = int(np.argmax(scores))
+        if title_at is None:
+            at = int(cand[best])
+            # a headline-shaped line (short, no final period) needs less
+            shaped = (not lines.terminal[at] and lines.units[at] <= _HEADLINE_UNITS and reason[at] != "metadata"
+                      and _date(lines.text[at]) is None)
+            if scores[best] >= model.title_threshold - (TITLE_SHAPED_BONUS if shaped else 0.0):
+                title_at = at
+        elif title_at in cand and cand[best] != title_at:
+            rules_score = scores[int(np.flatnonzero(cand == title_at)[0])]
+            if rules_score <= TITLE_REJECT and scores[best] - rules_score >= TITLE_SWITCH:
+                title_at = int(cand[best])
+    for i, r in enumerate(reason):
+        if r == "title" and i != title_at:
+            reason[i] = "navigation"  # the rules' first-line guess, not the headline
+    if title_at is None:
+        return None, published
+    reason[title_at] = "title"
+    date_at = _header_date(lines, title_at)
+    if date_at is None:
+        return title_at, published
+    reason[date_at] = "metadata"  # read, so out of the body
+    return title_at, _date(lines.text[date_at])
+
+
+TITLE_SHAPED_BONUS = 3.0  # lower bar for the scorer's best line when it is shaped like a headline
+_HEADLINE_UNITS = 20
+TITLE_REJECT = -6.0  # the scorer's score of a line that is surely no headline (a menu, a byline)
+TITLE_SWITCH = 4.0  # how much better another line must score to replace the rules' headline
+_DATE_LINE_UNITS = 12  # a date line of the header is short
+_DATE_LINE_REACH = 3  # lines from the title a date line may be
+
+
+def _header_date(lines: _Lines, title_at: int) -> int | None:
+    """The nearest short line holding a date within reach of the title, before or after it."""
+    text, units = lines.text, lines.units
+    for d in range(1, _DATE_LINE_REACH + 1):
+        for i in (title_at + d, title_at - d):
+            if 0 <= i < len(text) and units[i] <= _DATE_LINE_UNITS and _date(text[i]) is not None:
+                return i
+    return None
+
+
+def title_table(raw: str, template_keys: frozenset[str], model: LineModel) -> tuple[list[str], np.ndarray]:
+    """(candidate title lines, their title features) of a raw text under a line model, as the trainer sees them."""
+    lines = _Lines(raw)
+    if not lines.text:
+        return [], np.zeros((0, len(TITLE_NAMES)))
+    pattern, gains, _, _ = _rule_tags(lines, template_keys)
+    view, logit = _apply_model(lines, model, pattern, gains)
+    cand, x = _title_rows(lines, view, logit)
+    return [lines.text[i] for i in cand], x
 
 
 def _tag_body(lines: _Lines, first: int, title: str | None) -> int:

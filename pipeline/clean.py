@@ -16,6 +16,7 @@ ARTICLE_SCHEMA = {
     "title": pl.Utf8,
     "published_date": pl.Date,
     "source_name": pl.Utf8,
+    "author": pl.Utf8,
     "text": pl.Utf8,
     "raw_sha256": pl.Utf8,
     "n_chars_raw": pl.Int64,
@@ -55,7 +56,9 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
     """(articles, boilerplate, rejects): rejects are documents with no prose left after cleaning."""
     kept, removed, rejects = [], [], []
     for doc in documents.iter_rows(named=True):
-        result = cleaned(doc["raw_text"], template_keys)
+        # HTML went through trafilatura, whose choice of text stands but for clear boilerplate lines
+        from_html = doc["encoding"] == "html"
+        result = cleaned(doc["raw_text"], template_keys, extracted=from_html)
         aid = article_id(doc["raw_sha256"])
         if not has_prose(result.text):
             reasons = Counter(r.reason for r in result.removals)
@@ -79,9 +82,11 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
             {
                 "article_id": aid,
                 "source_file": doc["source_file"],
-                "title": result.title or doc["html_title"],
-                "published_date": result.published_date or doc["html_date"],
+                # the page's markup names its headline, date and author better than its text
+                "title": (doc["html_title"] or result.title) if from_html else result.title,
+                "published_date": (doc["html_date"] or result.published_date) if from_html else result.published_date,
                 "source_name": result.source_name or doc["html_site"],
+                "author": (doc.get("html_author") or result.author) if from_html else result.author,
                 "text": result.text,
                 "raw_sha256": doc["raw_sha256"],
                 "n_chars_raw": len(doc["raw_text"]),

@@ -155,9 +155,9 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pipeline.train import TARGETS, default_out
+    from pipeline.train import DATA, TARGETS
 
-    out = Path(args.out) if args.out else default_out(args.target)
+    out = Path(args.out) if args.out else DATA
     TARGETS[args.target](Path(args.shared), out)
     print(f"trained {args.target} into {out}")
     return 0
@@ -199,7 +199,7 @@ def parser() -> argparse.ArgumentParser:
     dl.set_defaults(func=_download)
     from pipeline.train import TARGETS, default_shared
 
-    t = sub.add_parser("train", help="rebuild a shipped model from the training data (byte-identical for the same data)")
+    t = sub.add_parser("train", help="rebuild a shipped model from the shared data (byte-identical for the same data)", description="Rebuild a shipped model (ner: the entity tagger; boilerplate: the line classifier and title scorer) from ../shared, byte-identically.")
     t.add_argument("target", choices=sorted(TARGETS), help="which model")
     t.add_argument("--shared", default=str(default_shared()), help="the shared data folder with training/ (default: ../shared beside the repository)")
     t.add_argument("--out", help="folder to write the model into (default: pipeline/data)")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.decode import NotText, decoded, normalised
+from pipeline.htmlmeta import html_document
 
 # Larger files are not news articles; they are rejected before being read (see README, Limits).
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -29,6 +30,7 @@ DOCUMENT_SCHEMA = {
     "html_title": pl.Utf8,
     "html_date": pl.Date,
     "html_site": pl.Utf8,
+    "html_author": pl.Utf8,
 }
 REJECT_SCHEMA = {
     "source_file": pl.Utf8,
@@ -66,16 +68,9 @@ def looks_like_html(source_file: str, text: str) -> bool:
     return len(tags) >= MIN_PAGE_TAGS and closing >= MIN_PAGE_CLOSING_TAGS and head.count("<") > 0.01 * len(head)
 
 
-def _html_document(html: str) -> tuple[str, str | None, str | None, str | None]:
-    # trafilatura is imported lazily: it costs ~0.5 s and most inputs are plain text.
-    import trafilatura
-
-    # No extensive date search: it turns a footer's "Copyright 2024" into a made-up 2024-01-01.
-    dates = {"extensive_search": False, "original_date": True}
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates)
-    if doc is None or not (doc.text or "").strip():
-        return "", None, None, None
-    return doc.text, doc.title, doc.date, doc.sitename
+def _html_document(html: str) -> tuple[str, str | None, str | None, str | None, str | None]:
+    doc = html_document(html)
+    return doc.text, doc.title, doc.date.isoformat() if doc.date else None, doc.site, doc.author
 
 
 def printable_path(source_file: str) -> str:
@@ -102,9 +97,9 @@ def _document(item: InputFile) -> dict:
         dec = decoded(data)
     except NotText as err:
         return base | {"reason": "binary", "detail": f"not a text file: {err}"}
-    text, encoding, title, date, site = dec.text, dec.encoding, None, None, None
+    text, encoding, title, date, site, author = dec.text, dec.encoding, None, None, None, None
     if looks_like_html(item.source_file, text):
-        text, title, date, site = _html_document(text)
+        text, title, date, site, author = _html_document(text)
         text, encoding = normalised(text), "html"
         if not text.strip():
             return base | {"reason": "no_content", "detail": "HTML page with no extractable article text"}
@@ -118,6 +113,7 @@ def _document(item: InputFile) -> dict:
         "html_title": title,
         "html_date": date,
         "html_site": site,
+        "html_author": author,
     }
 
 

@@ -78,6 +78,8 @@ _STARTERS = frozenset(
     "Those Though Thus To Was We Were What When Where Which While Who Why With Yet You Your".split()
 )
 _TIME_ABBREVIATIONS = frozenset(("a.m", "p.m"))
+# Abbreviations a lower-case word follows inside a sentence ("approx. five", "no. of").
+_LOWER_CONTINUERS = frozenset("approx appt apt dept est fig figs incl min max misc no nos orig pt pts sq tbsp tsp vol yr yrs wk wks".split())
 # A time at most this many words into its sentence is a fronted adverbial ("At 5 a.m. Mr.
 # Smith went"), so a capitalised name after it does not start a new sentence.
 _FRONTED_TIME_WORDS = 3
@@ -170,7 +172,11 @@ class _Splitter:
         nxt = _NEXT.match(text, e)
         word = nxt.group(1)
         first = word[:1] or nxt.group(2)
-        if not first or first.islower():
+        if not first:
+            return
+        if first.islower():
+            if self.lower_start(s, e, word):
+                self.cut(e)
             return
         numeric = first.isdigit() or first in "$£€¥"
         if not (numeric or first.isalpha()):  # caseless scripts count as capitalised
@@ -182,6 +188,22 @@ class _Splitter:
             self.cut(e)
         else:
             self.ellipsis(s, e, core)
+
+    def lower_start(self, s: int, e: int, word: str) -> bool:
+        """Web text often starts sentences in lower case ("great food. the staff"): a single
+        period, question or exclamation mark after a plain word ends one before a lower-case
+        word too, unless the word before is an abbreviation (or a letter, an initial)."""
+        core = self.text[s:e]  # a bracket closing after the mark keeps the sentence going
+        if core not in (".", "?", "!") or not word.isalpha() or s == 0 or self.text[s - 1].isspace():
+            return False
+        w = self.word_before(s)[1].rstrip(_CLOSERS)
+        if len(w) < 2 or not w.isalpha():
+            return False
+        if core != ".":
+            return w.islower()  # "where? just", not a name like "Yahoo! in"
+        low = w.lower()
+        return (low not in _ABBREVIATIONS and w.capitalize() not in _TITLES
+                and w.capitalize() not in _CAPITALISED_ABBREVIATIONS and low not in _LOWER_CONTINUERS)
 
     def ellipsis(self, s: int, e: int, core: str) -> None:
         text = self.text

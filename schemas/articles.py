@@ -10,6 +10,7 @@ class Articles(pa.DataFrameModel):
     title: str = pa.Field(nullable=True, description="Headline when the text starts with one, else null.")
     published_date: pl.Date = pa.Field(nullable=True, description="Publication date when the text states it, else null.")
     source_name: str = pa.Field(nullable=True, description="Publisher when the text names it, else null.")
+    author: str = pa.Field(nullable=True, description="Author when the page states one (a byline, or the HTML page's metadata), else null.")
     text: str = pa.Field(str_length={"min_value": 1}, description="Clean article body: the raw decoded text with every boilerplate span removed.")
     raw_sha256: str = pa.Field(unique=True, str_length=64, description="SHA-256 of the raw input file bytes.")
     n_chars_raw: pl.Int64 = pa.Field(ge=1, description="Characters in the decoded, normalised raw text.")

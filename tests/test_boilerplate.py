@@ -500,3 +500,65 @@ def test_data_lines_with_other_numbers_in_every_document_are_not_template():
     keys = template_line_keys(docs)
     assert line_key("Reuter") in keys, "the sign-off that recurs verbatim is template"
     assert not any("cts" in k or "dlrs" in k for k in keys), keys
+
+
+# --- learned line classifier, titles, dates, authors ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Reporting by Jane Doe in Paris; Editing by Tom Brown)",
+        "Reporting by Ana Ruiz; Editing by Mark Heinrich",
+        "Our Standards: The Trust Principles.",
+        "BREAKING NEWS: Road closures on the ring road tonight",
+    ],
+)
+def test_wire_credits_and_tickers_removed(line: str) -> None:
+    for learned in (True, False):
+        c = cleaned(_article(tail=line), learned=learned)
+        assert line not in c.text
+        assert PARA_C in c.text
+
+
+def test_every_removal_has_a_known_reason_with_the_classifier() -> None:
+    page = _page(_TEASERS) + "\n" + "\n".join(["Share this", "Reply", "Sign up for our newsletter"])
+    c = cleaned(page)
+    assert rebuilt_raw(c.text, c.removals) == page
+    assert c.removals and all(r.reason in REASONS for r in c.removals)
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("Saturday, January 26, 2019", datetime.date(2019, 1, 26)),
+        ("Published 12 March 2023 08:15", datetime.date(2023, 3, 12)),
+        ("date 2021-07-27", datetime.date(2021, 7, 27)),
+    ],
+)
+def test_date_line_after_the_title(header: str, expected: datetime.date) -> None:
+    raw = "\n\n".join(["Tram line to reach northern suburbs", header, PARA_A, PARA_B, PARA_C])
+    c = cleaned(raw)
+    assert c.title == "Tram line to reach northern suburbs"
+    assert c.published_date == expected
+    assert header not in c.text and PARA_A in c.text
+
+
+def test_date_line_before_the_title_on_a_web_page() -> None:
+    nav = "\n".join(["Home", "* News", "* Sport", "* Weather", "Search"])
+    raw = "\n".join([nav, "Monday, 4 March 2024", "Tram line to reach northern suburbs", "By Jane Doe", PARA_A, PARA_B, PARA_C])
+    c = cleaned(raw)
+    assert c.published_date == datetime.date(2024, 3, 4)
+    assert c.author == "Jane Doe"
+    assert c.text == "\n".join([PARA_A, PARA_B, PARA_C])
+
+
+def test_title_is_no_navigation_line() -> None:
+    nav = "\n".join(["Home | News | World | Contact", "Skip to content", "Accessibility Navigation"])
+    raw = "\n\n".join([nav, "Tram line to reach northern suburbs", PARA_A, PARA_B, PARA_C])
+    assert cleaned(raw).title == "Tram line to reach northern suburbs"
+
+
+def test_no_author_without_a_byline() -> None:
+    assert cleaned(_article()).author is None
+    assert cleaned(_article("By the end of the year, the council said, the first trams would run.")).author is None

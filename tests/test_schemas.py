@@ -21,6 +21,7 @@ def _good() -> dict[str, pl.DataFrame]:
                 "title": ["Title"],
                 "published_date": [dt.date(2021, 7, 27)],
                 "source_name": [None],
+                "author": [None],
                 "text": [TEXT],
                 "raw_sha256": ["0" * 64],
                 "n_chars_raw": [40],
@@ -29,7 +30,7 @@ def _good() -> dict[str, pl.DataFrame]:
                 "warnings": [[]],
                 "story_id": [aid],
             },
-        ).with_columns(pl.col("n_chars_raw", "n_chars_clean").cast(pl.Int64), pl.col("source_name").cast(pl.Utf8), pl.col("warnings").cast(pl.List(pl.Utf8))),
+        ).with_columns(pl.col("n_chars_raw", "n_chars_clean").cast(pl.Int64), pl.col("source_name", "author").cast(pl.Utf8), pl.col("warnings").cast(pl.List(pl.Utf8))),
         "boilerplate": pl.DataFrame(
             {"boilerplate_id": ["b" * 16], "article_id": [aid], "start": [0], "end": [7], "text": ["Title\n\n"], "reason": ["title"]}
         ),

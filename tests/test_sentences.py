@@ -456,3 +456,19 @@ def test_sentences_of_no_articles() -> None:
     out = sentences(empty)
     assert out.height == 0
     assert out.schema["sentence_id"] == pl.String and out.schema["end"] == pl.Int32
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("great food. the staff was friendly.", ["great food.", "the staff was friendly."]),
+        ("uh, where? just in the water?", ["uh, where?", "just in the water?"]),
+        ("It costs approx. five dollars.", ["It costs approx. five dollars."]),
+        ("We met Dr. smith at 5 p.m. today.", ["We met Dr. smith at 5 p.m. today."]),
+        ("She works at Yahoo! in sales.", ["She works at Yahoo! in sales."]),
+        ("He left (for good.) and never came back.", ["He left (for good.) and never came back."]),
+        ("i loved it. highly recommended!", ["i loved it.", "highly recommended!"]),
+    ],
+)
+def test_lower_case_sentence_starts_in_web_text(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in sentence_spans(text)] == expected
