@@ -14,7 +14,7 @@ from schemas.rejects import Rejects
 from schemas.sentences import Sentences
 from schemas.validate import DatasetInvalid, validated
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 TABLES = {
     "articles": Articles,
