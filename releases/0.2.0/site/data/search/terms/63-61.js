@@ -1,0 +1,1 @@
+NC.data("search/terms/63-61",{"called":[31,136,137,272],"came":[179,269,274],"campaign":[269,274],"can":[171,274],"capable":[87,213,274],"capital":[207,246],"captured":[114,198,276],"carried":[207],"carries":[254,276],"carry":[152,165,196,274]});

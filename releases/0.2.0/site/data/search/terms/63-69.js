@@ -1,0 +1,1 @@
+NC.data("search/terms/63-69",{"circles":[215,245,276]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/70-61",{"page":[276],"paid":[73,202,264],"parliamentary":[221,275],"part":[183,274],"participation":[241,249,273],"parties":[136,272],"partnership":[134,272],"parts":[60,114,124,140,272,276],"party":[20,39,131,273]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/73-75",{"subsequent":[139,182],"suburb":[38,51,54,276],"succeeded":[41],"successor":[41],"suggested":[72,273],"suicide":[76,207],"sunni":[110,272],"support":[61,90,203,274],"supporters":[188,275],"supports":[90,212]});
