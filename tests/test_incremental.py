@@ -16,6 +16,7 @@ from pipeline import claims as claim_stage
 from pipeline.annotate import annotation_articles
 from pipeline.boilerplate import cleaned, line_key, template_line_keys
 from pipeline.build import ShardResult, StageReport
+from pipeline.ingest import InputFile
 from pipeline.state import ResultStore, code_version, default_state_dir, load_index
 from tests.conftest import SEEDS
 
@@ -183,6 +184,31 @@ def test_batches_split_exactly_and_come_back_in_key_order():
         incremental.results(items, ["k4"])
 
 
+def test_a_shard_analysed_at_once_splits_into_what_each_document_gives_alone():
+    """The batched analysis of a shard caches, per document, the rows and reports of that document
+    analysed alone; fails if a stage starts depending on the other documents of its batch."""
+    numbers = "The counts were " + ", ".join(str(i) for i in range(1, 400)) + " troops.\n"  # over the quantities cap
+    texts = [(SEEDS / p).read_text() for p in sorted(os.listdir(SEEDS))] + [_article(n, footer=n % 2 == 0) for n in range(6)]
+    texts += ["", "   \n\n", numbers, SURNAME_ONLY, FULL_NAME, FOOTER + "\n"]
+    inputs = [InputFile(f"d{i:02d}.txt", t.encode(), len(t.encode())) for i, t in enumerate(texts)]
+    docs, _, _ = build.unique_documents(build.ingested(inputs).tables["documents"])
+    templates = build.template_keys(docs)
+    keys = [f"k{i}" for i in range(docs.height)]
+    numbered = keys[docs["source_file"].to_list().index(f"d{texts.index(numbers):02d}.txt")]
+    tables, reports = build.analysed_each(docs, templates)
+    at_once = incremental.per_document(tables, reports, docs["source_file"].to_list(), keys)
+    alone = incremental.batch([(k, build.analysed(docs.slice(i, 1), templates)) for i, k in enumerate(keys)])
+    assert tables["rejects"].height >= 1 and tables["boilerplate"].height > 0
+    for some in (keys, keys[::-1], [numbered, keys[0]]):
+        (got, got_reports), (want, want_reports) = incremental.results(at_once, some), incremental.results(alone, some)
+        assert sorted(got) == sorted(want)
+        for name in want:
+            assert got[name].equals(want[name]), name
+        assert [r.as_dict() for r in got_reports] == [r.as_dict() for r in want_reports]
+    capped = {r.stage: r for r in incremental.results(at_once, [numbered])[1]}
+    assert capped["quantities"].removed["quantities_over_sentence_cap"] > 100
+
+
 def test_store_keeps_whole_segments_prunes_and_compacts(tmp_path, monkeypatch):
     store = ResultStore(tmp_path / "s")
     store.put(incremental.batch([("k1", _item(1, "a")), ("k2", _item(2, "b"))]))
@@ -283,17 +309,17 @@ def test_removed_files_stay_with_keep_removed_and_touching_reads_without_work(pr
 
 def test_a_crashed_run_resumes_without_redoing_finished_shards(prefect_harness, tmp_path, monkeypatch):
     inp = _inputs(tmp_path / "in", n_synthetic=3)
-    real = build.analysed
+    real = build.analysed_each
 
     def fails_on_one(docs, templates, options=build.BuildOptions()):
-        if docs["source_file"][0] == "site-02.txt":
+        if "site-02.txt" in docs["source_file"].to_list():
             raise RuntimeError("worker lost")
         return real(docs, templates, options)
 
-    monkeypatch.setattr(build, "analysed", fails_on_one)
+    monkeypatch.setattr(build, "analysed_each", fails_on_one)
     with pytest.raises(RuntimeError, match="worker lost"):
         flows.build_dataset(input=str(inp), out=str(tmp_path / "data"), shard_size=2)
-    monkeypatch.setattr(build, "analysed", real)
+    monkeypatch.setattr(build, "analysed_each", real)
     resumed = flows.build_dataset(input=str(inp), out=str(tmp_path / "data"), shard_size=2)
     # Documents in path order, 2 per shard: only the shard holding site-01 and site-02 is redone.
     assert resumed["incremental"]["files_read"] == resumed["incremental"]["files_decoded"] == 0
