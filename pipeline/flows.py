@@ -8,6 +8,7 @@ sentences from per-article features cached with the claims and analyses). Each f
 crashed run resumes without redoing it.
 """
 
+import contextlib
 import ctypes
 import hashlib
 import itertools
@@ -18,7 +19,7 @@ import subprocess
 import threading
 import time
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -428,13 +429,41 @@ def _announce_server() -> None:
         progress.phase("starting Prefect's temporary server… (set PREFECT_API_URL to use a running one)")
 
 
+@contextlib.contextmanager
+def _one_temporary_server() -> Iterator[None]:
+    """Without PREFECT_API_URL, start Prefect's temporary server here and point this process and
+    the processes it starts at it: each worker of a local Dask cluster otherwise starts a server
+    of its own (three servers for two workers, seconds each, issue 17)."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    server = SubprocessASGIServer()  # the instance Prefect's own clients would start: one server, stopped at exit
+    server.start()
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the Dask worker processes
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+
+
 def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
     """`build_dataset(**params)` on the executor's task runner."""
     state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
     runner = task_runner(executor, address, workers, state / "dask")
     _announce_server()
     _temporary_server_dies_with_us()
-    return (build_dataset if runner is None else build_dataset.with_options(task_runner=runner))(**params)
+    if runner is None:
+        return build_dataset(**params)
+    with _one_temporary_server() if address is None else contextlib.nullcontext():
+        return build_dataset.with_options(task_runner=runner)(**params)
 
 
 @flow(name="scheduled-build")
