@@ -5,6 +5,8 @@ import os
 import random
 import shutil
 import threading
+import time
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -382,3 +384,33 @@ def test_fsspec_urls_for_input_and_output(prefect_harness, tmp_path):
     assert summary["articles"] == local["articles"] == 5
     assert fs.cat("/news-out/articles.parquet") == (tmp_path / "data" / "articles.parquet").read_bytes()
     assert flows.build_dataset(input="memory://news-in", out="memory://news-out", state=str(tmp_path / "state"))["nothing_to_do"]
+
+
+def test_at_most_a_window_of_shards_is_in_flight_and_every_result_comes_back(prefect_harness):
+    """Shards are submitted as others finish, never all at once; a failed one is raised after the rest."""
+    from prefect import flow, task
+
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    @task
+    def shard(n: int) -> int:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        if n == 3:
+            raise ValueError("shard 3 failed")
+        return n
+
+    @flow
+    def several() -> list[int]:
+        got = []
+        with pytest.raises(ValueError, match="shard 3"):
+            for n in flows._completed([partial(shard.submit, n) for n in range(9)], "test", window=2):
+                got.append(n)
+        return got
+
+    assert sorted(several()) == [0, 1, 2, 4, 5, 6, 7, 8]
+    assert peak[0] == 2
