@@ -8,22 +8,27 @@ sentences from per-article features cached with the claims and analyses). Each f
 crashed run resumes without redoing it.
 """
 
+import contextlib
 import ctypes
 import hashlib
+import itertools
 import os
+import queue
 import signal
 import subprocess
 import threading
 import time
 import types
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture
 
 import schemas
 from pipeline import __version__, build, incremental, io, progress
@@ -37,6 +42,9 @@ from pipeline.ingest import InputFile
 DEFAULT_SHARD_SIZE = 1000
 READ_RETRIES = 3
 READ_RETRY_DELAYS = [1, 4, 16]  # seconds before each retry of a shard whose reads failed transiently
+# Shards submitted at once: about the cores, so that memory holds a few shards' inputs and results,
+# not the corpus's (every shard at once ran the 100,000-file build out of memory maps, issue 17).
+SHARDS_IN_FLIGHT = max(2, len(os.sched_getaffinity(0)))
 
 
 _PR_SET_PDEATHSIG = 1
@@ -108,12 +116,11 @@ def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str) 
 
 @task(name="analyse-shard", cache_policy=NO_CACHE)
 def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset[str], options: BuildOptions) -> Batch:
-    """Analyse documents one at a time, so each one's rows and reports can be cached on their own,
-    with their sentences' duplicate-detection signatures."""
-    results = [build.analysed(documents.slice(i, 1), templates, options) for i in range(len(keys))]
-    for result in results:
-        result.tables[build.SIGNATURES] = dedup.sentence_signatures(result.tables["sentences"])
-    return incremental.batch(list(zip(keys, results)))
+    """Analyse a shard's documents as one batch, with their sentences' duplicate-detection
+    signatures, split by document so that each one's rows and reports are cached on their own."""
+    tables, reports = build.analysed_each(documents, templates, options)
+    tables[build.SIGNATURES] = dedup.sentence_signatures(tables["sentences"])
+    return incremental.per_document(tables, reports, documents["source_file"].to_list(), keys)
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
@@ -146,17 +153,18 @@ class CachedClaims:
         todo = [(a, k) for a, k in zip(ids, self.keys) if k not in cached]
         if todo:
             progress.phase(f"extracting the claims of {len(todo)} article(s)")
-        futures = []
-        for shard in _chunks(todo, self.shard_size):
+
+        def submit(shard: list[tuple[str, str]]) -> PrefectFuture:
             some = [a for a, _ in shard]
             own = incremental.of_articles(mentions, some)
             # Only the entities the shard's mentions point to: extraction reads no others.
             referenced = ents.join(own.select("entity_id").unique(), on="entity_id", how="semi")
-            futures.append(extract_claims.submit(
+            return extract_claims.submit(
                 dict(shard), *(incremental.of_articles(f, some) for f in (articles, sents)), own, referenced,
                 *(incremental.of_articles(f, some) for f in (quantities, dates)),
-            ))
-        for batch in _completed(futures, "claims"):
+            )
+
+        for batch in _completed([partial(submit, shard) for shard in _chunks(todo, self.shard_size)], "claims"):
             self.store.put(batch)
         self.extracted = len(todo)
         found = incremental.results(self.store.get(self.keys), self.keys)[0]
@@ -174,25 +182,40 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _completed(futures: list[PrefectFuture], what: str):
+def _completed(submits: list[Callable[[], PrefectFuture]], what: str, window: int = SHARDS_IN_FLIGHT):
     """Results as shards finish (not in submission order), with a progress bar and log lines.
+
+    `submits` submit one shard each; at most `window` shards are in flight at once, the next one
+    submitted as one finishes, so that only those shards' inputs and results are alive (the caller
+    caches each result as it is yielded and drops it).
 
     A failed shard does not stop the others: they are all yielded (and so cached) before the
     first failure is raised, and the next run redoes only the failed shards.
     """
     logger = get_run_logger()
     failure = None
-    with progress.shards(what, len(futures)) as advance:
-        for i, future in enumerate(as_completed(futures), 1):
+    finished: queue.SimpleQueue[PrefectFuture] = queue.SimpleQueue()
+    waiting = iter(submits)
+    in_flight = 0
+    with progress.shards(what, len(submits)) as advance:
+        for i in range(1, len(submits) + 1):
+            for submit in itertools.islice(waiting, window - in_flight):
+                submit().add_done_callback(finished.put)
+                in_flight += 1
+            future = finished.get()
+            in_flight -= 1
             advance()
             try:
                 result = future.result()
             except Exception as err:
                 failure = failure or err
                 continue
+            finally:
+                del future
             yield result
-            if len(futures) > 1:
-                logger.info("%s: shard %d/%d done", what, i, len(futures))
+            del result
+            if len(submits) > 1:
+                logger.info("%s: shard %d/%d done", what, i, len(submits))
     if failure is not None:
         raise failure
 
@@ -235,12 +258,11 @@ def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_sto
     shards = _chunks(plan.to_read, shard_size)
     if shards:
         progress.phase(f"reading and decoding {len(plan.to_read)} file(s) in {len(shards)} shard(s)")
-    futures = ingest_shard.with_options(retry_delay_seconds=READ_RETRY_DELAYS).map(
-        unmapped(listing.root), shards, [{f: plan.known[f] for f in s if f in plan.known} for s in shards], unmapped(code)
-    ) if shards else []
+    reader = ingest_shard.with_options(retry_delay_seconds=READ_RETRY_DELAYS)
+    submits = [partial(reader.submit, listing.root, s, {f: plan.known[f] for f in s if f in plan.known}, code) for s in shards]
     hashes: dict[str, str | None] = dict(plan.unchanged) | plan.kept | {f: None for f in plan.to_read}
     unread, decoded = [], 0
-    for shard in _completed(futures, "ingest"):
+    for shard in _completed(submits, "ingest"):
         store.put(shard.fresh)
         unread.append(shard.unread)
         hashes.update(shard.hashes)
@@ -258,8 +280,11 @@ def _analysed(unique: pl.DataFrame, keys: list[str], templates: frozenset[str], 
     shards = _chunks(todo, shard_size)
     if shards:
         progress.phase(f"analysing {len(todo)} of {len(keys)} document(s) in {len(shards)} shard(s)")
-    futures = analyse_shard.map([unique[s] for s in shards], [[keys[i] for i in s] for s in shards], unmapped(templates), unmapped(options)) if shards else []
-    for batch in _completed(futures, "analyse"):
+
+    def submit(shard: list[int]) -> PrefectFuture:  # a shard's documents are copied out only when it starts
+        return analyse_shard.submit(unique[shard], [keys[i] for i in shard], templates, options)
+
+    for batch in _completed([partial(submit, s) for s in shards], "analyse"):
         store.put(batch)
     return len(todo)
 
@@ -404,13 +429,41 @@ def _announce_server() -> None:
         progress.phase("starting Prefect's temporary server… (set PREFECT_API_URL to use a running one)")
 
 
+@contextlib.contextmanager
+def _one_temporary_server() -> Iterator[None]:
+    """Without PREFECT_API_URL, start Prefect's temporary server here and point this process and
+    the processes it starts at it: each worker of a local Dask cluster otherwise starts a server
+    of its own (three servers for two workers, seconds each, issue 17)."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    server = SubprocessASGIServer()  # the instance Prefect's own clients would start: one server, stopped at exit
+    server.start()
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the Dask worker processes
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+
+
 def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
     """`build_dataset(**params)` on the executor's task runner."""
     state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
     runner = task_runner(executor, address, workers, state / "dask")
     _announce_server()
     _temporary_server_dies_with_us()
-    return (build_dataset if runner is None else build_dataset.with_options(task_runner=runner))(**params)
+    if runner is None:
+        return build_dataset(**params)
+    with _one_temporary_server() if address is None else contextlib.nullcontext():
+        return build_dataset.with_options(task_runner=runner)(**params)
 
 
 @flow(name="scheduled-build")

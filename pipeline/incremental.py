@@ -18,7 +18,7 @@ Pure functions; `pipeline.state` stores the results, `pipeline.flows` schedules 
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,12 +102,37 @@ def batch(items: Sequence[tuple[str, ShardResult]]) -> Batch:
             pl.Series(KEY, np.repeat(np.array(owners, dtype=object), heights), dtype=pl.Utf8),
             pl.Series(ROW, np.concatenate([np.arange(h, dtype=np.int32) for h in heights]), dtype=pl.Int32),
         )
-    reports = [
+    return Batch(tables, _report_frame((key, result.reports) for key, result in items), keys)
+
+
+def _report_frame(items: Iterable[tuple[str, Sequence[StageReport]]]) -> pl.DataFrame:
+    rows = [
         (key, order, r.stage, r.rows_in, r.rows_out, json.dumps(dict(sorted(r.removed.items()))))
-        for key, result in items
-        for order, r in enumerate(result.reports)
+        for key, reports in items
+        for order, r in enumerate(reports)
     ]
-    return Batch(tables, pl.DataFrame(reports, schema=REPORT_SCHEMA, orient="row"), keys)
+    return pl.DataFrame(rows, schema=REPORT_SCHEMA, orient="row")
+
+
+def _tagged(frame: pl.DataFrame, owners: pl.DataFrame, on: str) -> pl.DataFrame:
+    """`frame` with the `_key` of its rows' owners (`owners`: `on` -> `_key`) and their `_row` within it."""
+    return frame.join(owners, on=on, how="left", maintain_order="left").with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).over(KEY).alias(ROW)
+    )
+
+
+def per_document(tables: Mapping[str, pl.DataFrame], reports: Sequence[Sequence[StageReport]], source_files: Sequence[str], keys: Sequence[str]) -> Batch:
+    """A batch of documents analysed together (`build.analysed_each`), split by document:
+    `keys[i]` is the key of `source_files[i]`, whose reports are `reports[i]`. A table's rows belong
+    to the document of their article, or (rejects) to their own source file. Rows keep their order
+    within a document: the same rows, in the same order, as the document analysed alone."""
+    by_file = pl.DataFrame({"source_file": list(source_files), KEY: list(keys)}, schema={"source_file": pl.Utf8, KEY: pl.Utf8})
+    by_article = tables["articles"].select("article_id", "source_file").join(by_file, on="source_file").drop("source_file")
+    found = {
+        name: _tagged(frame, by_article, "article_id") if "article_id" in frame.columns else _tagged(frame, by_file, "source_file")
+        for name, frame in tables.items()
+    }
+    return Batch(found, _report_frame(zip(keys, reports)), list(keys))
 
 
 def empty_batch() -> Batch:
@@ -193,10 +218,7 @@ def split(frame: pl.DataFrame, table: str, owners: Mapping[str, str]) -> Batch:
     """A batch of one table computed over several items at once, split by article: `owners`
     maps each article_id to its item's key (an item with no rows is cached as having none)."""
     owner = pl.DataFrame({"article_id": list(owners), KEY: list(owners.values())}, schema={"article_id": pl.Utf8, KEY: pl.Utf8})
-    tagged = frame.join(owner, on="article_id", how="left", maintain_order="left").with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int32).over(KEY).alias(ROW)
-    )
-    return Batch({table: tagged}, pl.DataFrame(schema=REPORT_SCHEMA), list(owners.values()))
+    return Batch({table: _tagged(frame, owner, "article_id")}, pl.DataFrame(schema=REPORT_SCHEMA), list(owners.values()))
 
 
 @dataclass(frozen=True)

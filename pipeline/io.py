@@ -129,6 +129,30 @@ def is_transient(err: BaseException) -> bool:
     return isinstance(err, OSError) and err.errno in TRANSIENT_ERRNOS
 
 
+READ_BLOCK = 64 * 1024  # under glibc's mmap threshold: a block lives on the heap, not in a map of its own
+
+
+def read_bounded(fh, size: int | None, limit: int) -> bytes:
+    """The file's bytes, up to `limit` + 1 (more means too large), into a buffer of their size.
+
+    `fh.read(limit + 1)` allocates the whole limit (16 MiB) and shrinks it: glibc keeps each such
+    buffer as a memory map of its own, and a 100,000-file build ran out of the kernel's 65,530 maps
+    (issue 17). So the `size` the file was stat'ed at is read first, into a buffer of that size,
+    then whatever it grew by, in blocks.
+    """
+    parts = []
+    total = 0
+    want = (min(size, limit) if size is not None else 0) or READ_BLOCK
+    while total <= limit:
+        block = fh.read(min(want, limit + 1 - total))
+        if not block:
+            break
+        parts.append(block)
+        total += len(block)
+        want = READ_BLOCK
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def read_input(root: Path, source_file: str, raise_transient: bool = False) -> InputFile:
     """The file's bytes, or an `unreadable`/`too_large` marker.
 
@@ -143,8 +167,8 @@ def read_input(root: Path, source_file: str, raise_transient: bool = False) -> I
         size = info.st_size
         if size > MAX_FILE_BYTES:
             return InputFile(source_file, None, size, "too_large", f"{size} bytes is over the {MAX_FILE_BYTES}-byte limit per file")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        with open(path, "rb", buffering=0) as fh:
+            data = read_bounded(fh, size, MAX_FILE_BYTES)
     except OSError as err:
         if raise_transient and is_transient(err):
             raise
@@ -240,7 +264,7 @@ def read_any(root: str, source_file: str, raise_transient: bool = False) -> Inpu
         if size is not None and size > MAX_FILE_BYTES:
             return InputFile(source_file, None, size, "too_large", f"{size} bytes is over the {MAX_FILE_BYTES}-byte limit per file")
         with fs.open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = read_bounded(fh, size, MAX_FILE_BYTES)
     except (OSError, TimeoutError, ConnectionError) as err:
         if raise_transient and is_transient(err):
             raise

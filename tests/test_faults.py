@@ -234,7 +234,7 @@ def test_builds_killed_at_chosen_and_random_points_never_break_the_dataset(prefe
     before = _snapshot(out)
     args = ["--input", str(new), "--out", str(out), "--shard-size", "4"]
     seen = []
-    for hook in ("kill_at('pipeline.build', 'analysed', 12, 'before')", "kill_at('pipeline.io', '_write_table', 3, 'after')"):
+    for hook in ("kill_at('pipeline.build', 'analysed_each', 3, 'before')", "kill_at('pipeline.io', '_write_table', 3, 'after')"):
         started = time.perf_counter()
         rc, log = _finish(_child(_build_code(hook), args, prefect_home, api_url))
         assert rc == -signal.SIGKILL, f"{hook}: the kill point was never reached:\n{log[-3000:]}"

@@ -5,6 +5,8 @@ import os
 import random
 import shutil
 import threading
+import time
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +18,7 @@ from pipeline import claims as claim_stage
 from pipeline.annotate import annotation_articles
 from pipeline.boilerplate import cleaned, line_key, template_line_keys
 from pipeline.build import ShardResult, StageReport
+from pipeline.ingest import InputFile
 from pipeline.state import ResultStore, code_version, default_state_dir, load_index
 from tests.conftest import SEEDS
 
@@ -183,6 +186,31 @@ def test_batches_split_exactly_and_come_back_in_key_order():
         incremental.results(items, ["k4"])
 
 
+def test_a_shard_analysed_at_once_splits_into_what_each_document_gives_alone():
+    """The batched analysis of a shard caches, per document, the rows and reports of that document
+    analysed alone; fails if a stage starts depending on the other documents of its batch."""
+    numbers = "The counts were " + ", ".join(str(i) for i in range(1, 400)) + " troops.\n"  # over the quantities cap
+    texts = [(SEEDS / p).read_text() for p in sorted(os.listdir(SEEDS))] + [_article(n, footer=n % 2 == 0) for n in range(6)]
+    texts += ["", "   \n\n", numbers, SURNAME_ONLY, FULL_NAME, FOOTER + "\n"]
+    inputs = [InputFile(f"d{i:02d}.txt", t.encode(), len(t.encode())) for i, t in enumerate(texts)]
+    docs, _, _ = build.unique_documents(build.ingested(inputs).tables["documents"])
+    templates = build.template_keys(docs)
+    keys = [f"k{i}" for i in range(docs.height)]
+    numbered = keys[docs["source_file"].to_list().index(f"d{texts.index(numbers):02d}.txt")]
+    tables, reports = build.analysed_each(docs, templates)
+    at_once = incremental.per_document(tables, reports, docs["source_file"].to_list(), keys)
+    alone = incremental.batch([(k, build.analysed(docs.slice(i, 1), templates)) for i, k in enumerate(keys)])
+    assert tables["rejects"].height >= 1 and tables["boilerplate"].height > 0
+    for some in (keys, keys[::-1], [numbered, keys[0]]):
+        (got, got_reports), (want, want_reports) = incremental.results(at_once, some), incremental.results(alone, some)
+        assert sorted(got) == sorted(want)
+        for name in want:
+            assert got[name].equals(want[name]), name
+        assert [r.as_dict() for r in got_reports] == [r.as_dict() for r in want_reports]
+    capped = {r.stage: r for r in incremental.results(at_once, [numbered])[1]}
+    assert capped["quantities"].removed["quantities_over_sentence_cap"] > 100
+
+
 def test_store_keeps_whole_segments_prunes_and_compacts(tmp_path, monkeypatch):
     store = ResultStore(tmp_path / "s")
     store.put(incremental.batch([("k1", _item(1, "a")), ("k2", _item(2, "b"))]))
@@ -283,17 +311,17 @@ def test_removed_files_stay_with_keep_removed_and_touching_reads_without_work(pr
 
 def test_a_crashed_run_resumes_without_redoing_finished_shards(prefect_harness, tmp_path, monkeypatch):
     inp = _inputs(tmp_path / "in", n_synthetic=3)
-    real = build.analysed
+    real = build.analysed_each
 
     def fails_on_one(docs, templates, options=build.BuildOptions()):
-        if docs["source_file"][0] == "site-02.txt":
+        if "site-02.txt" in docs["source_file"].to_list():
             raise RuntimeError("worker lost")
         return real(docs, templates, options)
 
-    monkeypatch.setattr(build, "analysed", fails_on_one)
+    monkeypatch.setattr(build, "analysed_each", fails_on_one)
     with pytest.raises(RuntimeError, match="worker lost"):
         flows.build_dataset(input=str(inp), out=str(tmp_path / "data"), shard_size=2)
-    monkeypatch.setattr(build, "analysed", real)
+    monkeypatch.setattr(build, "analysed_each", real)
     resumed = flows.build_dataset(input=str(inp), out=str(tmp_path / "data"), shard_size=2)
     # Documents in path order, 2 per shard: only the shard holding site-01 and site-02 is redone.
     assert resumed["incremental"]["files_read"] == resumed["incremental"]["files_decoded"] == 0
@@ -356,3 +384,33 @@ def test_fsspec_urls_for_input_and_output(prefect_harness, tmp_path):
     assert summary["articles"] == local["articles"] == 5
     assert fs.cat("/news-out/articles.parquet") == (tmp_path / "data" / "articles.parquet").read_bytes()
     assert flows.build_dataset(input="memory://news-in", out="memory://news-out", state=str(tmp_path / "state"))["nothing_to_do"]
+
+
+def test_at_most_a_window_of_shards_is_in_flight_and_every_result_comes_back(prefect_harness):
+    """Shards are submitted as others finish, never all at once; a failed one is raised after the rest."""
+    from prefect import flow, task
+
+    lock, running, peak = threading.Lock(), [0], [0]
+
+    @task
+    def shard(n: int) -> int:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        if n == 3:
+            raise ValueError("shard 3 failed")
+        return n
+
+    @flow
+    def several() -> list[int]:
+        got = []
+        with pytest.raises(ValueError, match="shard 3"):
+            for n in flows._completed([partial(shard.submit, n) for n in range(9)], "test", window=2):
+                got.append(n)
+        return got
+
+    assert sorted(several()) == [0, 1, 2, 4, 5, 6, 7, 8]
+    assert peak[0] == 2

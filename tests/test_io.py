@@ -49,6 +49,37 @@ def test_oversized_file_is_rejected_without_reading(tmp_path, monkeypatch):
     assert item.error_reason == "too_large" and item.data is None
 
 
+class _Growing:
+    """A file object over `data` that records the sizes each read asks for."""
+
+    def __init__(self, data: bytes):
+        self.data, self.at, self.asked = data, 0, []
+
+    def read(self, n: int) -> bytes:
+        self.asked.append(n)
+        block = self.data[self.at : self.at + n]
+        self.at += len(block)
+        return block
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 100, 70_000, 200_000])
+def test_files_are_read_into_buffers_of_their_size_up_to_the_limit(size, tmp_path):
+    data = bytes(range(256)) * (size // 256 + 1)
+    data = data[:size]
+    (tmp_path / "f.txt").write_bytes(data)
+    item = io.read_input(tmp_path, "f.txt")
+    assert item.data == data and item.n_bytes == size
+    # The first read asks for the stat'ed size alone, not the 16 MiB limit.
+    fh = _Growing(data)
+    assert io.read_bounded(fh, size, 1 << 24) == data and fh.asked[0] == (size or io.READ_BLOCK)
+    assert max(fh.asked) <= max(size, io.READ_BLOCK)
+    # Grown since the stat: what it grew by is read too, up to one byte past the limit.
+    grown = _Growing(data + b"tail" * 50_000)
+    assert io.read_bounded(grown, size, 1 << 24) == data + b"tail" * 50_000
+    over = _Growing(data + b"x" * 300_000)
+    assert len(io.read_bounded(over, size, size + 1000)) == size + 1001
+
+
 def test_csv_neutralises_formulas_and_writes_lists_as_json():
     out = io.csv_safe(_tables()["things"])
     assert out["note"].to_list() == ["'=SUM(A1)", "'-3", "plain"]
