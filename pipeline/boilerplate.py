@@ -1051,6 +1051,12 @@ OVERRIDE_MARGIN = 1.5
 # headlines of other stories injected between paragraphs (the seeds' news sites do it, few
 # benchmark pages do, and there most short off-topic lines are list items of the article).
 OVERRIDE_MARGINS = {"injected_headline": 3.0}
+# A line the rules kept that is a long, punctuated sentence is article text on nearly every page:
+# removing one loses what the reader came for, keeping a line of boilerplate costs little, so
+# the classifier needs this much stronger evidence to remove it (a short wire story's lead
+# paragraph otherwise goes, its first-line position reading like a title or navigation).
+PROSE_WORDS = 15
+PROSE_REMOVAL_MARGIN = 3.0
 
 
 def _plain(lines: _Lines, pattern: list[str | None]) -> bool:
@@ -1191,7 +1197,8 @@ def _apply_model(lines: _Lines, model: LineModel, pattern: list[str | None], gai
     logit, x2 = model.scores(features(view))
     rule_kept = np.asarray([r is None for r in reason])
     margin = np.asarray([OVERRIDE_MARGINS.get(r, OVERRIDE_MARGIN) for r in reason])
-    keep = logit >= model.threshold + np.where(rule_kept, -OVERRIDE_MARGIN, margin)
+    prose = np.asarray([u >= PROSE_WORDS and t for u, t in zip(lines.units, lines.terminal)], dtype=bool)
+    keep = logit >= model.threshold + np.where(rule_kept, np.where(prose, -PROSE_REMOVAL_MARGIN, -OVERRIDE_MARGIN), margin)
     for i in np.flatnonzero(keep != rule_kept):
         if not _WORD_CHAR_RE.search(lines.text[i]):
             continue

@@ -25,8 +25,8 @@ class Claims(SpanChecks):
     group_id: str = pa.Field(str_length=16, description="Claims asserting the same thing share it; derived from the group's earliest claim.")
     n_sources: pl.Int32 = pa.Field(ge=1, description="Distinct articles in the claim's group.")
     conflicts_with: pl.List(pl.Utf8) = pa.Field(description="Groups about the same subjects, unit and time whose values disagree, sorted.")
-    conflict: str = pa.Field(nullable=True, description="What differs between the group and the groups it conflicts with, e.g. 'value: 30 people vs 45 people' (up to three, per group); null without conflicts.")
     scope: str = pa.Field(isin=["clause", "action"], description="clause: the claim reads its whole clause; action: one further action of a clause (a verb or event noun, e.g. 'dodging arrest'), spanning to the next action, with the clause's actors, places and time.")
+    conflict: str = pa.Field(nullable=True, description="What differs between the group and the groups it conflicts with, e.g. 'value: 30 people vs 45 people' (up to three, per group); null without conflicts.")
 
     @pa.dataframe_check
     def quantity_claims_have_a_quantity(cls, data: pa.PolarsData) -> pl.LazyFrame:

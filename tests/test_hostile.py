@@ -135,7 +135,8 @@ def test_a_page_without_article_text_says_what_was_left(built):
     _, tables, _ = built
     detail = dict(zip(tables["rejects"]["source_file"], tables["rejects"]["detail"]))
     assert "no article text" in detail["boilerplate only.txt"] and "related_link" in detail["boilerplate only.txt"]
-    assert "'World'" in detail["empty page.html"], "the reject shows the fragment left, so a user can judge it"
+    # The HTML route keeps what trafilatura kept ("Home", "World"): the reject quotes that fragment.
+    assert "World'" in detail["empty page.html"] and "is left" in detail["empty page.html"], "the reject shows the fragment left, so a user can judge it"
 
 
 def test_html_pages_keep_their_metadata_but_invent_no_date(built):

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -393,9 +394,13 @@ def _port_open(port: int) -> bool:
 def test_kill_9_of_a_build_takes_the_temporary_prefect_server_with_it(inputs, tmp_path):
     hook = "import time, pipeline.build\npipeline.build.ingested = lambda *a, **k: time.sleep(600)\n"
     code = hook + "from pipeline.cli import main\nsys.exit(main(['build', *sys.argv[1:]]))\n"
-    env = {k: v for k, v in _env(tmp_path / "ph", None).items() if k != "PREFECT_API_URL"}
+    # Prefect's own INFO lines name the temporary server's port (the CLI shows warnings only by default).
+    env = {k: v for k, v in _env(tmp_path / "ph", None).items() if k != "PREFECT_API_URL"} | {"PREFECT_LOGGING_LEVEL": "INFO"}
     proc = subprocess.Popen([sys.executable, "-c", "import sys\n" + code, "--input", str(inputs), "--out", str(tmp_path / "o")],
                             cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # A build that never says what is asked for must fail the test, not hang it on a silent pipe.
+    watchdog = threading.Timer(180, proc.kill)
+    watchdog.start()
     try:
         port, started = None, time.monotonic()
         for line in proc.stdout:
@@ -412,6 +417,7 @@ def test_kill_9_of_a_build_takes_the_temporary_prefect_server_with_it(inputs, tm
             time.sleep(0.2)
         assert not _port_open(port), "the temporary Prefect server outlived the build"
     finally:
+        watchdog.cancel()
         os.killpg(proc.pid, signal.SIGKILL) if _group_alive(proc.pid) else None
 
 
