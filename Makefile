@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 
 .PHONY: dataset test bench lock release
 
+# A venv's own pip may predate extra-name normalisation (23.3) and warn about lxml[html_clean]: upgrade it first.
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	# A venv's own pip may predate extra-name normalisation (23.3) and warn about lxml[html_clean].
 	$(VENV)/bin/pip install --disable-pip-version-check --quiet pip==26.3
 	$(VENV)/bin/pip install --disable-pip-version-check --quiet -r requirements.lock
 	touch $@
