@@ -28,7 +28,7 @@ from pipeline.sentences import sentences  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "gold" / "seed_mentions.jsonl"
-SHARED = Path("/work/shared")
+SHARED = ROOT.parent / "shared"  # ../shared beside the repository, as in the other benchmarks
 VARIANTS = SHARED / "benchmarks" / "entities" / "name_variants_dev.jsonl"
 CORPORA = SHARED / "corpora"
 
