@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -294,6 +295,9 @@ class Tagger:
         self._new: list[str] = []  # word forms whose rows are not computed yet
         self._table = np.zeros((0, 5, _N))
         self._size = 0
+        # The word-score cache grows in place: tasks sharing this tagger in threads (a Dask
+        # worker, Prefect's thread pool) take turns to grow and read it.
+        self._lock = threading.Lock()
 
     def _word_ids(self, words: Iterable[str]) -> list[int]:
         """Rows of the word-score table for these words; new word forms get rows (see `_scores_table`)."""
@@ -329,8 +333,6 @@ class Tagger:
 
     def emissions(self, sentences: Sequence[Sequence[str]], matches: Sequence[list] | None = None) -> list[np.ndarray]:
         """(n, N) emission scores of each sentence (`matches`: their `gazetteer_matches`, if at hand)."""
-        if len(self._ids) > 500_000:  # a bound on the per-process cache of word forms
-            self._ids, self._new, self._table, self._size = {}, [], np.zeros((0, 5, _N)), 0
         flat: list[str] = []
         starts = []
         for words in sentences:
@@ -338,8 +340,11 @@ class Tagger:
             starts.append(len(flat))
             flat += words
             flat += _BOUNDARY[1:] * 2
-        rows = self._word_ids(flat)
-        g = self._scores_table()[np.array(rows, dtype=np.int64)]  # (L, 5, N)
+        with self._lock:
+            if len(self._ids) > 500_000:  # a bound on the per-process cache of word forms
+                self._ids, self._new, self._table, self._size = {}, [], np.zeros((0, 5, _N)), 0
+            rows = self._word_ids(flat)
+            g = self._scores_table()[np.array(rows, dtype=np.int64)]  # (L, 5, N), a copy
         size = len(flat)
         total = np.zeros((size, _N))
         for o in range(5):

@@ -437,3 +437,21 @@ def test_tokens_and_bio_spans():
     text = "U.S. envoy O'Neill's visit to Pech-de-l'Azé, Jan. 5."
     assert [text[a:b] for a, b in tokens(text)] == ["U.S.", "envoy", "O'Neill", "'s", "visit", "to", "Pech-de-l'Azé", ",", "Jan", ".", "5", "."]
     assert spans_of(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG", "I-ORG"]) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]
+
+
+def test_the_tagger_scores_the_same_when_threads_share_it():
+    """Dask workers and Prefect's thread pool share one tagger per process: its growing word-score
+    cache must give every thread the scores a tagger of its own gives (it once raced and crashed)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline import tagger
+
+    rnd = random.Random(7)
+    words = [f"Word{i}" for i in range(3000)] + ["the", "said", "Paris", "Obama", "."]
+    batches = [[[rnd.choice(words) for _ in range(rnd.randint(3, 40))] for _ in range(60)] for _ in range(8)]
+    shared = tagger.load(tagger.MODEL_PATH, load_gazetteer())
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(shared.emissions, batches))
+    for batch, got in zip(batches, together):
+        alone = tagger.load(tagger.MODEL_PATH, load_gazetteer()).emissions(batch)
+        assert all(np.array_equal(a, b) for a, b in zip(alone, got))
