@@ -297,6 +297,34 @@ def _matches(to_fd: int, rel: str, entry: dict) -> bool:
         os.close(fd)
 
 
+def _earlier_download(to_fd: int) -> frozenset[str] | None:
+    """The paths of the files an earlier download wrote into the target (its manifest.json), or
+    None when there is no readable newsclean manifest there."""
+    try:
+        fd = os.open(MANIFEST, os.O_RDONLY | _NOFOLLOW, dir_fd=to_fd)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            listed = json.loads(fh.read(MAX_MANIFEST_BYTES + 1))["files"]
+        return frozenset(f["path"] for f in listed)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _foreign(to_fd: int, rel: str, earlier: frozenset[str] | None) -> bool:
+    """A file stands at `rel` in the target that no earlier download of ours wrote (its manifest
+    does not list the name): a user's file, which a download must never replace. A listed file,
+    even edited since, is the release's own and is brought back."""
+    try:
+        info = os.stat(rel, dir_fd=to_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return earlier is None or rel not in earlier or not stat.S_ISREG(info.st_mode)
+
+
 def _checked_sums(text: str, manifest_raw: bytes, files: dict[str, str]) -> None:
     """SHA256SUMS must list exactly the manifest's files, with the same hashes, and the manifest's own hash."""
     manifest_hash = hashlib.sha256(manifest_raw).hexdigest()
@@ -386,6 +414,13 @@ def download(source: str, to: Path, say: Callable[[str], None] = print) -> Downl
     to_fd = os.open(to, os.O_RDONLY | os.O_DIRECTORY)
     part_fd = None
     try:
+        # Only files an earlier download wrote may be replaced (its manifest and sums included).
+        earlier = _earlier_download(to_fd)
+        replaced = [f["path"] for f in entries if not _matches(to_fd, f["path"], f)]
+        for rel in replaced + ([] if earlier is not None else [MANIFEST, SUMS]):
+            if _foreign(to_fd, rel, earlier):
+                raise UnsafePath(f"refusing to replace {to / rel}: it was not written by an earlier download of a release; "
+                                 "move it away or download into another folder (nothing was written)")
         part_fd = _private_dir(to_fd, to)
         todo = []
         for n, entry in enumerate(entries, 1):

@@ -357,3 +357,15 @@ def test_a_release_whose_sums_list_a_file_the_manifest_does_not_is_refused(tmp_p
     with pytest.raises(dl.DownloadError, match="lists 'extra.sh', which manifest.json does not"):
         dl.download(str(release), tmp_path / "dest", say=lambda _: None)
     assert not (tmp_path / "dest").exists()
+
+
+def test_a_users_file_at_a_release_name_is_never_replaced(server, tmp_path):
+    """`--to` may be a folder of the user's: a file there that no earlier download wrote, at a name
+    the release lists, refuses the download and stays as it was."""
+    to = tmp_path / "mine"
+    to.mkdir()
+    (to / "README.md").write_text("my own notes\n")
+    with pytest.raises(dl.UnsafePath, match="README.md"):
+        dl.download(server.url, to, say=lambda _: None)
+    assert (to / "README.md").read_text() == "my own notes\n"
+    assert sorted(p.name for p in to.iterdir()) == ["README.md"]
