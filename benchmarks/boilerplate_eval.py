@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline import train  # noqa: E402
-from pipeline.boilerplate import cleaned, template_line_keys  # noqa: E402
+from pipeline.stages.boilerplate import cleaned, template_line_keys  # noqa: E402
 
 FOLDS = 5
 
@@ -162,8 +162,8 @@ def _cross_validate(metric, pages: list[train.Page], wikinews: list[train.Page],
 
 
 def _html(metric, shared: Path, pages: list[train.Page], keys: frozenset[str]) -> None:
-    from pipeline.decode import decoded
-    from pipeline.htmlmeta import html_document
+    from pipeline.stages.decode import decoded
+    from pipeline.stages.htmlmeta import html_document
 
     ours, alone, titles = {}, {}, {}
     t0 = time.process_time()

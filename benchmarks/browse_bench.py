@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 import schemas
-from pipeline import site
+from pipeline.release import site
 
 BOILERPLATE, SENTENCES, MENTIONS, CLAIMS, ENTITY_EVERY = 3, 12, 10, 3, 2
 VOCABULARY = 20_000

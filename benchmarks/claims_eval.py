@@ -30,13 +30,13 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.boilerplate import cleaned  # noqa: E402
-from pipeline.claims import claims, grouped_claims  # noqa: E402
-from pipeline.dates import dates  # noqa: E402
-from pipeline.dedup import story_ids  # noqa: E402
-from pipeline.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
-from pipeline.quantities import quantities  # noqa: E402
-from pipeline.sentences import sentences  # noqa: E402
+from pipeline.stages.boilerplate import cleaned  # noqa: E402
+from pipeline.stages.claims import claims, grouped_claims  # noqa: E402
+from pipeline.stages.dates import dates  # noqa: E402
+from pipeline.stages.dedup import story_ids  # noqa: E402
+from pipeline.stages.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
+from pipeline.stages.quantities import quantities  # noqa: E402
+from pipeline.stages.sentences import sentences  # noqa: E402
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"})
 

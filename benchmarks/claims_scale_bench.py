@@ -21,12 +21,12 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claims import claims, grouped_claims  # noqa: E402
-from pipeline.dates import dates  # noqa: E402
-from pipeline.dedup import story_ids  # noqa: E402
-from pipeline.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
-from pipeline.quantities import quantities  # noqa: E402
-from pipeline.sentences import sentences  # noqa: E402
+from pipeline.stages.claims import claims, grouped_claims  # noqa: E402
+from pipeline.stages.dates import dates  # noqa: E402
+from pipeline.stages.dedup import story_ids  # noqa: E402
+from pipeline.stages.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
+from pipeline.stages.quantities import quantities  # noqa: E402
+from pipeline.stages.sentences import sentences  # noqa: E402
 
 FIRST = "Ana Omar Lena Ivan Grace Tomas Mira Jonas Sara Felix Nadia Pavel Irene Hugo Leila Marco".split()
 LAST = "Okafor Lopez Novak Haddad Silva Berg Tanaka Kowalski Moreau Petrov Rahman Costa Weber Nilsen".split()

@@ -5,7 +5,7 @@
 Prints, per corpus (Reuters-21578, BBC News): MB/s (wall and CPU time) of `duplicate_sentences` and `story_ids`, how
 many sentences are marked (within one article / across articles), how many multi-article
 stories, and K random examples of each for a precision spot-check. Sentences come from
-`pipeline.sentences` when that stage exists, else from a plain period-and-paragraph splitter
+`pipeline.stages.sentences` when that stage exists, else from a plain period-and-paragraph splitter
 (reported in the output). Skips cleanly when the corpora are absent.
 """
 
@@ -21,8 +21,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.dedup import duplicate_sentences, story_ids  # noqa: E402
-from pipeline.ids import stable_id  # noqa: E402
+from pipeline.stages.dedup import duplicate_sentences, story_ids  # noqa: E402
+from pipeline.core.ids import stable_id  # noqa: E402
 
 CORPORA = {"reuters21578": "Reuters-21578, Distribution 1.0", "bbc-news": "BBC News (Greene & Cunningham 2006)"}
 _PARAGRAPH = re.compile(r"\n\s*\n|\n {3,}")
@@ -44,10 +44,10 @@ def _plain_sentences(articles: pl.DataFrame) -> pl.DataFrame:
 
 def _sentences(articles: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     try:
-        from pipeline.sentences import sentences
+        from pipeline.stages.sentences import sentences
     except ImportError:
-        return _plain_sentences(articles), "plain regex splitter (pipeline.sentences absent)"
-    return sentences(articles), "pipeline.sentences"
+        return _plain_sentences(articles), "plain regex splitter (pipeline.stages.sentences absent)"
+    return sentences(articles), "pipeline.stages.sentences"
 
 
 def _load(folder: Path, limit: int | None) -> pl.DataFrame:

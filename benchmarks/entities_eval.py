@@ -21,10 +21,10 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
-from pipeline.ids import stable_id  # noqa: E402
-from pipeline.names import name_clusters  # noqa: E402
-from pipeline.sentences import sentences  # noqa: E402
+from pipeline.stages.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
+from pipeline.core.ids import stable_id  # noqa: E402
+from pipeline.stages.names import name_clusters  # noqa: E402
+from pipeline.stages.sentences import sentences  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "gold" / "seed_mentions.jsonl"

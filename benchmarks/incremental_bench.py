@@ -25,7 +25,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline import io  # noqa: E402
-from pipeline.flows import run_build  # noqa: E402
+from pipeline.orchestration.flows import run_build  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578-txt"
 

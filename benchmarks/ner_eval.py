@@ -3,7 +3,7 @@
     nice -n 10 .venv/bin/python benchmarks/ner_eval.py [--parts cross,wikinews,wnut,speed] [--speed-mb 2]
 
 - cross: train on two of wikigold / BTC / Re-DocRED, test on the third, each way (with the same
-  nationality retagging as training, see `pipeline.tagger.training_sentences`).
+  nationality retagging as training, see `pipeline.stages.tagger.training_sentences`).
 - wikinews: the shipped model on tests/gold/wikinews_ner.jsonl (never trained on), by the tagger alone
   and through the pipeline's mention extraction (rules and learned), whose types are mapped back
   (PERSON->PER, ORG->ORG, GPE/LOC->LOC, others->MISC; demonyms are not mentions there).
@@ -26,9 +26,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import tagger  # noqa: E402
-from pipeline.entities import load_gazetteer, mention_candidates  # noqa: E402
-from pipeline.sentences import sentences  # noqa: E402
+from pipeline.stages import tagger  # noqa: E402
+from pipeline.stages.entities import load_gazetteer, mention_candidates  # noqa: E402
+from pipeline.stages.sentences import sentences  # noqa: E402
 from pipeline.train import NER_FILES  # noqa: E402
 
 SHARED = ROOT / ".." / "shared"

@@ -1,4 +1,4 @@
-"""Score `pipeline.quantities` and `pipeline.dates` on the numbers/dates development set, and time them.
+"""Score `pipeline.stages.quantities` and `pipeline.stages.dates` on the numbers/dates development set, and time them.
 
 Usage: python benchmarks/numbers_eval.py [--benchmarks DIR] [--training DIR] [--corpus DIR] [--mb 2] [--failures]
 
@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.dates import date_spans, detect  # noqa: E402
-from pipeline.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, quantity_spans  # noqa: E402
+from pipeline.stages.dates import date_spans, detect  # noqa: E402
+from pipeline.stages.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, quantity_spans  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PEERS = {

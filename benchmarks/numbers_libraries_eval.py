@@ -33,7 +33,7 @@ import numbers_eval as ev  # noqa: E402
 
 
 class Found(NamedTuple):
-    """The fields of `pipeline.quantities.Quantity` that the scorers read."""
+    """The fields of `pipeline.stages.quantities.Quantity` that the scorers read."""
 
     value: float
     low: float | None

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.sentences import sentence_spans  # noqa: E402
+from pipeline.stages.sentences import sentence_spans  # noqa: E402
 from tests.test_sentences import GOLDEN_RULES  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"  # the shared folder beside the repository

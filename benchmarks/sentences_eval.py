@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.sentences import sentence_spans  # noqa: E402
+from pipeline.stages.sentences import sentence_spans  # noqa: E402
 
 DEV = "benchmarks/sentences/ewt_dev.jsonl"
 

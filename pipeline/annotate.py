@@ -9,10 +9,10 @@ import datetime as dt
 import polars as pl
 
 from pipeline import build
-from pipeline.claims import claim_records
-from pipeline.dates import date_records
-from pipeline.entities import mention_records
-from pipeline.quantities import quantity_records
+from pipeline.stages.claims import claim_records
+from pipeline.stages.dates import date_records
+from pipeline.stages.entities import mention_records
+from pipeline.stages.quantities import quantity_records
 
 
 class BadRecord(ValueError):

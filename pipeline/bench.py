@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import build, claims, clean, dates, dedup, entities, io, quantities, sentences
-from pipeline.ingest import InputFile
+from pipeline import build, io
+from pipeline.stages import claims, clean, dates, dedup, entities, quantities, sentences
+from pipeline.stages.ingest import InputFile
 
 
 def _jsonl_inputs(path: Path) -> list[InputFile]:
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, secs, aps, mbs, peak in stage_figures(inputs):
         print(f"{name:<22}{secs:>9.2f}{aps:>12.0f}{mbs:>8.2f}{peak:>13.0f}")
     if args.flow:
-        from pipeline.flows import build_dataset
+        from pipeline.orchestration.flows import build_dataset
 
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()

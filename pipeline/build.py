@@ -1,6 +1,6 @@
 """The build's data path as pure functions, shard by shard then across shards.
 
-`pipeline.flows` wraps these in Prefect tasks; tests and the benchmark call them directly.
+`pipeline.orchestration.flows` wraps these in Prefect tasks; tests and the benchmark call them directly.
 Each step returns its tables plus a `StageReport` of what it kept, dropped and why; the reports
 go into the manifest.
 """
@@ -13,13 +13,13 @@ from functools import lru_cache
 
 import polars as pl
 
-from pipeline import claims as claim_stage
-from pipeline import clean, dedup, entities, ingest
-from pipeline import dates as date_stage
-from pipeline import quantities as quantity_stage
-from pipeline import sentences as sentence_stage
-from pipeline.boilerplate import template_line_keys
-from pipeline.ingest import InputFile
+from pipeline.stages import claims as claim_stage
+from pipeline.stages import clean, dedup, entities, ingest
+from pipeline.stages import dates as date_stage
+from pipeline.stages import quantities as quantity_stage
+from pipeline.stages import sentences as sentence_stage
+from pipeline.stages.boilerplate import template_line_keys
+from pipeline.stages.ingest import InputFile
 
 
 # Caps that keep one pathological sentence or article (a 1.5 MB "sentence" of numbers) from

@@ -16,7 +16,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # lines would bury them (PREFECT_LOGGING_LEVEL=INFO brings them back).
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-from pipeline import progress  # noqa: E402  (after the settings above: it must not import Prefect first)
+from pipeline.orchestration import progress  # noqa: E402  (after the settings above: it must not import Prefect first)
 
 
 def _run_options(args: argparse.Namespace) -> dict:
@@ -30,7 +30,7 @@ class InvalidInput(ValueError):
 def _checked_gazetteer(path: str | None) -> None:
     """Read a user gazetteer up front, so a bad file stops the run with one clear line."""
     if path:
-        from pipeline.entities import load_gazetteer
+        from pipeline.stages.entities import load_gazetteer
 
         try:
             load_gazetteer(path)
@@ -42,7 +42,7 @@ def _checked_run(args: argparse.Namespace) -> None:
     """The input, output and options of a build, checked before Prefect is imported or started:
     a missing input, an output the build may not write, or a bad option stop it with one line."""
     from pipeline import io
-    from pipeline.state import default_state_dir, index_problem
+    from pipeline.incremental.state import default_state_dir, index_problem
 
     if args.shard_size < 1:
         raise InvalidInput(f"--shard-size must be at least 1, not {args.shard_size}")
@@ -61,7 +61,7 @@ def _checked_run(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> int:
     _checked_gazetteer(args.gazetteer)
     _checked_run(args)
-    from pipeline.flows import run_build
+    from pipeline.orchestration.flows import run_build
 
     summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
     title = f"Nothing to do: {args.out} is up to date" if summary["nothing_to_do"] else f"Built {args.out}"
@@ -72,8 +72,8 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     _checked_gazetteer(args.gazetteer)
     _checked_run(args)
-    from pipeline.serve import serve
-    from pipeline.state import default_state_dir
+    from pipeline.orchestration.serve import serve
+    from pipeline.incremental.state import default_state_dir
 
     state = Path(args.state) if args.state else default_state_dir(args.out)
     params = {"input": args.input, "out": args.out, "shard_size": args.shard_size, "publish": args.publish, "releases": args.releases, "ner": args.ner, "gazetteer": args.gazetteer} | _run_options(args)
@@ -120,7 +120,7 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from pipeline.publish import PublishError, release
+    from pipeline.release.publish import PublishError, release
 
     if args.license is None:
         print("warning: no --license given: the release will say that the publisher stated no licence; pass an SPDX id, e.g. --license CC-BY-4.0", file=sys.stderr)
@@ -136,7 +136,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _download(args: argparse.Namespace) -> int:
-    from pipeline.download import DownloadError, download
+    from pipeline.release.download import DownloadError, download
 
     try:
         download(args.source, Path(args.to), say=lambda line: print(line, flush=True))
@@ -212,7 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _expected_errors() -> tuple[type[Exception], ...]:
     """Errors with a message a user can act on: shown as one line, not a traceback."""
-    from pipeline.flows import OutputBusy
+    from pipeline.orchestration.flows import OutputBusy
     from pipeline.io import OutputError
     from schemas.validate import DatasetInvalid
 

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from pipeline import linemodel
-from pipeline.boilerplate import line_table, template_line_keys, title_table
+from pipeline import DATA
+from pipeline.stages import linemodel
+from pipeline.stages.boilerplate import line_table, template_line_keys, title_table
 
-DATA = Path(__file__).parent / "data"
 
 # The NER training files (see ../shared/training/SOURCES.md); WNUT17's test split is kept for measuring.
 NER_FILES = ("btc.jsonl", "redocred.jsonl", "wikigold.jsonl", "wnut17_dev.jsonl", "wnut17_train.jsonl")
@@ -160,8 +160,8 @@ def boilerplate(shared: Path, out: Path) -> None:
 
 def train_ner(shared: Path, out: Path) -> None:
     """The entity tagger (pipeline/data/ner_tagger.npz) from training/ner, with its NOTICE."""
-    from pipeline import tagger
-    from pipeline.entities import load_gazetteer
+    from pipeline.stages import tagger
+    from pipeline.stages.entities import load_gazetteer
 
     folder = Path(shared) / "training" / "ner"
     missing = [name for name in NER_FILES if not (folder / name).is_file()]

@@ -7,7 +7,7 @@ Each model's `Config.metadata` carries what pandera cannot express on one table:
   (a list-valued field means every element must resolve);
 - `span_of`: {"table", "key", "text"} when `text == <table>.<text>[start:end]` must hold for rows
   joined on `key`.
-`schemas.validate` checks these across tables; `pipeline.publish` turns them into Data Package keys.
+`schemas.validate` checks these across tables; `pipeline.release.publish` turns them into Data Package keys.
 """
 
 import polars as pl

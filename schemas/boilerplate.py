@@ -1,7 +1,7 @@
 import polars as pl
 import pandera.polars as pa
 
-from pipeline.boilerplate import REASONS
+from pipeline.stages.boilerplate import REASONS
 from schemas._base import SpanChecks, foreign_key
 
 

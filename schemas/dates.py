@@ -1,7 +1,7 @@
 import polars as pl
 import pandera.polars as pa
 
-from pipeline.dates import GRANULARITIES
+from pipeline.stages.dates import GRANULARITIES
 from schemas._base import SpanChecks, foreign_key
 
 

@@ -1,7 +1,7 @@
 import polars as pl
 import pandera.polars as pa
 
-from pipeline.quantities import QUALIFIERS
+from pipeline.stages.quantities import QUALIFIERS
 from schemas._base import SpanChecks, foreign_key
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.boilerplate import (
+from pipeline.stages.boilerplate import (
     REASONS,
     Removal,
     _Lines,

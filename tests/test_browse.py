@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 import schemas
-from pipeline import publish, site
-from pipeline.ids import stable_id
+from pipeline.release import publish, site
+from pipeline.core.ids import stable_id
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.claims import COLUMNS, claim_records, claims, grouped_claims
-from pipeline.ids import stable_id
+from pipeline.stages.claims import COLUMNS, claim_records, claims, grouped_claims
+from pipeline.core.ids import stable_id
 from schemas.claims import Claims
 from schemas.validate import validated
 
@@ -511,7 +511,7 @@ def test_invented_articles_through_the_real_stages():
     """The invented multi-source set (tests/gold/invented_claims.jsonl) through every stage."""
     import json
 
-    from pipeline import dates, entities, quantities, sentences
+    from pipeline.stages import dates, entities, quantities, sentences
 
     own = [json.loads(line) for line in INVENTED.open(encoding="utf-8") if '"article"' in line]
     articles = pl.DataFrame(
@@ -591,7 +591,7 @@ JUDGED = Path(__file__).resolve().parent / "gold" / "conflict_judgements.jsonl"
 
 def _real_stage_claims(texts: dict[str, str]) -> pl.DataFrame:
     """Claims of one-story articles through the real stages (sentences, entities, numbers, dates)."""
-    from pipeline import dates, entities, quantities, sentences
+    from pipeline.stages import dates, entities, quantities, sentences
 
     articles = pl.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published_date": [dt.date(2020, 3, 1)] * len(texts)},
                             schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})

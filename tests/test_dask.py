@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from pipeline import flows, io
+from pipeline.orchestration import flows
+from pipeline import io
 from tests.conftest import ROOT, SEEDS
 from tests.test_incremental import _article
 

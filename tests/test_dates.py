@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline.dates import date_records, date_spans, dates
+from pipeline.stages.dates import date_records, date_spans, dates
 from schemas.dates import Dates
 from schemas.validate import validated
 from tests.support import CPU_SECONDS, PATHOLOGICAL_CHARS, article_frames, cpu_seconds, repeated
@@ -201,7 +201,7 @@ def test_pathological_text_takes_linear_time(text):
     ],
 )
 def test_time_of_day_is_a_time_never_a_year_or_a_day(text, times):
-    from pipeline.dates import detect
+    from pipeline.stages.dates import detect
 
     found = detect(text)
     assert [text[s:e] for s, e in found.times] == times
@@ -337,8 +337,8 @@ def test_prefer_sets_how_unmarked_expressions_read(text, past, future):
 
 
 def test_one_detection_serves_both_stages():
-    from pipeline.dates import detect, detections
-    from pipeline.quantities import quantities, quantity_spans
+    from pipeline.stages.dates import detect, detections
+    from pipeline.stages.quantities import quantities, quantity_spans
 
     text = "On Monday at 2100 UTC, 28 people paid $5 each in 2020."
     found = detect(text)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipeline.dedup import (
+from pipeline.stages.dedup import (
     candidate_pairs,
     content_words,
     duplicate_sentences,
@@ -22,7 +22,7 @@ from pipeline.dedup import (
     story_ids,
     story_ids_from,
 )
-from pipeline.ids import stable_id
+from pipeline.core.ids import stable_id
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

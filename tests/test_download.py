@@ -11,9 +11,9 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from pipeline import download as dl
+from pipeline.release import download as dl
 from pipeline.cli import main
-from pipeline.publish import sha256sums
+from pipeline.release.publish import sha256sums
 
 BIG = bytes(range(256)) * 4096  # 1 MiB: several chunks, so an interrupted transfer has a middle
 

@@ -8,9 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipeline.entities import load_gazetteer, mention_candidates, mention_records, resolved_entities
-from pipeline.names import name_clusters, person_keys
-from pipeline.sentences import sentences
+from pipeline.stages.entities import load_gazetteer, mention_candidates, mention_records, resolved_entities
+from pipeline.stages.names import name_clusters, person_keys
+from pipeline.stages.sentences import sentences
 from schemas.entities import Entities
 from schemas.mentions import Mentions
 from schemas.validate import validated
@@ -287,7 +287,7 @@ def test_unknown_runs_are_people_only_with_evidence(gazetteer):
 
 
 def test_mention_ids_follow_their_rows_whatever_the_input_order(gazetteer):
-    from pipeline.ids import stable_id
+    from pipeline.core.ids import stable_id
 
     texts = {"x": "The U.S. mission in Iraq ended, Gen. Tomas Brandt said.", "y": "Biden met Kazmi in Baghdad; the UN and NATO watched."}
     articles = _articles(texts)
@@ -404,7 +404,7 @@ def _synthetic_training(folder: Path) -> None:
 
 
 def test_train_ner_end_to_end_is_reproducible_plain_data(tmp_path, gazetteer):
-    from pipeline import tagger
+    from pipeline.stages import tagger
     from pipeline.cli import main
 
     ner = tmp_path / "shared" / "training" / "ner"
@@ -423,7 +423,7 @@ def test_train_ner_end_to_end_is_reproducible_plain_data(tmp_path, gazetteer):
 
 
 def test_shipped_model_is_small_plain_data(gazetteer):
-    from pipeline import tagger
+    from pipeline.stages import tagger
 
     assert tagger.MODEL_PATH.stat().st_size < 25_000_000
     with np.load(tagger.MODEL_PATH, allow_pickle=False) as z:
@@ -432,7 +432,7 @@ def test_shipped_model_is_small_plain_data(gazetteer):
 
 
 def test_tokens_and_bio_spans():
-    from pipeline.tagger import spans_of, tokens
+    from pipeline.stages.tagger import spans_of, tokens
 
     text = "U.S. envoy O'Neill's visit to Pech-de-l'Azé, Jan. 5."
     assert [text[a:b] for a, b in tokens(text)] == ["U.S.", "envoy", "O'Neill", "'s", "visit", "to", "Pech-de-l'Azé", ",", "Jan", ".", "5", "."]
@@ -444,7 +444,7 @@ def test_the_tagger_scores_the_same_when_threads_share_it():
     cache must give every thread the scores a tagger of its own gives (it once raced and crashed)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from pipeline import tagger
+    from pipeline.stages import tagger
 
     rnd = random.Random(7)
     words = [f"Word{i}" for i in range(3000)] + ["the", "said", "Paris", "Obama", "."]

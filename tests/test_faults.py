@@ -218,7 +218,7 @@ def test_killed_between_the_two_renames_of_the_fallback_swap_is_recovered(previo
 
 
 def _clean_build(prefect_harness, inp: Path, out: Path) -> dict[str, str]:
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     build_dataset(input=str(inp), out=str(out), shard_size=8)
     return _snapshot(out)
@@ -226,7 +226,7 @@ def _clean_build(prefect_harness, inp: Path, out: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_builds_killed_at_chosen_and_random_points_never_break_the_dataset(prefect_harness, prefect_home, api_url, inputs, tmp_path):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     old, new = inputs
     out = tmp_path / "data"
@@ -282,7 +282,7 @@ def test_two_concurrent_builds_into_one_output_never_interleave(prefect_home, ap
 
 
 def test_a_full_disk_during_the_write_is_a_clear_error_and_the_next_run_completes(prefect_harness, inputs, tmp_path, monkeypatch):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     old, new = inputs
     out = tmp_path / "data"

@@ -9,7 +9,7 @@ import pytest
 
 import schemas
 from pipeline import io
-from pipeline.flows import OutputBusy, build_dataset
+from pipeline.orchestration.flows import OutputBusy, build_dataset
 from tests.conftest import ROOT, SEEDS
 
 
@@ -42,8 +42,8 @@ def test_written_tables_validate_and_rebuild_the_raw_text(seed_build):
     out, _ = seed_build
     tables = io.read_dataset(out, list(schemas.TABLES))
     schemas.validated(tables, schemas.TABLES)
-    from pipeline.boilerplate import Removal, rebuilt_raw
-    from pipeline.decode import decoded
+    from pipeline.stages.boilerplate import Removal, rebuilt_raw
+    from pipeline.stages.decode import decoded
 
     for art in tables["articles"].iter_rows(named=True):
         spans = tables["boilerplate"].filter(pl.col("article_id") == art["article_id"]).sort("start")

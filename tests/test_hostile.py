@@ -18,10 +18,11 @@ import polars as pl
 import pytest
 
 import schemas
-from pipeline import build, clean, io, sentences
-from pipeline.boilerplate import Removal, cleaned, rebuilt_raw
-from pipeline.decode import decoded
-from pipeline.ingest import MAX_FILE_BYTES, printable_path
+from pipeline import build, io
+from pipeline.stages import clean, sentences
+from pipeline.stages.boilerplate import Removal, cleaned, rebuilt_raw
+from pipeline.stages.decode import decoded
+from pipeline.stages.ingest import MAX_FILE_BYTES, printable_path
 from tests.hostile import ARTICLE, MIB, hostile_corpus, tiny_files
 
 TINY_FILES = 100_000
@@ -167,7 +168,7 @@ def test_an_oversized_file_is_rejected_without_being_read(corpus):
 
 
 def _mentions(text: str) -> pl.DataFrame:
-    entities = pytest.importorskip("pipeline.entities")
+    entities = pytest.importorskip("pipeline.stages.entities")
     arts = pl.DataFrame({"article_id": ["0" * 16], "text": [text], "published_date": [datetime.date(2021, 7, 27)]})
     return entities.mention_candidates(arts, sentences.sentences(arts), entities.load_gazetteer())
 
@@ -177,8 +178,8 @@ STAGES = {
     "boilerplate": cleaned,
     "has_prose": clean.has_prose,
     "sentences": sentences.sentence_spans,
-    "quantities": lambda text: pytest.importorskip("pipeline.quantities").quantity_spans(text),
-    "dates": lambda text: pytest.importorskip("pipeline.dates").date_spans(text, datetime.date(2021, 7, 27)),
+    "quantities": lambda text: pytest.importorskip("pipeline.stages.quantities").quantity_spans(text),
+    "dates": lambda text: pytest.importorskip("pipeline.stages.dates").date_spans(text, datetime.date(2021, 7, 27)),
     "entities": _mentions,
 }
 
@@ -216,7 +217,7 @@ def test_a_named_pipe_does_not_hang_the_build(tmp_path):
 
 
 def test_the_flow_writes_the_same_tables_and_a_csv_that_reads_back(prefect_harness, tmp_path):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     root = tmp_path / "in"
     cases = hostile_corpus(root, big=False)

@@ -1,10 +1,10 @@
-"""Titles and metadata of HTML pages (pipeline.htmlmeta)."""
+"""Titles and metadata of HTML pages (pipeline.stages.htmlmeta)."""
 
 import datetime
 
 import pytest
 
-from pipeline.htmlmeta import choose_title, html_document, without_site_suffix
+from pipeline.stages.htmlmeta import choose_title, html_document, without_site_suffix
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,15 @@ import polars as pl
 import pytest
 
 import schemas
-from pipeline import build, entities, flows, incremental, io
-from pipeline import claims as claim_stage
+from pipeline import build, incremental, io
+from pipeline.stages import entities
+from pipeline.orchestration import flows
+from pipeline.stages import claims as claim_stage
 from pipeline.annotate import annotation_articles
-from pipeline.boilerplate import cleaned, line_key, template_line_keys
+from pipeline.stages.boilerplate import cleaned, line_key, template_line_keys
 from pipeline.build import ShardResult, StageReport
-from pipeline.ingest import InputFile
-from pipeline.state import ResultStore, code_version, default_state_dir, load_index
+from pipeline.stages.ingest import InputFile
+from pipeline.incremental.state import ResultStore, code_version, default_state_dir, load_index
 from tests.conftest import SEEDS
 
 FOOTER = "Prairie Ledger regional desk bulletin for subscribers"
@@ -222,7 +224,7 @@ def test_store_keeps_whole_segments_prunes_and_compacts(tmp_path, monkeypatch):
     assert sorted(got.keys) == ["k2", "k3"] and got.tables["things"].height == 3
     reopened.retain({"k1", "k2"})
     assert len(list((tmp_path / "s").glob("[!.]*"))) == 1
-    monkeypatch.setattr("pipeline.state.MAX_SEGMENTS", 1)
+    monkeypatch.setattr("pipeline.incremental.state.MAX_SEGMENTS", 1)
     reopened.put(incremental.batch([("k4", _item(1, "d"))]))
     reopened.retain({"k2", "k4"})
     again = ResultStore(tmp_path / "s")

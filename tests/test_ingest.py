@@ -4,8 +4,8 @@ import codecs
 
 import pytest
 
-from pipeline.decode import NotText, decoded, normalised
-from pipeline.ingest import InputFile, documents, looks_like_html, unique_documents
+from pipeline.stages.decode import NotText, decoded, normalised
+from pipeline.stages.ingest import InputFile, documents, looks_like_html, unique_documents
 
 ARTICLE = "Officials said on Tuesday that the bridge would reopen.\n\nThe repairs cost “about $2 million”, the mayor’s office said.\n"
 

@@ -7,7 +7,7 @@ import sys
 
 from rich.console import Console
 
-from pipeline import progress
+from pipeline.orchestration import progress
 from tests.conftest import ROOT, SEEDS
 
 

@@ -14,10 +14,11 @@ import pytest
 import yaml
 
 import schemas
-from pipeline import io, publish
+from pipeline import io
+from pipeline.release import publish
 from pipeline.cli import main
-from pipeline.download import verify
-from pipeline.flows import build_dataset
+from pipeline.release.download import verify
+from pipeline.orchestration.flows import build_dataset
 from tests.conftest import ROOT, SEEDS
 
 # Invented articles (not the seeds): a council budget story from two sites, one with a

@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline.quantities import quantities, quantity_records, quantity_spans, singular
+from pipeline.stages.quantities import quantities, quantity_records, quantity_spans, singular
 from schemas.quantities import Quantities
 from schemas.validate import validated
 from tests.support import CPU_SECONDS, PATHOLOGICAL_CHARS, article_frames, cpu_seconds, repeated

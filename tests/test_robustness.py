@@ -19,10 +19,10 @@ import polars as pl
 import pytest
 
 from pipeline import build, io
-from pipeline import state as state_store
+from pipeline.incremental import state as state_store
 from pipeline.cli import main
-from pipeline.decode import decoded
-from pipeline.ingest import InputFile, documents, looks_like_html
+from pipeline.stages.decode import decoded
+from pipeline.stages.ingest import InputFile, documents, looks_like_html
 from tests.conftest import ROOT
 from tests.hostile import article
 from tests.test_faults import _assert_whole, _env, _snapshot
@@ -241,7 +241,7 @@ def test_a_missing_input_is_one_line_before_prefect_is_imported(tmp_path):
 
 @pytest.mark.parametrize("case", ["empty folder", "glob matching nothing", "only empty files"])
 def test_empty_and_all_rejected_inputs_build_an_empty_valid_dataset(prefect_harness, tmp_path, case):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     root = tmp_path / "in"
     root.mkdir()
@@ -293,7 +293,7 @@ def test_file_names_that_print_the_same_are_kept_apart(tmp_path):
 
 
 def test_a_damaged_cache_is_dropped_with_a_warning_and_recomputed(prefect_harness, inputs, tmp_path, caplog):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     out = tmp_path / "out"
     build_dataset(input=str(inputs), out=str(out))
@@ -313,7 +313,7 @@ def test_a_damaged_cache_is_dropped_with_a_warning_and_recomputed(prefect_harnes
 
 
 def test_a_changed_output_is_rebuilt_not_reported_current(prefect_harness, inputs, tmp_path):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     out = tmp_path / "out"
     build_dataset(input=str(inputs), out=str(out))
@@ -340,13 +340,13 @@ def test_one_sentence_of_thousands_of_numbers_is_capped_and_counted():
     assert stages["quantities"].removed["quantities_over_sentence_cap"] > 2000
     claims = tables["claims"]
     assert 0 < claims.height <= build.MAX_CLAIMS_PER_SENTENCE
-    from pipeline.claims import MAX_CLAIM_CHARS
+    from pipeline.stages.claims import MAX_CLAIM_CHARS
 
     assert claims["text"].str.len_chars().max() <= MAX_CLAIM_CHARS, "a quantity claim must not copy the whole clause"
 
 
 def test_caps_are_named_in_the_manifest(prefect_harness, tmp_path):
-    from pipeline.flows import build_dataset
+    from pipeline.orchestration.flows import build_dataset
 
     root = tmp_path / "in"
     root.mkdir()

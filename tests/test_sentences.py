@@ -1,4 +1,4 @@
-"""Tests for pipeline.sentences: golden rules, news variants, hard-wrapped text, speed, the frame."""
+"""Tests for pipeline.stages.sentences: golden rules, news variants, hard-wrapped text, speed, the frame."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ids import stable_id
-from pipeline.sentences import MAX_SENTENCES_PER_ARTICLE, sentence_spans, sentences
+from pipeline.core.ids import stable_id
+from pipeline.stages.sentences import MAX_SENTENCES_PER_ARTICLE, sentence_spans, sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from pipeline import serve
+from pipeline.orchestration import serve
 from tests.conftest import ROOT, SEEDS
 
 
@@ -78,7 +78,7 @@ def test_prefect_yaml_deploys_the_scheduled_flow_with_its_real_parameters():
 
     import yaml
 
-    from pipeline import flows
+    from pipeline.orchestration import flows
 
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     accepted = set(inspect.signature(flows.scheduled_build.fn).parameters)

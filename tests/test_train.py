@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from pipeline.boilerplate import cleaned
+from pipeline.stages.boilerplate import cleaned
 from pipeline.cli import main
-from pipeline.linemodel import MODEL_PATH, LineModel
+from pipeline.stages.linemodel import MODEL_PATH, LineModel
 
 STORIES = [
     ("Tram line to reach northern suburbs", "tram", "council", "suburbs"),

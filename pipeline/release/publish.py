@@ -29,8 +29,9 @@ import polars as pl
 import yaml
 
 import schemas
-from pipeline import io, site
-from pipeline.download import human_bytes
+from pipeline import io
+from pipeline.release import site
+from pipeline.release.download import human_bytes
 from schemas.reference import md_cell, table_reference
 from schemas.validate import DatasetInvalid
 

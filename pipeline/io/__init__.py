@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.ingest import MAX_FILE_BYTES, InputFile
+from pipeline.stages.ingest import MAX_FILE_BYTES, InputFile
 
 INPUT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
 # Cells starting with these run as formulas in spreadsheets; CSV exports prefix them with "'".

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.decode import NotText, decoded, normalised
-from pipeline.htmlmeta import html_document
+from pipeline.stages.decode import NotText, decoded, normalised
+from pipeline.stages.htmlmeta import html_document
 
 # Larger files are not news articles; they are rejected before being read (see README, Limits).
 MAX_FILE_BYTES = 16 * 1024 * 1024

@@ -6,9 +6,9 @@ from itertools import islice
 
 import polars as pl
 
-from pipeline.boilerplate import cleaned
-from pipeline.ids import stable_id
-from pipeline.ingest import REJECT_SCHEMA
+from pipeline.stages.boilerplate import cleaned
+from pipeline.core.ids import stable_id
+from pipeline.stages.ingest import REJECT_SCHEMA
 
 ARTICLE_SCHEMA = {
     "article_id": pl.Utf8,

@@ -34,9 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline import DATA
+
 TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 TYPES = ("PER", "ORG", "LOC", "MISC")
-MODEL_PATH = Path(__file__).parent / "data" / "ner_tagger.npz"
+MODEL_PATH = DATA / "ner_tagger.npz"
 _TAG_ID = {t: i for i, t in enumerate(TAGS)}
 _N = len(TAGS)
 
@@ -489,7 +491,7 @@ def _arrays(path: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, 
 
 
 def load(path: Path, gazetteer) -> Tagger:
-    """A tagger from a model file, with the lexicon of `gazetteer` (a pipeline.entities.Gazetteer)."""
+    """A tagger from a model file, with the lexicon of `gazetteer` (a pipeline.stages.entities.Gazetteer)."""
     features, weights, trans, first, ratio, places, countries = _arrays(Path(path))
     return Tagger(features, weights, trans, first, lexicon(gazetteer, ratio, places, countries))
 
@@ -514,7 +516,7 @@ def lexicon(gazetteer, lower_ratio: dict[str, int], trained_places: frozenset[st
     """The lookups of the features from a pipeline gazetteer, a trained lower-case table and places,
     and (when `countries`) pycountry's names of countries and subdivisions, minus words that the
     training text mostly writes in lower case or the rules' function words."""
-    from pipeline.entities import _CALENDAR, _COMMON, _HEAD_TYPES, _PREFIX_TYPES
+    from pipeline.stages.entities import _CALENDAR, _COMMON, _HEAD_TYPES, _PREFIX_TYPES
 
     folded: dict[tuple[str, ...], str] = {}
     if countries:

@@ -80,9 +80,9 @@ from typing import NamedTuple
 import polars as pl
 from lemminflect import getAllLemmas, getLemma
 
-from pipeline.dedup import content_word, content_words, tokens
-from pipeline.entities import load_gazetteer
-from pipeline.ids import stable_id
+from pipeline.stages.dedup import content_word, content_words, tokens
+from pipeline.stages.entities import load_gazetteer
+from pipeline.core.ids import stable_id
 
 KINDS = ("quantity", "event", "statement")
 COLUMNS = (

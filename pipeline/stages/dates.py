@@ -85,8 +85,8 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.ids import stable_id
-from pipeline.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
+from pipeline.core.ids import stable_id
+from pipeline.core.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
 

@@ -12,7 +12,7 @@ lines, entity resolution, claim grouping, and stories and duplicates from the ca
 rerun over every item each time, so an incremental build gives the same tables as a full rebuild
 by construction.
 
-Pure functions; `pipeline.state` stores the results, `pipeline.flows` schedules the work.
+Pure functions; `pipeline.incremental.state` stores the results, `pipeline.orchestration.flows` schedules the work.
 """
 
 import hashlib
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipeline.boilerplate import document_line_keys, template_keys_of
+from pipeline.stages.boilerplate import document_line_keys, template_keys_of
 from pipeline.build import ShardResult, StageReport
 
 KEY = "_key"  # the item a cached row belongs to

@@ -31,7 +31,7 @@ Conventions (copied to the README):
 - Ranges keep their unit and scale: "from 10 dollars to 20 dollars", "3km-5km", "between 2 km and
   about 7 km", "between 10 and 50, say, million years" (a scale word after the range, past a hedge,
   scales both ends).
-- Not quantities: years, dates and times (whatever `pipeline.dates` detects as a date, except a
+- Not quantities: years, dates and times (whatever `pipeline.stages.dates` detects as a date, except a
   duration inside it, "18 years ago", and every time of day: "2100 UTC", "4 oclock"), ordinals
   ("first", "21st"), "one" used as a pronoun or in compounds ("one-on-one"), ages after names
   ("Smith, 45,"), phone numbers, ids and codes (digits joined to letters or slashes: "COVID-19",
@@ -47,9 +47,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
-from pipeline.ids import stable_id
-from pipeline.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
+from pipeline.stages.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
+from pipeline.core.ids import stable_id
+from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
 
 QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
 
@@ -641,7 +641,7 @@ def _qualifier(text: str, start: int) -> tuple[str, int]:
 
 def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantity]:
     """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order.
-    `detected` is `pipeline.dates.detect(text)` when the caller already has it."""
+    `detected` is `pipeline.stages.dates.detect(text)` when the caller already has it."""
     lowered = text.lower()
     nums = _numbers(text, lowered)
     if nums and detected is None:
@@ -795,7 +795,7 @@ _SCHEMA = {
 
 def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
     """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start.
-    `detected` is `pipeline.dates.detections(articles)` when the caller already has it (the dates
+    `detected` is `pipeline.stages.dates.detections(articles)` when the caller already has it (the dates
     stage needs the same detection)."""
     by_article = sentence_index(sentences)
     detected = detections(articles) if detected is None else detected

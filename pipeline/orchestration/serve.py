@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline import progress
+from pipeline.orchestration import progress
 
 SERVER_START_SECONDS = 120
 DEPLOYMENT = "newsclean"
@@ -134,7 +134,7 @@ def _serve(cron: str, parameters: dict, state: Path, name: str, port: int | None
         if own_server:
             os.environ["PREFECT_HOME"] = str((state / "prefect").resolve())
         progress.phase("loading the flow and registering the deployment")
-        from pipeline.flows import scheduled_build
+        from pipeline.orchestration.flows import scheduled_build
 
         try:
             _run(scheduled_build, name, cron, parameters, api)

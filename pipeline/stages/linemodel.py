@@ -1,7 +1,7 @@
 """The learned line classifier of boilerplate removal: features of each line and its
 neighbourhood, and a two-pass logistic regression over them (NumPy only).
 
-The hand-written rules of `pipeline.boilerplate` (line patterns, the document's body score,
+The hand-written rules of `pipeline.stages.boilerplate` (line patterns, the document's body score,
 zones, corpus template lines) become features beside the line's own shape; the first pass
 scores every line alone, the second adds the first pass's scores of the lines around it (a
 line inside a run of article lines is article). Weights are plain JSON under pipeline/data/,
@@ -21,7 +21,9 @@ from typing import Sequence
 
 import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "boilerplate_model.json"
+from pipeline import DATA
+
+MODEL_PATH = DATA / "boilerplate_model.json"
 
 # Rule reasons, in the order of their one-hot columns (None, kept by the rules, has no column).
 RULE_REASONS: tuple[str, ...] = (

@@ -22,7 +22,7 @@ from typing import Collection, Iterable, Sequence
 
 import numpy as np
 
-from pipeline.linemodel import (
+from pipeline.stages.linemodel import (
     FAMILIES,
     TITLE_NAMES,
     LineModel,

@@ -43,7 +43,7 @@ def _counts(d: dict) -> str:
 
 
 def build_rows(summary: dict) -> list[tuple[str, str]]:
-    """The rows of a build summary (what `pipeline.flows.build_dataset` returns)."""
+    """The rows of a build summary (what `pipeline.orchestration.flows.build_dataset` returns)."""
     if summary.get("skipped"):
         return [("skipped", f"another build was writing {summary['out']}")]
     rows = [("output", str(summary["out"])), ("seconds", f"{summary['seconds']:.1f}"), ("input files", str(summary["input_files"]))]

@@ -1,7 +1,7 @@
 """Entities: people, organisations and places in the clean text, resolved across articles.
 
 Extraction (per shard, `mention_candidates`), without downloaded models. The default,
-`ner="learned"`, is the project's tagger (`pipeline.tagger`, trained by `python -m pipeline train
+`ner="learned"`, is the project's tagger (`pipeline.stages.tagger`, trained by `python -m pipeline train
 ner`): its PER/ORG/LOC/MISC spans become PERSON, ORG, GPE or LOC (LOC by a head or first word such
 as River or Mount), and EVENT or OTHER (EVENT by a head word such as War or Summit); nationality
 words (gazetteer demonyms, MISC words of their shape, LOC words formed from a known place such
@@ -50,7 +50,7 @@ Alternatively `ner="spacy:NAME_OR_PATH"` takes spans and labels from an installe
 the gazetteer, roles and in-article linking then apply in the same way.
 
 Resolution (global, `resolved_entities`): gazetteer links are kept; every other name is clustered
-with `pipeline.names.name_clusters` (transliteration keys, representatives, no chaining; see there),
+with `pipeline.stages.names.name_clusters` (transliteration keys, representatives, no chaining; see there),
 with each gazetteer entry's names as a fixed cluster, so variants join the entry they match.
 Names cluster only within a family (PERSON, ORG, places GPE/LOC, the rest): a place never joins
 a person.
@@ -74,12 +74,13 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import fuzz
 
-from pipeline.ids import stable_id
-from pipeline.names import acronym, initials, name_clusters, person_keys
+from pipeline import DATA
+from pipeline.core.ids import stable_id
+from pipeline.stages.names import acronym, initials, name_clusters, person_keys
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
-GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
-GIVEN_NAMES_PATH = Path(__file__).parent / "data" / "given_names.txt"
+GAZETTEER_PATH = DATA / "gazetteer.csv"
+GIVEN_NAMES_PATH = DATA / "given_names.txt"
 ROLE_NAME_SIMILARITY = 65
 
 CANDIDATE_SCHEMA = {
@@ -452,7 +453,7 @@ def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
 
 def _place_type(words: list[str]) -> str:
     """GPE for the name of a country or subdivision (pycountry's ISO 3166 names), else OTHER."""
-    from pipeline.tagger import country_names
+    from pipeline.stages.tagger import country_names
 
     return "GPE" if tuple(w.casefold() for w in words) in country_names() else "OTHER"
 
@@ -764,7 +765,7 @@ def _word_parts(text: str, spans: list[tuple[int, int, str]], gazetteer: Gazette
 
 def learned_tagger(gazetteer: Gazetteer):
     """The shipped tagger with this gazetteer's features, built once per gazetteer and process."""
-    from pipeline import tagger
+    from pipeline.stages import tagger
 
     hit = _TAGGERS.get(id(gazetteer))
     if hit is None or hit[0] is not gazetteer:
@@ -776,7 +777,7 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
     if ner == "rules":
         return None
     if ner == "learned":
-        from pipeline.tagger import is_demonym
+        from pipeline.stages.tagger import is_demonym
 
         model = learned_tagger(gazetteer)
         out = []

@@ -15,7 +15,7 @@ import re
 
 import polars as pl
 
-from pipeline.ids import stable_id
+from pipeline.core.ids import stable_id
 
 MAX_SENTENCES_PER_ARTICLE = 20_000
 

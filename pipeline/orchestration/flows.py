@@ -31,13 +31,14 @@ from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture
 
 import schemas
-from pipeline import __version__, build, incremental, io, progress
-from pipeline import claims as claim_stage
-from pipeline import dedup
-from pipeline import state as state_store
+from pipeline import __version__, build, incremental, io
+from pipeline.orchestration import progress
+from pipeline.stages import claims as claim_stage
+from pipeline.stages import dedup
+from pipeline.incremental import state as state_store
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
-from pipeline.ingest import InputFile
+from pipeline.stages.ingest import InputFile
 
 DEFAULT_SHARD_SIZE = 1000
 READ_RETRIES = 3

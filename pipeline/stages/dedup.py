@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import polars as pl
 
-from pipeline.ids import stable_id
+from pipeline.core.ids import stable_id
 
 MIN_SENTENCE_WORDS = 5
 SENTENCE_JACCARD = 0.6

@@ -1,0 +1,1 @@
+"""What the stages share: content-derived ids and number words."""

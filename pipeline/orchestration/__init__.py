@@ -1,0 +1,1 @@
+"""The Prefect edge: flows, schedules and the console; the only modules that import Prefect."""
