@@ -43,6 +43,12 @@ MAX_MANIFEST_BYTES = 16 << 20
 # Marks a temporary output folder as the tool's while its manifest is not written yet.
 TMP_MARK = ".newsclean-tmp"
 _WRITTEN_SUFFIXES = (".parquet", ".csv", ".json")
+# A table is one Parquet and one CSV file until it outgrows a part; then it is cut, in its row order,
+# into parts named as Hugging Face names shards (`sentences-00000-of-00004.parquet`), so the glob
+# `<table>*.parquet` reads either layout in Polars, DuckDB, pandas (a `glob.glob` list) and `datasets`,
+# and a reader that opens `<table>.parquet` keeps working for every table below the size.
+PART_TEXT_BYTES = 256 << 20  # bytes of text (all string columns) per part: a few hundred MB of Parquet at most
+PART_ROWS = 4_000_000  # rows per part, for tables of short rows (mentions, sentences)
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 # Read errors worth retrying: the file or the remote store may answer on the next attempt.
@@ -313,14 +319,37 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
-def _write_table(frame: pl.DataFrame, directory: Path, name: str) -> list[dict]:
-    parquet, csv = directory / f"{name}.parquet", directory / f"{name}.csv"
-    frame.write_parquet(parquet, compression="zstd", statistics=True)
-    csv_safe(frame).write_csv(csv)
-    return [
-        {"path": p.name, "table": name, "format": p.suffix[1:], "rows": frame.height, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
-        for p in (parquet, csv)
-    ]
+def table_parts(frame: pl.DataFrame, part_text_bytes: int = PART_TEXT_BYTES, part_rows: int = PART_ROWS) -> list[pl.DataFrame]:
+    """The table cut into consecutive, near-equal parts within both sizes (one part when it fits).
+
+    Sizes are counted in the content (rows, bytes of string columns), not in memory, so the same
+    table always gives the same parts, whatever the shards it was built from."""
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+    text = frame.select(pl.sum_horizontal(pl.col(c).str.len_bytes().sum() for c in strings)).item() if strings and frame.height else 0
+    wanted = max(1, -(-frame.height // part_rows), -(-text // part_text_bytes))
+    if wanted == 1:
+        return [frame]
+    rows = -(-frame.height // wanted)
+    return [frame.slice(start, rows) for start in range(0, frame.height, rows)]
+
+
+def part_path(table: str, index: int, count: int, suffix: str) -> str:
+    """The file name of part `index` of `count` of a table (`<table><suffix>` when it is whole)."""
+    return f"{table}{suffix}" if count == 1 else f"{table}-{index:05d}-of-{count:05d}{suffix}"
+
+
+def _write_table(parts: list[pl.DataFrame], directory: Path, name: str) -> list[dict]:
+    """Write a table's parts (`table_parts`) as Parquet and CSV; their manifest entries."""
+    entries = []
+    for fmt in ("parquet", "csv"):
+        for i, part in enumerate(parts):
+            path = directory / part_path(name, i, len(parts), f".{fmt}")
+            if fmt == "parquet":
+                part.write_parquet(path, compression="zstd", statistics=True)
+            else:
+                csv_safe(part).write_csv(path)
+            entries.append({"path": path.name, "table": name, "format": fmt, "rows": part.height, "bytes": path.stat().st_size, "sha256": file_sha256(path)})
+    return entries
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -468,8 +497,9 @@ def recover_output(out: Path) -> None:
             raise NotOurs(f"refusing to write the dataset to {out}: {leftover} is in the way and holds files newsclean did not write; move it away")
 
 
-def write_dataset(tables: Mapping[str, pl.DataFrame], out: Path, manifest: dict) -> dict:
-    """Write every table as Parquet and CSV plus manifest.json, replacing `out` atomically.
+def write_dataset(tables: Mapping[str, pl.DataFrame], out: Path, manifest: dict, part_text_bytes: int = PART_TEXT_BYTES, part_rows: int = PART_ROWS) -> dict:
+    """Write every table as Parquet and CSV (in parts past the sizes, see `table_parts`) plus
+    manifest.json, replacing `out` atomically.
 
     Returns the manifest written. On any error the previous dataset stays as it was. An output
     the tool does not own (`ownership_problem`) is refused with NotOurs before anything is written.
@@ -486,7 +516,7 @@ def write_dataset(tables: Mapping[str, pl.DataFrame], out: Path, manifest: dict)
         tmp.mkdir()
         made = True
         (tmp / TMP_MARK).touch()
-        files = [entry for name in tables for entry in _write_table(tables[name], tmp, name)]
+        files = [entry for name in tables for entry in _write_table(table_parts(tables[name], part_text_bytes, part_rows), tmp, name)]
         manifest = {"dataset": DATASET_NAME} | manifest | {"files": files}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (tmp / TMP_MARK).unlink()
@@ -536,10 +566,21 @@ def dataset_lock(out: Path, wait: bool = True) -> Iterator[bool]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def table_files(manifest: dict, table: str, fmt: str = "parquet") -> list[dict]:
+    """A table's file entries of one format in a manifest, in part order."""
+    return [f for f in manifest["files"] if f.get("table") == table and f.get("format") == fmt]
+
+
 def read_dataset(directory: Path, names: list[str]) -> dict[str, pl.DataFrame]:
-    """The Parquet tables of a written dataset (those present)."""
+    """The Parquet tables of a written dataset (those present), each from all its parts."""
     directory = Path(directory)
-    return {n: pl.read_parquet(directory / f"{n}.parquet") for n in names if (directory / f"{n}.parquet").exists()}
+    manifest = json.loads((directory / MANIFEST).read_bytes())
+    tables = {}
+    for name in names:
+        parts = [pl.read_parquet(directory / f["path"]) for f in table_files(manifest, name)]
+        if parts:
+            tables[name] = pl.concat(parts, how="vertical")
+    return tables
 
 
 def write_dataset_to(tables: Mapping[str, pl.DataFrame], out: str | Path, manifest: dict) -> dict:

@@ -226,12 +226,12 @@ def _risky_columns(frame: pl.DataFrame) -> set[str]:
     return {n for n in strings if flags[n][0]}
 
 
-def table_schema(model: type[pa.DataFrameModel], risky: set[str] = frozenset(), fmt: str = "csv") -> dict:
+def table_schema(model: type[pa.DataFrameModel], risky: set[str] = frozenset(), fmt: str = "csv", in_parts: set[str] = frozenset()) -> dict:
     """Frictionless Table Schema of a model for its CSV or Parquet file: fields, constraints, keys.
 
     Frictionless reads list columns as arrays only from CSV (JSON cells): in Parquet they are `any`.
+    A key into a table `in_parts` (which has no Parquet resource) points at its CSV resource.
     """
-    suffix = _RESOURCE_SUFFIX[fmt]
     meta = model.Config.metadata or {}
     columns = _columns(model)
     fields = []
@@ -247,30 +247,44 @@ def table_schema(model: type[pa.DataFrameModel], risky: set[str] = frozenset(), 
     # A list-valued field (every element must resolve) has no Frictionless form; its description says so.
     keys = [fk for fk in meta.get("foreign_keys", []) if all(field_type(columns[f].dtype.type) != "array" for f in fk["fields"])]
     if keys:
-        out["foreignKeys"] = [{"fields": fk["fields"], "reference": {"resource": fk["reference"]["resource"] + suffix, "fields": fk["reference"]["fields"]}} for fk in keys]
+        out["foreignKeys"] = [{"fields": fk["fields"], "reference": {"resource": _resource_name(fk["reference"]["resource"], fmt, in_parts), "fields": fk["reference"]["fields"]}} for fk in keys]
     return out
 
 
+def _resource_name(table: str, fmt: str, in_parts: set[str]) -> str:
+    return table + ("" if table in in_parts else _RESOURCE_SUFFIX[fmt])
+
+
 def datapackage(models: Mapping[str, type[pa.DataFrameModel]], tables: Mapping[str, pl.DataFrame], files: list[dict], version: str, license: str | None) -> dict:
-    """A Frictionless Data Package: one CSV resource per table (`<table>`) and one Parquet (`<table>-parquet`)."""
-    by_path = {f["path"]: f for f in files}
+    """A Frictionless Data Package: one CSV resource per table (`<table>`) and one Parquet (`<table>-parquet`).
+
+    A table in parts has one multipart CSV resource (a list of paths) and no Parquet resource:
+    Frictionless reads only the first file of a multipart Parquet resource (its parts are in
+    croissant.json, the card and manifest.json)."""
+    listed = {"files": files}
+    in_parts = {name for name in models if len(io.table_files(listed, name)) > 1}
     resources = []
     for fmt, suffix in _RESOURCE_SUFFIX.items():
         for name, model in models.items():
-            f = by_path[f"data/{name}.{fmt}"]
+            parts = io.table_files(listed, name, fmt)
+            if fmt == "parquet" and name in in_parts:
+                continue
             resource = {
                 "name": name + suffix,
-                "path": f["path"],
+                "path": parts[0]["path"] if len(parts) == 1 else [f["path"] for f in parts],
                 "profile": "tabular-data-resource",
                 "format": fmt,
                 "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
                 "description": (model.Config.metadata or {}).get("description", ""),
             }
             if fmt == "csv":
-                # Frictionless checks size and hash of CSV only (it records none for Parquet).
-                resource |= {"encoding": "utf-8", "bytes": f["bytes"], "hash": f"sha256:{f['sha256']}"}
+                resource["encoding"] = "utf-8"
+            if fmt == "csv" and len(parts) == 1:
+                # Frictionless checks size and hash of one CSV file (none for Parquet; a multipart
+                # resource's parts are checked through manifest.json and SHA256SUMS).
+                resource |= {"bytes": parts[0]["bytes"], "hash": f"sha256:{parts[0]['sha256']}"}
             risky = _risky_columns(tables[name]) if fmt == "csv" else set()
-            resources.append(resource | {"schema": table_schema(model, risky, fmt)})
+            resources.append(resource | {"schema": table_schema(model, risky, fmt, in_parts)})
     package = {
         "profile": "tabular-data-package",
         "name": DATASET,
@@ -288,12 +302,18 @@ def croissant(models: Mapping[str, type[pa.DataFrameModel]], files: list[dict], 
 
     Without a `url` the dataset's URL is its browse page, relative to `croissant.json`.
     """
-    by_path = {f["path"]: f for f in files}
+    listed = {"files": files}
     distribution, record_sets = [], []
     for name, model in models.items():
-        f = by_path[f"data/{name}.parquet"]
+        parts = io.table_files(listed, name)
         file_id = f"{name}.parquet"
-        distribution.append({"@type": "cr:FileObject", "@id": file_id, "name": file_id, "contentUrl": f["path"], "encodingFormat": "application/x-parquet", "sha256": f["sha256"]})
+        if len(parts) == 1:
+            distribution.append({"@type": "cr:FileObject", "@id": file_id, "name": file_id, "contentUrl": parts[0]["path"], "encodingFormat": "application/x-parquet", "sha256": parts[0]["sha256"]})
+            source = {"fileObject": {"@id": file_id}}
+        else:
+            # A table in parts: one FileSet of them (each part's sha256 is in manifest.json and SHA256SUMS).
+            distribution.append({"@type": "cr:FileSet", "@id": file_id, "name": file_id, "encodingFormat": "application/x-parquet", "includes": table_glob(name)})
+            source = {"fileSet": {"@id": file_id}}
         fields = []
         for col, column in _columns(model).items():
             kind = field_type(column.dtype.type)
@@ -302,7 +322,7 @@ def croissant(models: Mapping[str, type[pa.DataFrameModel]], files: list[dict], 
             if kind == "array":
                 field["cr:isArray"] = True
             field["dataType"] = _CROISSANT_TYPES.get(inner, "sc:Text")
-            field["source"] = {"fileObject": {"@id": file_id}, "extract": {"column": col}}
+            field["source"] = source | {"extract": {"column": col}}
             fields.append(field)
         meta = model.Config.metadata or {}
         record_set = {"@type": "cr:RecordSet", "@id": name, "name": name, "description": meta.get("description", "")}
@@ -343,6 +363,17 @@ def _size_category(n: int) -> str:
     return "n>10M"
 
 
+def table_glob(table: str) -> str:
+    """The glob of a table in parts (`data/sentences-00000-of-00004.parquet`, ...)."""
+    return f"data/{table}-*.parquet"
+
+
+def _parquet_path(files: list[dict], table: str) -> str:
+    """A table's Parquet file, or the glob of its parts."""
+    parts = io.table_files({"files": files}, table)
+    return parts[0]["path"] if len(parts) == 1 else table_glob(table)
+
+
 def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, files: list[dict]) -> str:
     """The release's README.md: a YAML header Hugging Face reads, then the card for people."""
     version, rows, url, license = manifest["version"], manifest["tables"], manifest["url"], manifest["license"]
@@ -353,7 +384,7 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
         "size_categories": [_size_category(rows.get("articles", 0))],
         "tags": ["news", "boilerplate-removal", "text-cleaning"],
         "configs": [
-            {"config_name": name, "data_files": [{"split": "train", "path": f"data/{name}.parquet"}], **({"default": True} if i == 0 else {})}
+            {"config_name": name, "data_files": [{"split": "train", "path": _parquet_path(files, name)}], **({"default": True} if i == 0 else {})}
             for i, name in enumerate(models)
         ],
     }
@@ -388,11 +419,12 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
         "",
         "```python",
         "import polars as pl",
-        'articles = pl.read_parquet("data/articles.parquet")  # also a https:// URL of the file',
-        "import pandas as pd",
-        'articles = pd.read_parquet("data/articles.parquet")',
+        "# A large table comes in parts (articles-00000-of-00004.parquet, ...): the glob reads either layout.",
+        'articles = pl.read_parquet("data/articles*.parquet")  # one file also from a https:// URL',
+        "import glob, pandas as pd",
+        'articles = pd.read_parquet(sorted(glob.glob("data/articles*.parquet")))',
         "import duckdb",
-        "duckdb.sql(\"SELECT source_name, count(*) FROM 'data/articles.parquet' GROUP BY 1\").show()",
+        "duckdb.sql(\"SELECT source_name, count(*) FROM 'data/articles*.parquet' GROUP BY 1\").show()",
         "```",
         "",
         "## Tables",
@@ -511,18 +543,25 @@ def _json(obj: object) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-def _table_files(root: Path, data: Path, tables: Mapping[str, pl.DataFrame], gzip_over: int) -> list[dict]:
+def _table_files(root: Path, data: Path, build: dict, tables: Mapping[str, pl.DataFrame], gzip_over: int) -> list[dict]:
+    """The release's table files: the build's Parquet parts byte for byte, and a CSV (gzipped too
+    when large) of the same rows beside each."""
     files = []
     for name, frame in tables.items():
-        shutil.copyfile(data / f"{name}.parquet", root / "data" / f"{name}.parquet")
-        files.append(_entry(root, f"data/{name}.parquet", table=name, format="parquet", rows=frame.height))
-        csv = io.csv_safe(frame).write_csv().encode("utf-8")
-        _write(root, f"data/{name}.csv", csv)
-        files.append(_entry(root, f"data/{name}.csv", table=name, format="csv", rows=frame.height))
-        if len(csv) > gzip_over:
-            # mtime=0 and no file name in the header: the same CSV always gives the same bytes.
-            _write(root, f"data/{name}.csv.gz", gzip.compress(csv, compresslevel=9, mtime=0))
-            files.append(_entry(root, f"data/{name}.csv.gz", table=name, format="csv.gz", rows=frame.height))
+        start = 0
+        for part in io.table_files(build, name):
+            rel, rows = f"data/{part['path']}", frame.slice(start, part["rows"])
+            start += part["rows"]
+            shutil.copyfile(data / part["path"], root / rel)
+            files.append(_entry(root, rel, table=name, format="parquet", rows=rows.height))
+            csv_rel = rel.removesuffix(".parquet") + ".csv"
+            csv = io.csv_safe(rows).write_csv().encode("utf-8")
+            _write(root, csv_rel, csv)
+            files.append(_entry(root, csv_rel, table=name, format="csv", rows=rows.height))
+            if len(csv) > gzip_over:
+                # mtime=0 and no file name in the header: the same CSV always gives the same bytes.
+                _write(root, f"{csv_rel}.gz", gzip.compress(csv, compresslevel=9, mtime=0))
+                files.append(_entry(root, f"{csv_rel}.gz", table=name, format="csv.gz", rows=rows.height))
     return files
 
 
@@ -540,7 +579,7 @@ def _write_release(
     gzip_over: int,
 ) -> list[dict]:
     (root / "data").mkdir(parents=True)
-    files = _table_files(root, data, tables, gzip_over)
+    files = _table_files(root, data, build, tables, gzip_over)
     prev_manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8")) if previous else None
     prev_changelog = (previous / "CHANGELOG.md").read_text(encoding="utf-8") if previous else None
     manifest = {
@@ -686,6 +725,7 @@ def _released(
 
 def _same_tables(release_manifest: dict, build: dict) -> bool:
     """True when the release holds exactly the build's Parquet tables and schema version."""
-    released = {f["table"]: f["sha256"] for f in release_manifest["files"] if f.get("format") == "parquet"}
-    built = {f["table"]: f["sha256"] for f in build["files"] if f.get("format") == "parquet"}
-    return released == built and release_manifest["schema_version"] == build["schema_version"]
+    def parquet(manifest: dict) -> dict[str, str]:  # every part, by file name (the release's are under data/)
+        return {f["path"].rpartition("/")[2]: f["sha256"] for f in manifest["files"] if f.get("format") == "parquet"}
+
+    return parquet(release_manifest) == parquet(build) and release_manifest["schema_version"] == build["schema_version"]
