@@ -77,7 +77,8 @@ from rapidfuzz import fuzz
 from pipeline import DATA
 from pipeline.core.ids import stable_id
 from pipeline.stages.names import NameRules, acronym, initials, name_clusters, person_keys
-from pipeline.stages.tagger import TaggerRules
+from pipeline.stages import tagger
+from pipeline.stages.tagger import TaggerRules, country_names, is_demonym
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
 GAZETTEER_PATH = DATA / "gazetteer.csv"
@@ -231,8 +232,7 @@ _TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
 
 @dataclass(frozen=True)
 class EntityRules:
-    """Tunables of entity mentions and their resolution (tests/test_entities.py;
-    benchmarks/entities_eval.py and benchmarks/ner_eval.py measure them)."""
+    """Tunables of entity mentions and their resolution."""
 
     role_lookback: int = 90
     """A title before a name ("Iraqi Prime Minister") is looked for at most this many characters back."""
@@ -240,8 +240,8 @@ class EntityRules:
     """A titled name is the gazetteer's holder of the title when their person keys are at least
     this alike (rapidfuzz ratio, 0-100)."""
     max_mentions_per_article: int = 5_000
-    """Candidates of an article past this many (by position) are dropped and counted in the
-    manifest: a safety cap against a pathological text, far above real news."""
+    """Candidates of an article past this many (by position) are dropped by `pipeline.build` and
+    counted in the manifest: a safety cap against a pathological text, far above real news."""
     tagger: TaggerRules = TaggerRules()
     """How the learned tagger reads sentences (`pipeline.stages.tagger`)."""
     names: NameRules = NameRules()
@@ -472,8 +472,6 @@ def _run_type(words: list[str], gazetteer: Gazetteer) -> str:
 
 def _place_type(words: list[str]) -> str:
     """GPE for the name of a country or subdivision (pycountry's ISO 3166 names), else OTHER."""
-    from pipeline.stages.tagger import country_names
-
     return "GPE" if tuple(w.casefold() for w in words) in country_names() else "OTHER"
 
 
@@ -784,8 +782,6 @@ def _word_parts(text: str, spans: list[tuple[int, int, str]], gazetteer: Gazette
 
 def learned_tagger(gazetteer: Gazetteer):
     """The shipped tagger with this gazetteer's features, built once per gazetteer and process."""
-    from pipeline.stages import tagger
-
     hit = _TAGGERS.get(id(gazetteer))
     if hit is None or hit[0] is not gazetteer:
         hit = _TAGGERS[id(gazetteer)] = (gazetteer, tagger.load(tagger.MODEL_PATH, gazetteer))
@@ -796,8 +792,6 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
     if ner == "rules":
         return None
     if ner == "learned":
-        from pipeline.stages.tagger import is_demonym
-
         model = learned_tagger(gazetteer)
         out = []
         for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)], rules)):
