@@ -9,6 +9,8 @@ import datetime as dt
 import polars as pl
 
 from pipeline import build
+from schemas import polars_schema
+from schemas.articles import Articles
 from pipeline.stages.claims import claim_records
 from pipeline.stages.dates import date_records
 from pipeline.stages.entities import mention_records
@@ -42,7 +44,7 @@ def annotation_articles(records: list[dict]) -> pl.DataFrame:
                 "published_date": _published(i, published),
             }
         )
-    return pl.DataFrame(rows, schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
+    return pl.DataFrame(rows, schema=polars_schema(Articles, ("article_id", "text", "published_date")))
 
 
 def _by_article(frame: pl.DataFrame, fields: list[str]) -> dict[str, list[dict]]:

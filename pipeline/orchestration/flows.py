@@ -142,7 +142,7 @@ class CachedClaims:
         self.store, self.analysis_of, self.code, self.shard_size = store, analysis_of, code, shard_size
         self.keys: list[str] = []
         self.article_ids: list[str] = []
-        self.features = dedup.story_features(pl.DataFrame(schema={"article_id": pl.Utf8, "text": pl.Utf8}))
+        self.features = dedup.story_features(pl.DataFrame(schema=schemas.polars_schema(schemas.Articles, ("article_id", "text"))))
         self.extracted = 0
 
     def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:

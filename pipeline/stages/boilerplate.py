@@ -23,7 +23,6 @@ from typing import Collection, Iterable, Sequence
 import numpy as np
 
 from pipeline.stages.linemodel import (
-    FAMILIES,
     TITLE_NAMES,
     LineModel,
     LineView,
@@ -32,23 +31,6 @@ from pipeline.stages.linemodel import (
     title_anchor,
     title_candidates,
     title_features,
-)
-
-REASONS: tuple[str, ...] = (
-    "title",
-    "metadata",
-    "related_link",
-    "call_to_action",
-    "comments",
-    "footer",
-    "advertisement",
-    "injected_headline",
-    "template",
-    "whitespace",
-    "navigation",
-    "caption",
-    # lines the rules kept and the line classifier removed, by its feature family most against them
-    *(f"model_{family}" for family in FAMILIES),
 )
 
 

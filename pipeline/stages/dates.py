@@ -87,8 +87,8 @@ import polars as pl
 
 from pipeline.core.ids import stable_id
 from pipeline.core.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
-
-GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
+from schemas import polars_schema
+from schemas.dates import Dates
 
 
 class DateSpan(NamedTuple):
@@ -1301,10 +1301,7 @@ def _plain(d: date | None) -> date | None:
     return d if d is None or type(d) is date else date(d.year, d.month, d.day)
 
 
-_SCHEMA = {
-    "date_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "text": pl.Utf8,
-    "start": pl.Int32, "end": pl.Int32, "value": pl.Date, "end_value": pl.Date, "granularity": pl.Utf8,
-}
+_SCHEMA = polars_schema(Dates)
 
 
 def spans_in_sentences(spans: list, sentence_rows: list[tuple[str, int, int]]) -> list[tuple[object, str]]:

@@ -37,6 +37,9 @@ import numpy as np
 import polars as pl
 
 from pipeline.core.ids import stable_id
+from schemas import polars_schema
+from schemas.articles import Articles
+from schemas.sentences import Sentences
 
 MIN_SENTENCE_WORDS = 5
 SENTENCE_JACCARD = 0.6
@@ -291,7 +294,7 @@ def duplicate_sentences_from(features: pl.DataFrame) -> pl.DataFrame:
         target = earliest_of_rep[rep] if rep == index else min(rep, earliest_of_rep[rep])
         duplicate_of.append(ids[target] if target < index else None)
     return pl.DataFrame(
-        {"sentence_id": ids, "duplicate_of": duplicate_of}, schema={"sentence_id": pl.Utf8, "duplicate_of": pl.Utf8}
+        {"sentence_id": ids, "duplicate_of": duplicate_of}, schema=polars_schema(Sentences, ("sentence_id", "duplicate_of"))
     ).sort("sentence_id")
 
 
@@ -472,7 +475,7 @@ def story_ids_from(features: pl.DataFrame) -> pl.DataFrame:
     keep = similarity >= STORY_SIMILARITY * _STORY_EDGE_FLOOR
     root = _average_linkage(len(ids), pairs[keep], similarity[keep], STORY_SIMILARITY, days, STORY_MAX_DAYS)
     story = [stable_id("story", ids[r]) for r in root]
-    return pl.DataFrame({"article_id": ids, "story_id": story}, schema={"article_id": pl.Utf8, "story_id": pl.Utf8}).sort("article_id")
+    return pl.DataFrame({"article_id": ids, "story_id": story}, schema=polars_schema(Articles, ("article_id", "story_id"))).sort("article_id")
 
 
 def story_ids(articles: pl.DataFrame, mentions: pl.DataFrame | None = None) -> pl.DataFrame:

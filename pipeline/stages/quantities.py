@@ -50,8 +50,8 @@ import polars as pl
 from pipeline.stages.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
 from pipeline.core.ids import stable_id
 from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
-
-QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
+from schemas import polars_schema
+from schemas.quantities import Quantities
 
 
 class Quantity(NamedTuple):
@@ -786,11 +786,7 @@ def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Inter
     return out
 
 
-_SCHEMA = {
-    "quantity_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "text": pl.Utf8, "start": pl.Int32,
-    "end": pl.Int32, "value": pl.Float64, "low": pl.Float64, "high": pl.Float64, "unit": pl.Utf8,
-    "currency": pl.Utf8, "qualifier": pl.Utf8,
-}
+_SCHEMA = polars_schema(Quantities)
 
 
 def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:

@@ -16,6 +16,8 @@ import re
 import polars as pl
 
 from pipeline.core.ids import stable_id
+from schemas import polars_schema
+from schemas.sentences import Sentences
 
 MAX_SENTENCES_PER_ARTICLE = 20_000
 
@@ -395,6 +397,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return _Splitter(text).run()
 
 
+# duplicate_of is the corpus stage's (pipeline.stages.dedup), added once every shard is split.
+_SCHEMA = polars_schema(Sentences, without=("duplicate_of",))
+
+
 def sentences(articles: pl.DataFrame, max_sentences: int = MAX_SENTENCES_PER_ARTICLE) -> pl.DataFrame:
     """One row per sentence: sentence_id, article_id, position, text, start, end; ordered by article_id, position.
 
@@ -428,13 +434,6 @@ def sentences(articles: pl.DataFrame, max_sentences: int = MAX_SENTENCES_PER_ART
             "start": starts,
             "end": ends,
         },
-        schema={
-            "sentence_id": pl.String,
-            "article_id": pl.String,
-            "position": pl.Int32,
-            "text": pl.String,
-            "start": pl.Int32,
-            "end": pl.Int32,
-        },
+        schema=_SCHEMA,
     )
     return frame.sort("article_id", "position", maintain_order=True)

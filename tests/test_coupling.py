@@ -1,0 +1,87 @@
+"""The layout's contracts: schemas/ at the bottom, dtypes written once (in the models)."""
+
+import ast
+import sys
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+import pytest
+
+import schemas
+from schemas import polars_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function (relative imports resolved)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([base] if base else [])])
+            found.add(base)
+            # `from pipeline.orchestration import flows` imports the module pipeline.orchestration.flows
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_imported_modules_sees_lazy_and_relative_imports(tmp_path, monkeypatch):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "m.py").write_text("import os\nfrom . import sibling\n\ndef f():\n    from pipeline.cli import main\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert {"os", "pkg.sibling", "pipeline.cli", "pipeline.cli.main"} <= imported_modules(pkg / "m.py")
+
+
+def test_schemas_import_no_pipeline_module():
+    """The contract is at the bottom: it owns its vocabularies and constrains the stages, never the reverse."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m == "pipeline" or m.startswith("pipeline."))
+        for path in sorted((ROOT / "schemas").rglob("*.py"))
+    }
+    assert {path: mods for path, mods in offenders.items() if mods} == {}
+
+
+@pytest.mark.parametrize("name", sorted(schemas.TABLES))
+def test_an_empty_frame_with_the_derived_schema_is_valid(name):
+    model = schemas.TABLES[name]
+    schema = polars_schema(model)
+    assert list(schema) == list(model.to_schema().columns)
+    model.validate(pl.DataFrame(schema=schema))
+
+
+class _Variant(pa.DataFrameModel):
+    key: str = pa.Field()
+    small: pl.Int16 = pa.Field(nullable=True)
+    tags: pl.List(pl.Int32) = pa.Field()
+    day: pl.Date = pa.Field()
+
+
+def test_polars_schema_reads_each_annotation_and_selects_columns():
+    assert polars_schema(_Variant) == pl.Schema({"key": pl.String, "small": pl.Int16, "tags": pl.List(pl.Int32), "day": pl.Date})
+    assert polars_schema(_Variant, ("day", "key")) == pl.Schema({"day": pl.Date, "key": pl.String})
+    assert list(polars_schema(_Variant, without=("small", "tags"))) == ["key", "day"]
+    with pytest.raises(KeyError):
+        polars_schema(_Variant, ("missing",))
+
+
+def test_stage_frames_carry_the_model_dtypes():
+    """Empty shard outputs have exactly the dataset's dtypes (an empty frame is where hand-copied dtypes drift)."""
+    from pipeline.stages import clean, dates, ingest, quantities, sentences
+
+    docs, rejects = ingest.documents([])
+    articles, boilerplate, clean_rejects = clean.articles(docs, frozenset())
+    assert rejects.schema == clean_rejects.schema == polars_schema(schemas.Rejects)
+    assert articles.schema == polars_schema(schemas.Articles, without=("story_id",))
+    assert boilerplate.schema == polars_schema(schemas.Boilerplate)
+    sents = sentences.sentences(articles)
+    assert sents.schema == polars_schema(schemas.Sentences, without=("duplicate_of",))
+    assert dates.dates(articles, sents).schema == polars_schema(schemas.Dates)
+    assert quantities.quantities(articles, sents).schema == polars_schema(schemas.Quantities)
