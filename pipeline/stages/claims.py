@@ -83,6 +83,7 @@ from lemminflect import getAllLemmas, getLemma
 from pipeline.stages.dedup import content_word, content_words, tokens
 from pipeline.stages.entities import load_gazetteer
 from pipeline.core.ids import stable_id
+from pipeline.core.lexicons import MONTH_ABBREVIATIONS
 
 KINDS = ("quantity", "event", "statement")
 COLUMNS = (
@@ -279,7 +280,6 @@ _KILLING = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|lost (?:th
 _UNIT_WORD = re.compile(r"[a-z]+")
 _TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
 _APPROX = 0.1
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 # Counts below this are common enough that matching needs a shared word besides the unit.
 _DISTINCT_VALUE = 100
 # An undated claim is taken to speak of its article's time: within a year of publication for
@@ -1011,7 +1011,7 @@ def _date_terms(dates: pl.DataFrame) -> pl.DataFrame:
     # the end of the year", whatever the year.
     text = pl.col("text").str.to_lowercase()
     named = pl.lit(None, dtype=pl.Int8)
-    for number, name in reversed(list(enumerate(_MONTHS, 1))):
+    for number, name in reversed(list(enumerate(MONTH_ABBREVIATIONS, 1))):
         named = pl.when(text.str.contains(rf"\b{name}")).then(pl.lit(number, dtype=pl.Int8)).otherwise(named)
     month = (
         pl.when(granularity.is_in(["day", "month"]) & value.is_not_null()).then(value.dt.month().cast(pl.Int8))

@@ -37,6 +37,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.core.ids import stable_id
+from pipeline.core.lexicons import STOP_WORDS
 from schemas import polars_schema
 from schemas.articles import Articles
 from schemas.sentences import Sentences
@@ -65,15 +66,11 @@ _STORY_EDGE_FLOOR = 0.5
 _STORY_MAX_BLOCK_DF, _STORY_MAX_BLOCK_SHARE = 200, 0.01
 _CHUNK_ROWS = 1 << 17
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
-_STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say told
-    would may might must shall new last next year years""".split()
+# Besides the shared stop words: the rest of the pronouns and adverbs of the usual English list,
+# and "year": story and duplicate matching ignores them.
+_STOP_WORDS = STOP_WORDS | frozenset(
+    """above because below doing further having hers herself him himself itself myself now once ours
+    ourselves theirs themselves too very year years yours yourself yourselves""".split()
 )
 
 

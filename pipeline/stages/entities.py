@@ -76,6 +76,7 @@ from rapidfuzz import fuzz
 
 from pipeline import DATA
 from pipeline.core.ids import stable_id
+from pipeline.core.lexicons import MONTH_NUMBERS, WEEKDAYS
 from pipeline.stages.names import acronym, initials, name_clusters, person_keys
 from schemas import polars_schema
 from schemas.entities import Entities
@@ -205,10 +206,7 @@ _COMMON = frozenset(
     islamic democratic republican liberal conservative royal federal united great grand holy saint st
     mission combat troop withdrawal announces end""".split()
 )
-_CALENDAR = frozenset(
-    """january february march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
-)
+_CALENDAR = frozenset((*MONTH_NUMBERS, *WEEKDAYS))
 _ADJECTIVES = frozenset(
     """shiite shiites shia shi'ite sunni sunnis muslim muslims christian christians jewish jew jews islamic
     islamist islamists jihadist jihadists arab arabs arabic western eastern persian catholic catholics protestant
