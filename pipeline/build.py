@@ -210,8 +210,8 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), ca
     return tables
 
 
-# Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates).
-ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame], pl.DataFrame]
+# Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates, gazetteer).
+ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, entities.Gazetteer], pl.DataFrame]
 # Story features of articles, from (articles, mentions).
 StoryFeaturer = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 SIGNATURES = "sentence_signatures"  # a shard's optional table of its sentences' `dedup.sentence_signatures`
@@ -227,9 +227,10 @@ def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame
     `dedup.sentence_signatures`, computed when None) let incremental builds reuse those of
     articles whose inputs did not change. Claims past MAX_CLAIMS_PER_SENTENCE are counted in `caps`.
     """
-    mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
+    places = gazetteer(options)
+    mentions, ents = entities.resolved_entities(candidates, places)
     # Claims are extracted before story features are asked for: a cached extractor reads both at once.
-    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
+    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates, places), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
     if caps is not None and dropped:
         caps["claims_over_sentence_cap"] += dropped
     stories = dedup.story_ids_from(featured(articles, mentions))

@@ -1,6 +1,7 @@
 """The layout's contracts: schemas/ at the bottom, dtypes written once (in the models)."""
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -85,3 +86,64 @@ def test_stage_frames_carry_the_model_dtypes():
     assert sents.schema == polars_schema(schemas.Sentences, without=("duplicate_of",))
     assert dates.dates(articles, sents).schema == polars_schema(schemas.Dates)
     assert quantities.quantities(articles, sents).schema == polars_schema(schemas.Quantities)
+
+
+def test_month_names_are_written_only_in_the_lexicon():
+    """Months are defined once (pipeline/core/lexicons.py); stages derive their lists and patterns from it."""
+    writers = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "pipeline").rglob("*.py"))
+        if any(isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"(?i)\bseptember\b", node.value)
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    ]
+    assert writers == ["pipeline/core/lexicons.py"]
+
+
+def test_month_numbers_cover_names_and_abbreviations():
+    from pipeline.core.lexicons import MONTH_NUMBERS
+
+    assert MONTH_NUMBERS["january"] == MONTH_NUMBERS["jan"] == 1
+    assert MONTH_NUMBERS["may"] == 5 and MONTH_NUMBERS["sept"] == MONTH_NUMBERS["sep"] == 9
+    assert sorted(set(MONTH_NUMBERS.values())) == list(range(1, 13)) and len(MONTH_NUMBERS) == 12 + 11 + 1
+
+
+def test_stop_lists_extend_the_shared_ones():
+    """Each stage's stop list is the shared list plus its own named additions, never a rewritten copy."""
+    from pipeline.core.lexicons import COMMON_WORDS, STOP_WORDS
+    from pipeline.stages import boilerplate, dedup, quantities
+
+    assert COMMON_WORDS < STOP_WORDS
+    assert STOP_WORDS < dedup._STOP_WORDS and STOP_WORDS < quantities._STOP
+    assert COMMON_WORDS < boilerplate._STOP
+    assert dedup.content_word("the") is None and dedup.content_word("against") is None and dedup.content_word("troops") == "troop"
+
+
+def test_a_place_known_only_to_the_user_gazetteer_becomes_a_claim_place(tmp_path):
+    """`--gazetteer` reaches the claims stage through the build: its places are those claims are about."""
+    import datetime as dt
+
+    from pipeline import build
+    from pipeline.stages import claims as claim_stage
+
+    extra = tmp_path / "extra.csv"
+    extra.write_text("name,type,aliases,demonyms,roles,wikidata_id\nZembla,GPE,,Zemblan|Zemblans,,\n", encoding="utf-8")
+    articles = pl.DataFrame(
+        {"article_id": ["a" * 16], "text": ["Zemblan officials said 800 soldiers crossed the river on Monday."], "published_date": [dt.date(2024, 5, 6)]},
+        schema=polars_schema(schemas.Articles, ("article_id", "text", "published_date")),
+    )
+
+    def places(options: build.BuildOptions) -> set[str]:
+        seen: list[pl.DataFrame] = []
+
+        def extracted(*tables):
+            seen.append(claim_stage.claims(*tables))
+            return seen[-1]
+
+        found = build.annotated(articles, options)
+        build.linked(articles, found["sentences"], found["candidates"], found["quantities"], found["dates"], options, extracted=extracted)
+        (raw,) = seen
+        assert raw.filter(pl.col("kind") == "quantity").height == 1
+        return {p for joined in raw["_places"] for p in joined.split("|") if p}
+
+    assert "Zembla" not in places(build.BuildOptions())
+    assert "Zembla" in places(build.BuildOptions(gazetteer=str(extra)))

@@ -38,6 +38,7 @@ from pipeline.stages import dedup
 from pipeline.incremental import state as state_store
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
+from pipeline.stages.entities import Gazetteer
 from pipeline.stages.ingest import InputFile
 
 DEFAULT_SHARD_SIZE = 1000
@@ -125,10 +126,10 @@ def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
-def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> Batch:
+def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> Batch:
     """Claims and story features of a shard of articles, split by article (`owners`: article_id ->
     claims key) to be cached: both depend on the articles' analysis and resolved mentions only."""
-    found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates), "claims", owners)
+    found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates, gazetteer), "claims", owners)
     features = incremental.split(dedup.story_features(articles, mentions), "story_features", owners)
     return Batch(found.tables | features.tables, found.reports, found.keys)
 
@@ -145,10 +146,10 @@ class CachedClaims:
         self.features = dedup.story_features(pl.DataFrame(schema=schemas.polars_schema(schemas.Articles, ("article_id", "text"))))
         self.extracted = 0
 
-    def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+    def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         ids = self.article_ids = articles["article_id"].to_list()
         if not ids:
-            return claim_stage.claims(articles, sents, mentions, ents, quantities, dates)
+            return claim_stage.claims(articles, sents, mentions, ents, quantities, dates, gazetteer)
         self.keys = incremental.claim_keys(ids, mentions, ents, self.analysis_of, self.code)
         cached = self.store.keys()
         todo = [(a, k) for a, k in zip(ids, self.keys) if k not in cached]
@@ -162,7 +163,7 @@ class CachedClaims:
             referenced = ents.join(own.select("entity_id").unique(), on="entity_id", how="semi")
             return extract_claims.submit(
                 dict(shard), *(incremental.of_articles(f, some) for f in (articles, sents)), own, referenced,
-                *(incremental.of_articles(f, some) for f in (quantities, dates)),
+                *(incremental.of_articles(f, some) for f in (quantities, dates)), gazetteer,
             )
 
         for batch in _completed([partial(submit, shard) for shard in _chunks(todo, self.shard_size)], "claims"):
