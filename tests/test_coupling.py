@@ -147,3 +147,47 @@ def test_a_place_known_only_to_the_user_gazetteer_becomes_a_claim_place(tmp_path
 
     assert "Zembla" not in places(build.BuildOptions())
     assert "Zembla" in places(build.BuildOptions(gazetteer=str(extra)))
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(package: str = "pipeline") -> dict[str, set[str]]:
+    """Module -> the modules of `package` it imports (anywhere in it: lazy imports close circles too)."""
+    modules = {_module_of(path): path for path in sorted((ROOT / package).rglob("*.py"))}
+    return {name: {m for m in imported_modules(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def cycles_through(graph: dict[str, set[str]], nodes: set[str]) -> list[list[str]]:
+    """Each import cycle (as a path back to its start) through one of `nodes`."""
+    found = []
+    for start in sorted(nodes):
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(graph.get(node, ())):
+                if nxt == start:
+                    found.append(path + [start])
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, path + [nxt]))
+    return found
+
+
+def test_cycles_through_finds_a_lazy_circle():
+    graph = {"cli": {"flows"}, "flows": {"build", "serve"}, "serve": {"cli"}, "build": set()}
+    assert cycles_through(graph, {"cli"}) == [["cli", "flows", "serve", "cli"]]
+    graph["serve"] = set()
+    assert cycles_through(graph, {"cli", "flows", "serve"}) == []
+
+
+def test_no_import_cycle_among_the_cli_orchestration_and_release():
+    """Prefect stays at the edge: the command line calls the flows, the flows call the release
+    code, and nothing calls back up (the scheduled flow once published through the CLI)."""
+    graph = import_graph()
+    edge = {m for m in graph if m == "pipeline.cli" or m.startswith(("pipeline.orchestration", "pipeline.release"))}
+    assert {"pipeline.cli", "pipeline.orchestration.flows", "pipeline.orchestration.serve", "pipeline.release.publish"} <= edge
+    assert "pipeline.release.publish" in graph["pipeline.orchestration.flows"]
+    assert cycles_through(graph, edge) == []

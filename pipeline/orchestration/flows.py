@@ -387,7 +387,7 @@ def build_dataset(
     is busy: wait, or with `wait=False` raise `OutputBusy`, or with `skip_if_busy` log and return.
     """
     started = time.perf_counter()
-    state_dir = Path(state) if state else state_store.default_state_dir(out)
+    state_dir = state_store.state_dir(out, state)
     if not io.is_url(out):
         problem = io.output_problem(out, input, state_dir)
         if problem:
@@ -458,7 +458,7 @@ def _one_temporary_server() -> Iterator[None]:
 
 def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
     """`build_dataset(**params)` on the executor's task runner."""
-    state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
+    state = state_store.state_dir(params.get("out", "data"), params.get("state"))
     runner = task_runner(executor, address, workers, state / "dask")
     _announce_server()
     _temporary_server_dies_with_us()
@@ -485,13 +485,12 @@ def scheduled_build(
 ) -> dict:
     """One scheduled run: bring the dataset up to date, skipping (with a log line) while another build writes it.
 
-    With `publish`, a run that changed the dataset then runs `python -m pipeline publish`.
+    With `publish`, a run that changed the dataset is then released (as `python -m pipeline publish` does).
     """
     summary = run_build(executor, address, workers, input=input, out=out, state=state, shard_size=shard_size, keep_removed=keep_removed, wait=False, skip_if_busy=True, ner=ner, gazetteer=gazetteer)
     progress.summary(f"Scheduled run of {input} → {out}", progress.build_rows(summary))
     if publish and not summary.get("skipped") and not summary.get("nothing_to_do"):
-        from pipeline.cli import main
+        from pipeline.release.publish import publish as publish_release
 
-        if main(["publish", "--data", out, *(["--out", releases] if releases else [])]) != 0:
-            raise RuntimeError(f"publishing {out} failed")
+        publish_release(Path(out), *([Path(releases)] if releases else []))
     return summary
