@@ -191,3 +191,17 @@ def test_no_import_cycle_among_the_cli_orchestration_and_release():
     assert {"pipeline.cli", "pipeline.orchestration.flows", "pipeline.orchestration.serve", "pipeline.release.publish"} <= edge
     assert "pipeline.release.publish" in graph["pipeline.orchestration.flows"]
     assert cycles_through(graph, edge) == []
+
+
+def test_a_scheduled_run_that_changed_the_dataset_publishes_it(prefect_harness, tmp_path, capsys):
+    """The flow releases through pipeline.release (no command line in between), once per change."""
+    from pipeline.orchestration import flows
+    from tests.conftest import SEEDS
+
+    out, releases = tmp_path / "data", tmp_path / "releases"
+    flows.scheduled_build.fn(input=str(SEEDS), out=str(out), publish=True, releases=str(releases))
+    assert f"Released 0.1.0 in {releases / '0.1.0'}" in capsys.readouterr().out
+    assert (releases / "0.1.0" / "SHA256SUMS").is_file()
+    flows.scheduled_build.fn(input=str(SEEDS), out=str(out), publish=True, releases=str(releases))
+    assert "Released" not in capsys.readouterr().out
+    assert [p.name for p in releases.iterdir() if p.is_dir()] == ["0.1.0"]
