@@ -227,10 +227,10 @@ def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame
     `dedup.sentence_signatures`, computed when None) let incremental builds reuse those of
     articles whose inputs did not change. Claims past MAX_CLAIMS_PER_SENTENCE are counted in `caps`.
     """
-    places = gazetteer(options)
-    mentions, ents = entities.resolved_entities(candidates, places)
+    reference = gazetteer(options)  # entities resolve against it, and claims read its places
+    mentions, ents = entities.resolved_entities(candidates, reference)
     # Claims are extracted before story features are asked for: a cached extractor reads both at once.
-    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates, places), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
+    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates, reference), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
     if caps is not None and dropped:
         caps["claims_over_sentence_cap"] += dropped
     stories = dedup.story_ids_from(featured(articles, mentions))
