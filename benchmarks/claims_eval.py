@@ -62,7 +62,7 @@ def _stages(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, tuple[f
     found_quantities, found_dates = quantities(articles, sents), dates(articles, sents)
     stories = story_ids(articles, mentions)
     started, cpu = time.perf_counter(), time.process_time()
-    grouped = grouped_claims(claims(articles, sents, mentions, entities, found_quantities, found_dates), stories)
+    grouped = grouped_claims(claims(articles, sents, mentions, entities, found_quantities, found_dates, gazetteer), stories)
     return sents, grouped, (time.perf_counter() - started, time.process_time() - cpu)
 
 

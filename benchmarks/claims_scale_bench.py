@@ -82,7 +82,7 @@ def main() -> None:
         (sents, mentions, entities, found_quantities, found_dates), prep, _ = timed(lambda: (
             lambda s: (s, *resolved_entities(mention_candidates(articles, s, gazetteer), gazetteer), quantities(articles, s), dates(articles, s))
         )(sentences(articles)))
-        extracted, extract_wall, extract_cpu = timed(lambda: claims(articles, sents, mentions, entities, found_quantities, found_dates))
+        extracted, extract_wall, extract_cpu = timed(lambda: claims(articles, sents, mentions, entities, found_quantities, found_dates, gazetteer))
         stories, story_wall, story_cpu = timed(lambda: story_ids(articles, mentions))
         grouped, group_wall, group_cpu = timed(lambda: grouped_claims(extracted, stories))
         k = grouped.height

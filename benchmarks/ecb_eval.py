@@ -67,7 +67,7 @@ def run_stages(docs: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame, float]:
     gazetteer = load_gazetteer()
     mentions, entities = resolved_entities(mention_candidates(articles, sents, gazetteer), gazetteer)
     stories = story_ids(articles, mentions)
-    grouped = grouped_claims(claims(articles, sents, mentions, entities, quantities(articles, sents), dates(articles, sents)), stories)
+    grouped = grouped_claims(claims(articles, sents, mentions, entities, quantities(articles, sents), dates(articles, sents), gazetteer), stories)
     return grouped, stories, time.perf_counter() - started
 
 

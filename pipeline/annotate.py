@@ -5,10 +5,15 @@ Cross-article steps (entity resolution, claim grouping) run across the records o
 """
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import polars as pl
 
 from pipeline import build
+from pipeline.checks import InvalidInput, checked_gazetteer
+from schemas import polars_schema
+from schemas.articles import Articles
 from pipeline.stages.claims import claim_records
 from pipeline.stages.dates import date_records
 from pipeline.stages.entities import mention_records
@@ -42,7 +47,7 @@ def annotation_articles(records: list[dict]) -> pl.DataFrame:
                 "published_date": _published(i, published),
             }
         )
-    return pl.DataFrame(rows, schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
+    return pl.DataFrame(rows, schema=polars_schema(Articles, ("article_id", "text", "published_date")))
 
 
 def _by_article(frame: pl.DataFrame, fields: list[str]) -> dict[str, list[dict]]:
@@ -67,3 +72,21 @@ def annotations(records: list[dict], options: build.BuildOptions = build.BuildOp
         "claims": claim_records(linked["claims"]),
     }
     return [{"id": aid} | {name: per.get(aid, []) for name, per in fields.items()} for aid in articles["article_id"].to_list()]
+
+
+def annotate_file(input: Path, output: Path, options: build.BuildOptions = build.BuildOptions()) -> None:
+    """Annotate a JSONL file of records into `output`, one line per record; an unreadable line,
+    a bad record or a bad gazetteer raises InvalidInput naming it."""
+    records = []
+    for n, line in enumerate(input.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise InvalidInput(f"{input}:{n}: not a JSON object ({err.msg})") from err
+    checked_gazetteer(options.gazetteer)
+    try:
+        annotated = annotations(records, options)
+    except BadRecord as err:
+        raise InvalidInput(f"{input}: {err}") from err
+    output.write_text("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in annotated), encoding="utf-8")

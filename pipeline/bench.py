@@ -79,7 +79,7 @@ def stage_figures(inputs: list[InputFile], options: build.BuildOptions = build.B
     found_quantities = step("quantities", lambda: quantities.quantities(articles, sents, detected))
     found_dates = step("dates", lambda: dates.dates(articles, sents, detected))
     mentions, ents = step("entity resolution", lambda: entities.resolved_entities(candidates, gazetteer, rules.entities))
-    found_claims = step("claims", lambda: claims.claims(articles, sents, mentions, ents, found_quantities, found_dates))
+    found_claims = step("claims", lambda: claims.claims(articles, sents, mentions, ents, found_quantities, found_dates, gazetteer))
     step("claim groups", lambda: claims.grouped_claims(found_claims))
     step("stories", lambda: stories.story_ids(articles, mentions, rules.stories))
     step("duplicate sentences", lambda: duplicates.duplicate_sentences(sents, rules.duplicates))

@@ -207,8 +207,8 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), ca
     return tables
 
 
-# Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates).
-ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame], pl.DataFrame]
+# Claims of some articles before grouping, from (articles, sentences, mentions, entities, quantities, dates, gazetteer).
+ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, entities.Gazetteer], pl.DataFrame]
 # Story features of articles, from (articles, mentions).
 StoryFeaturer = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 SIGNATURES = "sentence_signatures"  # a shard's optional table of its sentences' `duplicates.sentence_signatures`
@@ -226,9 +226,10 @@ def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame
     counted in `caps`.
     """
     rules = options.rules
-    mentions, ents = entities.resolved_entities(candidates, gazetteer(options), rules.entities)
+    reference = gazetteer(options)  # entities resolve against it, and claims read its places
+    mentions, ents = entities.resolved_entities(candidates, reference, rules.entities)
     # Claims are extracted before story features are asked for: a cached extractor reads both at once.
-    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates), "sentence_id", rules.caps.max_claims_per_sentence)
+    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates, reference), "sentence_id", rules.caps.max_claims_per_sentence)
     if caps is not None and dropped:
         caps["claims_over_sentence_cap"] += dropped
     story_of = stories.story_ids_from(featured(articles, mentions), rules.stories)

@@ -1,83 +1,39 @@
-"""Command line: `python -m pipeline build|annotate ...`."""
+"""Command line: `python -m pipeline build|serve|annotate|publish|download|train|docs`.
+
+Each command turns its arguments into one call of the module that does the work, and the errors
+a user can act on into one line; the checks and the work live in those modules.
+"""
 
 import argparse
-import json
-import os
 import sys
 from pathlib import Path
 
-# Prefect reads these at import: keep it offline and quiet before anything imports it.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
-# The temporary API server can take longer than its default 20 s to start on a busy machine.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-# Our own phase lines, progress bars and summaries say what happens; Prefect's per-task log
-# lines would bury them (PREFECT_LOGGING_LEVEL=INFO brings them back).
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-from pipeline.orchestration import progress  # noqa: E402  (after the settings above: it must not import Prefect first)
+from pipeline.checks import InvalidInput, checked_run
+from pipeline.orchestration import progress  # sets Prefect's settings; imports no Prefect
 
 
 def _run_options(args: argparse.Namespace) -> dict:
     return {"executor": args.executor, "address": args.address, "workers": args.workers, "state": args.state, "keep_removed": args.keep_removed}
 
 
-class InvalidInput(ValueError):
-    """An input file or option the user gave is unusable; the message says why."""
-
-
-def _checked_gazetteer(path: str | None) -> None:
-    """Read a user gazetteer up front, so a bad file stops the run with one clear line."""
-    if path:
-        from pipeline.stages.entities import load_gazetteer
-
-        try:
-            load_gazetteer(path)
-        except ValueError as err:
-            raise InvalidInput(f"gazetteer {path}: {err}") from err
-
-
-def _checked_run(args: argparse.Namespace) -> None:
-    """The input, output and options of a build, checked before Prefect is imported or started:
-    a missing input, an output the build may not write, or a bad option stop it with one line."""
-    from pipeline import io
-    from pipeline.incremental.state import default_state_dir, index_problem
-
-    if args.shard_size < 1:
-        raise InvalidInput(f"--shard-size must be at least 1, not {args.shard_size}")
-    if args.workers is not None and args.workers < 1:
-        raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
-    if not io.is_url(args.input):
-        spec = io.local_path(args.input)
-        if not io.is_glob(str(spec)) and not os.path.lexists(spec):
-            raise InvalidInput(f"input {args.input} does not exist: give a folder, a file or a glob of .txt/.html files")
-    state = Path(args.state) if args.state else default_state_dir(args.out)
-    problem = (io.output_problem(args.out, args.input, state) if not io.is_url(args.out) else None) or index_problem(state)
-    if problem:
-        raise InvalidInput(problem)
+def _checked(args: argparse.Namespace) -> None:
+    checked_run(args.input, args.out, args.state, args.shard_size, args.workers, args.gazetteer)
 
 
 def _build(args: argparse.Namespace) -> int:
-    _checked_gazetteer(args.gazetteer)
-    _checked_run(args)
+    _checked(args)
     from pipeline.orchestration.flows import run_build
 
-    summary = run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args))
-    title = f"Nothing to do: {args.out} is up to date" if summary["nothing_to_do"] else f"Built {args.out}"
-    progress.summary(title, progress.build_rows(summary))
+    progress.build_summary(args.out, run_build(input=args.input, out=args.out, shard_size=args.shard_size, full=args.full, ner=args.ner, gazetteer=args.gazetteer, **_run_options(args)))
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    _checked_gazetteer(args.gazetteer)
-    _checked_run(args)
+    _checked(args)
     from pipeline.orchestration.serve import serve
-    from pipeline.incremental.state import default_state_dir
 
-    state = Path(args.state) if args.state else default_state_dir(args.out)
     params = {"input": args.input, "out": args.out, "shard_size": args.shard_size, "publish": args.publish, "releases": args.releases, "ner": args.ner, "gazetteer": args.gazetteer} | _run_options(args)
-    serve(args.cron, params, state, name=args.name, port=args.port)
+    serve(args.cron, params, name=args.name, port=args.port)
     return 0
 
 
@@ -98,40 +54,20 @@ def _add_ner_options(p: argparse.ArgumentParser) -> None:
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from pipeline.annotate import BadRecord, annotations
+    from pipeline.annotate import annotate_file
     from pipeline.build import BuildOptions
 
-    lines = Path(args.input).read_text(encoding="utf-8").splitlines()
-    records = []
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise SystemExit(f"{args.input}:{n}: not a JSON object ({err.msg})") from err
-    _checked_gazetteer(args.gazetteer)
-    try:
-        annotated = annotations(records, BuildOptions(args.ner, args.gazetteer))
-    except BadRecord as err:
-        raise InvalidInput(f"{args.input}: {err}") from err
-    out = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in annotated)
-    Path(args.output).write_text(out, encoding="utf-8")
+    annotate_file(Path(args.input), Path(args.output), BuildOptions(args.ner, args.gazetteer))
     return 0
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from pipeline.release.publish import PublishError, release
+    from pipeline.release.publish import PublishError, publish
 
-    if args.license is None:
-        print("warning: no --license given: the release will say that the publisher stated no licence; pass an SPDX id, e.g. --license CC-BY-4.0", file=sys.stderr)
     try:
-        made = release(Path(args.data), Path(args.out), args.version, license=args.license, url=args.url, published=args.date)
+        publish(Path(args.data), Path(args.out), args.version, license=args.license, url=args.url, published=args.date)
     except (PublishError, ValueError) as err:
         raise SystemExit(f"publish: {err}") from err
-    if made.created:
-        print(f"Released {made.version} in {made.path}: {len(made.files)} files; check with `cd {made.path} && sha256sum -c SHA256SUMS`")
-    else:
-        print(f"{made.path} already holds this build as release {made.version}; nothing written")
     return 0
 
 
@@ -216,7 +152,7 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     from pipeline.io import OutputError
     from schemas.validate import DatasetInvalid
 
-    return (OutputError, OutputBusy, DatasetInvalid, FileNotFoundError, InvalidInput)
+    return (OutputError, OutputBusy, DatasetInvalid, FileNotFoundError)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 `TABLES` lists the dataset's tables in the order they are written and documented.
 """
 
+from schemas._base import polars_schema
 from schemas.articles import Articles
 from schemas.boilerplate import Boilerplate
 from schemas.claims import Claims
@@ -28,4 +29,4 @@ TABLES = {
     "rejects": Rejects,
 }
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "DatasetInvalid", "validated"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "DatasetInvalid", "polars_schema", "validated"]

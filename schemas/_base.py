@@ -10,6 +10,8 @@ Each model's `Config.metadata` carries what pandera cannot express on one table:
 `schemas.validate` checks these across tables; `pipeline.release.publish` turns them into Data Package keys.
 """
 
+from collections.abc import Collection, Sequence
+
 import polars as pl
 import pandera.polars as pa
 
@@ -30,3 +32,11 @@ class SpanChecks(pa.DataFrameModel):
 
 def foreign_key(field: str, table: str, ref_field: str | None = None) -> dict:
     return {"fields": [field], "reference": {"resource": table, "fields": [ref_field or field]}}
+
+
+def polars_schema(model: type[pa.DataFrameModel], columns: Sequence[str] | None = None, *, without: Collection[str] = ()) -> pl.Schema:
+    """The Polars dtypes of a table, read from its model: all its columns in model order, or
+    `columns` in the order given, less `without`. Frames of a table are created with this, so
+    each column's dtype is written once, in the model."""
+    fields = model.to_schema().columns
+    return pl.Schema({name: fields[name].dtype.type for name in (fields if columns is None else columns) if name not in without})

@@ -1,8 +1,27 @@
 import polars as pl
 import pandera.polars as pa
 
-from pipeline.stages.boilerplate import REASONS
 from schemas._base import SpanChecks, foreign_key
+
+# Feature families of the line classifier (pipeline.stages.linemodel): a line it removes is
+# tagged with the family that weighed most against it, `model_<family>`.
+MODEL_FAMILIES: tuple[str, ...] = ("shape", "punctuation", "case", "lexicon", "rules", "position", "neighbourhood")
+REASONS: tuple[str, ...] = (
+    "title",
+    "metadata",
+    "related_link",
+    "call_to_action",
+    "comments",
+    "footer",
+    "advertisement",
+    "injected_headline",
+    "template",
+    "whitespace",
+    "navigation",
+    "caption",
+    # lines the rules kept and the line classifier removed, by its feature family most against them
+    *(f"model_{family}" for family in MODEL_FAMILIES),
+)
 
 
 class Boilerplate(SpanChecks):

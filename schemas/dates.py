@@ -1,8 +1,9 @@
 import polars as pl
 import pandera.polars as pa
 
-from pipeline.stages.dates import GRANULARITIES
 from schemas._base import SpanChecks, foreign_key
+
+GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
 
 
 class Dates(SpanChecks):

@@ -1,8 +1,9 @@
 import polars as pl
 import pandera.polars as pa
 
-from pipeline.stages.quantities import QUALIFIERS
 from schemas._base import SpanChecks, foreign_key
+
+QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
 
 
 class Quantities(SpanChecks):

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.stages.boilerplate import (
-    REASONS,
     Removal,
     _Lines,
     _row_keys,
@@ -17,6 +16,7 @@ from pipeline.stages.boilerplate import (
     rebuilt_raw,
     template_line_keys,
 )
+from schemas.boilerplate import REASONS
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.stages.claims import COLUMNS, claim_records, claims, grouped_claims
 from pipeline.core.ids import stable_id
+from pipeline.stages.entities import load_gazetteer
 from schemas.claims import Claims
 from schemas.validate import validated
 
@@ -112,7 +113,7 @@ def stage_frames(texts: dict[str, str], published: dict[str, dt.date] | None = N
 
 def extracted(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return claims(frames["articles"], frames["sentences"], frames["mentions"], frames["entities"],
-                  frames["quantities"], frames["dates"])
+                  frames["quantities"], frames["dates"], load_gazetteer())
 
 
 def run(texts: dict[str, str], published: dict[str, dt.date] | None = None, one_story: bool = False) -> pl.DataFrame:
@@ -521,7 +522,7 @@ def test_invented_articles_through_the_real_stages():
     sents = sentences.sentences(articles)
     gazetteer = entities.load_gazetteer()
     mentions, ents = entities.resolved_entities(entities.mention_candidates(articles, sents, gazetteer), gazetteer)
-    out = grouped_claims(claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents)))
+    out = grouped_claims(claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents), gazetteer))
     counts = out.filter(pl.col("kind") == "quantity").to_dicts()
     group = {(r["article_id"], r["object"]): r for r in counts}
     troops = {r["article_id"] for r in counts if r["group_id"] == group[("A1", "800 troops")]["group_id"]}
@@ -598,7 +599,7 @@ def _real_stage_claims(texts: dict[str, str]) -> pl.DataFrame:
     sents = sentences.sentences(articles)
     gazetteer = entities.load_gazetteer()
     mentions, ents = entities.resolved_entities(entities.mention_candidates(articles, sents, gazetteer), gazetteer)
-    found = claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents))
+    found = claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents), gazetteer)
     return grouped_claims(found, pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}))
 
 

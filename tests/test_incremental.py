@@ -142,7 +142,7 @@ def _claims(tables: dict[str, pl.DataFrame], ids: list[str] | None = None, entit
         ids = tables["articles"]["article_id"].to_list()
     some = {n: incremental.of_articles(f, ids) for n, f in tables.items() if n != "entities"}
     ents = tables["entities"] if entity_rows is None else entity_rows
-    return claim_stage.claims(some["articles"], some["sentences"], some["mentions"], ents, some["quantities"], some["dates"])
+    return claim_stage.claims(some["articles"], some["sentences"], some["mentions"], ents, some["quantities"], some["dates"], entities.load_gazetteer())
 
 
 def test_claims_are_per_article_and_read_only_the_keyed_entity_fields():

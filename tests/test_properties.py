@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.stages import clean, dates, entities, ingest, quantities, sentences
-from pipeline.stages.boilerplate import REASONS, cleaned, rebuilt_clean, rebuilt_raw, template_line_keys
+from pipeline.stages.boilerplate import cleaned, rebuilt_clean, rebuilt_raw, template_line_keys
 from pipeline.stages.decode import NotText, decoded, normalised
+from schemas.boilerplate import REASONS
 
 _UTF8_MULTIBYTE = re.compile("[^\x00-\x7f\ufffd]")
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

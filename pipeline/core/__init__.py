@@ -1,1 +1,1 @@
-"""What the stages share: content-derived ids and number words."""
+"""What the stages share: content-derived ids, number words and word lists (lexicons)."""

@@ -3,16 +3,14 @@ near-duplicate sentences, stories and claim grouping compare."""
 
 import re
 
+from pipeline.core.lexicons import STOP_WORDS as SHARED_STOP_WORDS
+
 _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say told
-    would may might must shall new last next year years""".split()
+# Besides the shared stop words: the rest of the pronouns and adverbs of the usual English list,
+# and "year": story, duplicate and claim matching ignore them.
+STOP_WORDS = SHARED_STOP_WORDS | frozenset(
+    """above because below doing further having hers herself him himself itself myself now once ours
+    ourselves theirs themselves too very year years yours yourself yourselves""".split()
 )
 
 

@@ -61,6 +61,11 @@ def default_state_dir(out: str) -> Path:
     return out_path.parent / f".{out_path.name}.state"
 
 
+def state_dir(out: str, state: str | None = None) -> Path:
+    """The state folder of a build of `out`: `state` when given (`--state`), else the default one."""
+    return Path(state) if state else default_state_dir(out)
+
+
 def file_digest(path: str | None) -> str | None:
     """SHA-256 of an option's file (a user gazetteer), so editing it invalidates the cache."""
     return io.file_sha256(Path(path)) if path else None

@@ -38,6 +38,7 @@ from pipeline.stages import duplicates, stories
 from pipeline.incremental import state as state_store
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
+from pipeline.stages.entities import Gazetteer
 from pipeline.stages.ingest import InputFile, IngestRules
 from pipeline.stages.rules import rules_digest
 
@@ -126,10 +127,10 @@ def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset
 
 
 @task(name="extract-claims", cache_policy=NO_CACHE)
-def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> Batch:
+def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> Batch:
     """Claims and story features of a shard of articles, split by article (`owners`: article_id ->
     claims key) to be cached: both depend on the articles' analysis and resolved mentions only."""
-    found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates), "claims", owners)
+    found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates, gazetteer), "claims", owners)
     features = incremental.split(stories.story_features(articles, mentions), "story_features", owners)
     return Batch(found.tables | features.tables, found.reports, found.keys)
 
@@ -143,13 +144,13 @@ class CachedClaims:
         self.store, self.analysis_of, self.code, self.shard_size = store, analysis_of, code, shard_size
         self.keys: list[str] = []
         self.article_ids: list[str] = []
-        self.features = stories.story_features(pl.DataFrame(schema={"article_id": pl.Utf8, "text": pl.Utf8}))
+        self.features = stories.story_features(pl.DataFrame(schema=schemas.polars_schema(schemas.Articles, ("article_id", "text"))))
         self.extracted = 0
 
-    def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+    def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         ids = self.article_ids = articles["article_id"].to_list()
         if not ids:
-            return claim_stage.claims(articles, sents, mentions, ents, quantities, dates)
+            return claim_stage.claims(articles, sents, mentions, ents, quantities, dates, gazetteer)
         self.keys = incremental.claim_keys(ids, mentions, ents, self.analysis_of, self.code)
         cached = self.store.keys()
         todo = [(a, k) for a, k in zip(ids, self.keys) if k not in cached]
@@ -163,7 +164,7 @@ class CachedClaims:
             referenced = ents.join(own.select("entity_id").unique(), on="entity_id", how="semi")
             return extract_claims.submit(
                 dict(shard), *(incremental.of_articles(f, some) for f in (articles, sents)), own, referenced,
-                *(incremental.of_articles(f, some) for f in (quantities, dates)),
+                *(incremental.of_articles(f, some) for f in (quantities, dates)), gazetteer,
             )
 
         for batch in _completed([partial(submit, shard) for shard in _chunks(todo, self.shard_size)], "claims"):
@@ -389,7 +390,7 @@ def build_dataset(
     is busy: wait, or with `wait=False` raise `OutputBusy`, or with `skip_if_busy` log and return.
     """
     started = time.perf_counter()
-    state_dir = Path(state) if state else state_store.default_state_dir(out)
+    state_dir = state_store.state_dir(out, state)
     if not io.is_url(out):
         problem = io.output_problem(out, input, state_dir)
         if problem:
@@ -460,7 +461,7 @@ def _one_temporary_server() -> Iterator[None]:
 
 def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
     """`build_dataset(**params)` on the executor's task runner."""
-    state = Path(params["state"]) if params.get("state") else state_store.default_state_dir(params.get("out", "data"))
+    state = state_store.state_dir(params.get("out", "data"), params.get("state"))
     runner = task_runner(executor, address, workers, state / "dask")
     _announce_server()
     _temporary_server_dies_with_us()
@@ -487,13 +488,12 @@ def scheduled_build(
 ) -> dict:
     """One scheduled run: bring the dataset up to date, skipping (with a log line) while another build writes it.
 
-    With `publish`, a run that changed the dataset then runs `python -m pipeline publish`.
+    With `publish`, a run that changed the dataset is then released (as `python -m pipeline publish` does).
     """
     summary = run_build(executor, address, workers, input=input, out=out, state=state, shard_size=shard_size, keep_removed=keep_removed, wait=False, skip_if_busy=True, ner=ner, gazetteer=gazetteer)
     progress.summary(f"Scheduled run of {input} → {out}", progress.build_rows(summary))
     if publish and not summary.get("skipped") and not summary.get("nothing_to_do"):
-        from pipeline.cli import main
+        from pipeline.release.publish import publish as publish_release
 
-        if main(["publish", "--data", out, *(["--out", releases] if releases else [])]) != 0:
-            raise RuntimeError(f"publishing {out} failed")
+        publish_release(Path(out), *([Path(releases)] if releases else []))
     return summary

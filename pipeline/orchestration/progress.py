@@ -66,6 +66,11 @@ def build_rows(summary: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def build_summary(out: str, result: dict) -> None:
+    """The summary of a build of `out` from the command line (`result`: what the build returned)."""
+    summary(f"Nothing to do: {out} is up to date" if result["nothing_to_do"] else f"Built {out}", build_rows(result))
+
+
 def summary(title: str, rows: list[tuple[str, str]]) -> None:
     """A two-column table on stderr (plain text without a terminal)."""
     table = Table(title=Text(title), title_justify="left", show_header=False, box=None, padding=(0, 2, 0, 2))

@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.incremental.state import state_dir
 from pipeline.orchestration import progress
 
 SERVER_START_SECONDS = 120
@@ -118,11 +119,12 @@ def _run(flow, name: str, cron: str, parameters: dict, api: str) -> None:
     asyncio.run(runner.start())
 
 
-def serve(cron: str, parameters: dict, state: Path, name: str = DEPLOYMENT, port: int | None = None) -> None:
-    """Serve `scheduled_build` with `parameters` on `cron` until interrupted (Ctrl-C or SIGTERM)."""
+def serve(cron: str, parameters: dict, name: str = DEPLOYMENT, port: int | None = None) -> None:
+    """Serve `scheduled_build` with `parameters` on `cron` until interrupted (Ctrl-C or SIGTERM);
+    a local server keeps its database in the build's state folder."""
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
-        _serve(cron, parameters, state, name, port)
+        _serve(cron, parameters, state_dir(parameters["out"], parameters.get("state")), name, port)
     except KeyboardInterrupt:
         progress.phase("interrupted before the deployment was served")  # during start-up: no traceback
 

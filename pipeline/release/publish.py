@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -672,6 +673,21 @@ def release(
     # Two publishers must not pick the same next version or share a temporary directory.
     with io.dataset_lock(out):
         return _released(data, out, version, build, tables, models, license, url, published, gzip_over_bytes)
+
+
+def publish(data: Path, out: Path = Path("releases"), version: str | None = None, *, license: str | None = None,
+            url: str | None = None, published: str | None = None) -> Release:
+    """`release`, telling the person publishing what happened: a warning on stderr when no licence
+    is given, then the release made (or that the build was already released). The `publish`
+    command and the scheduled flow's `--publish` both publish this way."""
+    if license is None:
+        print("warning: no --license given: the release will say that the publisher stated no licence; pass an SPDX id, e.g. --license CC-BY-4.0", file=sys.stderr)
+    made = release(data, out, version, license=license, url=url, published=published)
+    if made.created:
+        print(f"Released {made.version} in {made.path}: {len(made.files)} files; check with `cd {made.path} && sha256sum -c SHA256SUMS`")
+    else:
+        print(f"{made.path} already holds this build as release {made.version}; nothing written")
+    return made
 
 
 def _released(

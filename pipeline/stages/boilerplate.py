@@ -22,8 +22,8 @@ from typing import Collection, Iterable, Sequence
 
 import numpy as np
 
+from pipeline.core.lexicons import COMMON_WORDS, MONTH_NUMBERS
 from pipeline.stages.linemodel import (
-    FAMILIES,
     TITLE_NAMES,
     LineModel,
     LineView,
@@ -32,23 +32,6 @@ from pipeline.stages.linemodel import (
     title_anchor,
     title_candidates,
     title_features,
-)
-
-REASONS: tuple[str, ...] = (
-    "title",
-    "metadata",
-    "related_link",
-    "call_to_action",
-    "comments",
-    "footer",
-    "advertisement",
-    "injected_headline",
-    "template",
-    "whitespace",
-    "navigation",
-    "caption",
-    # lines the rules kept and the line classifier removed, by its feature family most against them
-    *(f"model_{family}" for family in FAMILIES),
 )
 
 
@@ -419,22 +402,23 @@ def _line_regex() -> tuple[re.Pattern[str], dict[str, str]]:
 _LINE_RE, _LINE_REASONS = _line_regex()
 
 
-_MONTHS = {
+# Bylines and datelines in French, German, Spanish, Portuguese, Italian and Indonesian as well.
+_MONTHS = MONTH_NUMBERS | {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january", "janvier", "januar", "enero", "janeiro", "gennaio", "januari"),
-            ("feb", "february", "février", "fevrier", "februar", "febrero", "fevereiro", "febbraio", "februari"),
-            ("mar", "march", "mars", "märz", "marzo", "março", "maret"),
-            ("apr", "april", "avril", "abril", "aprile"),
-            ("may", "mai", "mayo", "maio", "maggio", "mei"),
-            ("jun", "june", "juin", "juni", "junio", "junho", "giugno"),
-            ("jul", "july", "juillet", "juli", "julio", "julho", "luglio"),
-            ("aug", "august", "août", "aout", "agosto", "agustus"),
-            ("sep", "sept", "september", "septembre", "septiembre", "setembro", "settembre"),
-            ("oct", "october", "octobre", "oktober", "octubre", "outubro", "ottobre"),
-            ("nov", "november", "novembre", "noviembre", "novembro", "nopember"),
-            ("dec", "december", "décembre", "decembre", "dezember", "diciembre", "dezembro", "dicembre", "desember"),
+            ("janvier", "januar", "enero", "janeiro", "gennaio", "januari"),
+            ("février", "fevrier", "februar", "febrero", "fevereiro", "febbraio", "februari"),
+            ("mars", "märz", "marzo", "março", "maret"),
+            ("avril", "abril", "aprile"),
+            ("mai", "mayo", "maio", "maggio", "mei"),
+            ("juin", "juni", "junio", "junho", "giugno"),
+            ("juillet", "juli", "julio", "julho", "luglio"),
+            ("août", "aout", "agosto", "agustus"),
+            ("septembre", "septiembre", "setembro", "settembre"),
+            ("octobre", "oktober", "octubre", "outubro", "ottobre"),
+            ("novembre", "noviembre", "novembro", "nopember"),
+            ("décembre", "decembre", "dezember", "diciembre", "dezembro", "dicembre", "desember"),
         ],
         start=1,
     )
@@ -464,12 +448,9 @@ _TERMINAL = frozenset(".!?…。！？")
 _CLOSERS = "\"'”’»)]*"
 _LAST_CHAR = itemgetter(slice(-1, None))
 _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-_STOP = frozenset(
-    """the and for are but not you all any can had her was one our out has him his how its may new now
-    old see two way who did get let put say she too use with that this from they will have been were
-    what when your into more than them then also some such only over after about would could should
-    their there these those which while where being other said says just like very most made make""".split()
-)
+# Words a line shares with the body without being about its topic: the commonest words and the
+# commonest short verbs and adverbs (its stems compare words of three letters or more).
+_STOP = COMMON_WORDS | frozenset("get let like made make put see use way him now too very old one two".split())
 _STOP_STEMS = frozenset(w[:5] for w in _STOP)
 
 _PROSE_UNITS = 10

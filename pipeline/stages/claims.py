@@ -34,7 +34,7 @@ not what is true: "the announcement marks the end of World War II" (a translatio
 event claim, and its group shows that only one source makes it.
 
 Grouping: claims of one kind that assert the same thing in any articles share a `group_id`, and
-`n_sources` counts the group's distinct articles. Given the stories (`dedup.story_ids`), two event
+`n_sources` counts the group's distinct articles. Given the stories (`stories.story_ids`), two event
 claims of one story are the same event when their actions are the same verb or synonyms
 (`NEWS_VERBS`: say/tell/state/announce, enter/check into, kill/murder, ...; a framing verb such as
 "decide" also needs a shared word) and their places, times and polarity agree (checked against
@@ -81,8 +81,9 @@ import polars as pl
 from lemminflect import getAllLemmas, getLemma
 
 from pipeline.core.words import content_word, content_words, tokens
-from pipeline.stages.entities import load_gazetteer
+from pipeline.stages.entities import Gazetteer
 from pipeline.core.ids import stable_id
+from pipeline.core.lexicons import MONTH_ABBREVIATIONS
 
 KINDS = ("quantity", "event", "statement")
 COLUMNS = (
@@ -279,7 +280,6 @@ _KILLING = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|lost (?:th
 _UNIT_WORD = re.compile(r"[a-z]+")
 _TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
 _APPROX = 0.1
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 # Counts below this are common enough that matching needs a shared word besides the unit.
 _DISTINCT_VALUE = 100
 # An undated claim is taken to speak of its article's time: within a year of publication for
@@ -855,8 +855,9 @@ def _claim(sentence_id: str, base: int, text: str, kind: str, start: int, end: i
 
 
 def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame,
-           quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+           quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """Claims of one shard, without the group columns, sorted by article_id, start, end, claim_id.
+    `gazetteer` is the build's (the one entities were resolved with): its places are those claims are about.
 
     Besides the table's columns it carries working columns (prefixed "_": the quantity's value
     and unit, the time interval, the claim's words) that `grouped_claims` uses and drops.
@@ -867,7 +868,8 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     by_mention = _per_sentence(typed, ["start", "end", "entity_id", "type"])
     by_quantity = _per_sentence(quantities, ["start", "end", "quantity_id", "unit"])
     by_date = _per_sentence(dates, ["start", "end", "date_id"])
-    place_of = _entity_places(entities)
+    lexicon = _place_lexicon(gazetteer)
+    place_of = _entity_places(entities, lexicon)
     people = frozenset(entities.filter(pl.col("type") == "PERSON")["entity_id"].to_list())
     rows: list[tuple] = []
     state = _Article("")
@@ -875,7 +877,7 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     for article_id, sentence_id, start, text in ordered.iter_rows():
         if article_id != state.article_id:
             state = _Article(article_id)
-        named = _named_places(text)
+        named = _named_places(text, lexicon[0])
         found = _sentence_claims(_Sentence(sentence_id, start, text, by_mention.get(sentence_id, []),
                                            by_quantity.get(sentence_id, []), by_date.get(sentence_id, []), named), state)
         for row in found:
@@ -897,10 +899,8 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     return _with_inferred_units(frame.select(*COLUMNS[:13], "scope", pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id"))
 
 
-@functools.cache
-def _place_lexicon() -> tuple[dict[str, str], frozenset[str]]:
+def _place_lexicon(gazetteer: Gazetteer) -> tuple[dict[str, str], frozenset[str]]:
     """(demonym or country short form, case-folded -> country name; names of places) from the gazetteer."""
-    gazetteer = load_gazetteer()
     names = {}
     for words, name in gazetteer.exact.items():
         if gazetteer.entries[name].type == "GPE":
@@ -910,9 +910,9 @@ def _place_lexicon() -> tuple[dict[str, str], frozenset[str]]:
     return names, frozenset(n for n, e in gazetteer.entries.items() if e.type in ("GPE", "LOC"))
 
 
-def _named_places(text: str) -> list[tuple[int, str]]:
-    """(offset, country) of countries named by nationality or short form: "Iraqi army", "U.S. soldiers"."""
-    names = _place_lexicon()[0]
+def _named_places(text: str, names: dict[str, str]) -> list[tuple[int, str]]:
+    """(offset, country) of countries named by nationality or short form: "Iraqi army", "U.S. soldiers"
+    (`names`: the place lexicon's first part)."""
     found = []
     for m in _CAPITALISED.finditer(text):
         place = names.get(m.group().rstrip(".").casefold())
@@ -921,10 +921,10 @@ def _named_places(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _entity_places(entities: pl.DataFrame) -> dict[str, str]:
+def _entity_places(entities: pl.DataFrame, lexicon: tuple[dict[str, str], frozenset[str]]) -> dict[str, str]:
     """Entity id -> the place it is or belongs to: a GPE or LOC itself, or the country an
     organisation's leading nationality names ("Iraqi Army" -> Iraq, "US Army" -> United States)."""
-    names, places = _place_lexicon()
+    names, places = lexicon
     found = {}
     for entity_id, name, type_ in entities.select("entity_id", "name", "type").iter_rows():
         if type_ in ("GPE", "LOC") or name in places:
@@ -1011,7 +1011,7 @@ def _date_terms(dates: pl.DataFrame) -> pl.DataFrame:
     # the end of the year", whatever the year.
     text = pl.col("text").str.to_lowercase()
     named = pl.lit(None, dtype=pl.Int8)
-    for number, name in reversed(list(enumerate(_MONTHS, 1))):
+    for number, name in reversed(list(enumerate(MONTH_ABBREVIATIONS, 1))):
         named = pl.when(text.str.contains(rf"\b{name}")).then(pl.lit(number, dtype=pl.Int8)).otherwise(named)
     month = (
         pl.when(granularity.is_in(["day", "month"]) & value.is_not_null()).then(value.dt.month().cast(pl.Int8))
@@ -1303,7 +1303,7 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
 def grouped_claims(claims: pl.DataFrame, stories: pl.DataFrame | None = None) -> pl.DataFrame:
     """All shards' claims with group_id, n_sources and conflicts_with; working columns dropped.
 
-    `stories` (article_id, story_id; `dedup.story_ids`) lets event claims of one story group on
+    `stories` (article_id, story_id; `stories.story_ids`) lets event claims of one story group on
     their action alone. Deterministic and independent of row order and sharding; sorted by
     article_id, start, end, claim_id.
     """

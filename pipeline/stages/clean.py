@@ -10,29 +10,13 @@ import polars as pl
 from pipeline.stages.boilerplate import cleaned
 from pipeline.core.ids import stable_id
 from pipeline.stages.ingest import REJECT_SCHEMA
+from schemas import polars_schema
+from schemas.articles import Articles
+from schemas.boilerplate import Boilerplate
 
-ARTICLE_SCHEMA = {
-    "article_id": pl.Utf8,
-    "source_file": pl.Utf8,
-    "title": pl.Utf8,
-    "published_date": pl.Date,
-    "source_name": pl.Utf8,
-    "author": pl.Utf8,
-    "text": pl.Utf8,
-    "raw_sha256": pl.Utf8,
-    "n_chars_raw": pl.Int64,
-    "n_chars_clean": pl.Int64,
-    "encoding": pl.Utf8,
-    "warnings": pl.List(pl.Utf8),
-}
-BOILERPLATE_SCHEMA = {
-    "boilerplate_id": pl.Utf8,
-    "article_id": pl.Utf8,
-    "start": pl.Int64,
-    "end": pl.Int64,
-    "text": pl.Utf8,
-    "reason": pl.Utf8,
-}
+# story_id is the corpus stage's (pipeline.stages.stories.story_ids), added once every shard is clean.
+ARTICLE_SCHEMA = polars_schema(Articles, without=("story_id",))
+BOILERPLATE_SCHEMA = polars_schema(Boilerplate)
 
 
 @dataclass(frozen=True)

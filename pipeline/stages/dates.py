@@ -86,9 +86,10 @@ from typing import NamedTuple
 import polars as pl
 
 from pipeline.core.ids import stable_id
+from pipeline.core.lexicons import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTHS, WEEKDAYS
 from pipeline.core.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
-
-GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
+from schemas import polars_schema
+from schemas.dates import Dates
 
 
 class DateSpan(NamedTuple):
@@ -107,20 +108,15 @@ class _Res(NamedTuple):
 
 
 _I = re.IGNORECASE
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
-_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+_MONTHS = MONTH_NUMBERS
+_WEEKDAYS = {day: n for n, day in enumerate(WEEKDAYS)} | {
     "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
 }
-_MONTH_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+_MONTH_FULL = "(?:" + "|".join(MONTHS) + ")"
+# Longest first within a month, so "sept" is not read as "sep" and a stray "t".
+_MONTH_ABBR = "(?:" + "|".join(sorted((w for w in MONTH_NUMBERS if w not in MONTHS), key=lambda w: (MONTH_NUMBERS[w], -len(w)))) + ")"
 _MONTH = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}(?:\b\.?|(?=\d)))"
-_WEEKDAY_FULL = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_WEEKDAY_FULL = "(?:" + "|".join(WEEKDAYS) + ")"
 _WEEKDAY = rf"(?:{_WEEKDAY_FULL}|(?:mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\b\.?)"
 _DAYNUM = r"(?<![$£€¥₹])(?<![$£€¥₹]\s)(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY = rf"(?:{_DAYNUM}|{ORDINAL_WORD})"
@@ -1071,7 +1067,7 @@ class Vocabulary(NamedTuple):
 
 _LETTERS = re.compile(r"[a-z]*")
 # Cheap test: which patterns can match at all in this text.
-_MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
+_MONTH_WORDS = Vocabulary(MONTH_ABBREVIATIONS, frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
 _UNIT_WORDS = Vocabulary(("min", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "centur"), frozenset(
     w + s for w in ("min", "minute", "hour", "hr", "day", "week", "fortnight", "month", "year", "yr", "decade", "century") for s in ("", "s")) | {"centuries"})
@@ -1301,10 +1297,7 @@ def _plain(d: date | None) -> date | None:
     return d if d is None or type(d) is date else date(d.year, d.month, d.day)
 
 
-_SCHEMA = {
-    "date_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "text": pl.Utf8,
-    "start": pl.Int32, "end": pl.Int32, "value": pl.Date, "end_value": pl.Date, "granularity": pl.Utf8,
-}
+_SCHEMA = polars_schema(Dates)
 
 
 def spans_in_sentences(spans: list, sentence_rows: list[tuple[str, int, int]]) -> list[tuple[object, str]]:

@@ -16,6 +16,8 @@ import polars as pl
 
 from pipeline.core.similarity import candidate_pairs, estimated_jaccard, jaccard, minhash_signatures
 from pipeline.core.words import content_words
+from schemas import polars_schema
+from schemas.sentences import Sentences
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def duplicate_sentences_from(features: pl.DataFrame, rules: DuplicateRules = Dup
         target = earliest_of_rep[rep] if rep == index else min(rep, earliest_of_rep[rep])
         duplicate_of.append(ids[target] if target < index else None)
     return pl.DataFrame(
-        {"sentence_id": ids, "duplicate_of": duplicate_of}, schema={"sentence_id": pl.Utf8, "duplicate_of": pl.Utf8}
+        {"sentence_id": ids, "duplicate_of": duplicate_of}, schema=polars_schema(Sentences, ("sentence_id", "duplicate_of"))
     ).sort("sentence_id")
 
 

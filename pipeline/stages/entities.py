@@ -76,9 +76,12 @@ from rapidfuzz import fuzz
 
 from pipeline import DATA
 from pipeline.core.ids import stable_id
-from pipeline.stages.names import NameRules, acronym, initials, name_clusters, person_keys
+from pipeline.core.lexicons import MONTH_NUMBERS, WEEKDAYS
 from pipeline.stages import tagger
+from pipeline.stages.names import NameRules, acronym, initials, name_clusters, person_keys
 from pipeline.stages.tagger import TaggerRules, country_names, is_demonym
+from schemas import polars_schema
+from schemas.entities import Entities
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
 GAZETTEER_PATH = DATA / "gazetteer.csv"
@@ -204,10 +207,7 @@ _COMMON = frozenset(
     islamic democratic republican liberal conservative royal federal united great grand holy saint st
     mission combat troop withdrawal announces end""".split()
 )
-_CALENDAR = frozenset(
-    """january february march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
-)
+_CALENDAR = frozenset((*MONTH_NUMBERS, *WEEKDAYS))
 _ADJECTIVES = frozenset(
     """shiite shiites shia shi'ite sunni sunnis muslim muslims christian christians jewish jew jews islamic
     islamist islamists jihadist jihadists arab arabs arabic western eastern persian catholic catholics protestant
@@ -904,6 +904,10 @@ def _canonical(forms: Counter) -> str:
     return min(forms, key=lambda f: (-len(person_keys(f)), -forms[f], f))
 
 
+# What resolution decides per entity; the counts are aggregated from the mentions.
+_DESCRIBED_SCHEMA = polars_schema(Entities, ("entity_id", "name", "type", "wikidata_id"))
+
+
 def _entity_rows(linked: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, dict[str, str]]:
     """The entities table, and the entity id of each internal cluster key."""
     described: dict[str, tuple[str, str, str | None]] = {}
@@ -923,7 +927,7 @@ def _entity_rows(linked: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFra
             "type": [d[1] for d in described.values()],
             "wikidata_id": [d[2] for d in described.values()],
         },
-        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "type": pl.Utf8, "wikidata_id": pl.Utf8},
+        schema=_DESCRIBED_SCHEMA,
     ).unique("entity_id", keep="first")
     stats = (
         linked.with_columns(pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))

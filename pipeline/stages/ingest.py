@@ -11,6 +11,8 @@ import polars as pl
 
 from pipeline.stages.decode import DecodeRules, NotText, decoded, normalised
 from pipeline.stages.htmlmeta import html_document
+from schemas import polars_schema
+from schemas.rejects import Rejects
 
 # Larger files are not news articles; they are rejected before being read (see README, Limits).
 # A safety limit of `pipeline.io`, not one of the `IngestRules`: it bounds the read itself, before
@@ -34,13 +36,7 @@ DOCUMENT_SCHEMA = {
     "html_site": pl.Utf8,
     "html_author": pl.Utf8,
 }
-REJECT_SCHEMA = {
-    "source_file": pl.Utf8,
-    "reason": pl.Utf8,
-    "detail": pl.Utf8,
-    "raw_sha256": pl.Utf8,
-    "n_bytes": pl.Int64,
-}
+REJECT_SCHEMA = polars_schema(Rejects)
 
 
 @dataclass(frozen=True)

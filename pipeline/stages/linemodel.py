@@ -22,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from pipeline import DATA
+from schemas.boilerplate import MODEL_FAMILIES
 
 MODEL_PATH = DATA / "boilerplate_model.json"
 
@@ -53,9 +54,6 @@ _SHORT_LINE = 40
 OFF_TOPIC_SHARE = 0.35  # a short line sharing fewer of its content words with the body is about something else
 _WINDOW = 4  # lines on each side whose rule decisions and scores describe a line's neighbourhood
 _P2_WINDOW = 3  # the same for the first pass's scores
-
-# Feature families, named in the audit when the model removes a line the rules kept.
-FAMILIES: tuple[str, ...] = ("shape", "punctuation", "case", "lexicon", "rules", "position", "neighbourhood")
 
 
 def _names() -> tuple[list[str], list[str]]:
@@ -304,10 +302,10 @@ class LineModel:
     def family_against(self, x2_row: np.ndarray) -> str:
         """The feature family that argues most for removing the line."""
         contrib = self.second.contributions(x2_row)
-        totals = {f: 0.0 for f in FAMILIES}
+        totals = {f: 0.0 for f in MODEL_FAMILIES}
         for c, fam in zip(contrib, FEATURE_FAMILIES + PASS2_FAMILIES):
             totals[fam] += c
-        return min(FAMILIES, key=lambda f: (totals[f], f))
+        return min(MODEL_FAMILIES, key=lambda f: (totals[f], f))
 
     def to_json(self) -> dict:
         return {"features": FEATURE_NAMES, "pass2_features": PASS2_NAMES, "threshold": self.threshold,

@@ -49,9 +49,10 @@ import polars as pl
 
 from pipeline.stages.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
 from pipeline.core.ids import stable_id
+from pipeline.core.lexicons import STOP_WORDS
 from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
-
-QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
+from schemas import polars_schema
+from schemas.quantities import Quantities
 
 
 class Quantity(NamedTuple):
@@ -253,16 +254,12 @@ _MINOR_AMOUNT = re.compile(
 _CODE_BEFORE = re.compile(r"(?:\b(?-i:[A-Z]{2,5})|\b(?-i:[A-Z]\.){2,3}|\b(?-i:[A-Za-z]*[a-z][A-Z][A-Za-z]*)|\b(?:version|release|v\.?))\s?\Z", _I)
 _SCALE_END = re.compile(rf"(?:{_SCALE_WORD}|{_SCALE_SUFFIX})\s*$", _I)
 
-# Words that end a counted noun phrase or never are the counted noun.
-_STOP = frozenset(
-    "a an the of in on at by for from to with without into onto about over under and or but nor so as than"
-    " that which who whom whose this these those there here it its they them their he she his her we our you"
-    " your i me my is are was were be been being am has have had do does did will would shall should can could"
-    " may might must not no yes said says say told per each every all some any more most less least other another"
-    " such what when where why how if then also only just even still already yet again ago later earlier before"
-    " after since until while during between among against across through toward towards up down out off away back"
-    " percent cent dozen hundred thousand million billion trillion one two three four five six seven eight nine ten"
-    " first second third last next new old own same many much few several both either neither".split()
+# Words that end a counted noun phrase or never are the counted noun: the stop words, number
+# and amount words, and adverbs of time and degree.
+_STOP = STOP_WORDS | frozenset(
+    "across ago already among another away back billion cent dozen earlier eight either even every first five"
+    " four hundred later least less many million much neither nine old one onto per percent second seven several"
+    " since six still ten third thousand three toward towards trillion two whose without yes yet".split()
 )
 _VERB_LIKE = re.compile(r"(?:ed|ing)$")
 _IRREGULAR = {
@@ -786,11 +783,7 @@ def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Inter
     return out
 
 
-_SCHEMA = {
-    "quantity_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "text": pl.Utf8, "start": pl.Int32,
-    "end": pl.Int32, "value": pl.Float64, "low": pl.Float64, "high": pl.Float64, "unit": pl.Utf8,
-    "currency": pl.Utf8, "qualifier": pl.Utf8,
-}
+_SCHEMA = polars_schema(Quantities)
 
 
 def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:

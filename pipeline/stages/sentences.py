@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.core.ids import stable_id
+from schemas import polars_schema
+from schemas.sentences import Sentences
 
 
 @dataclass(frozen=True)
@@ -409,6 +411,10 @@ def sentence_spans(text: str, rules: SentenceRules = SentenceRules()) -> list[tu
     return _Splitter(text, rules).run()
 
 
+# duplicate_of is the corpus stage's (pipeline.stages.duplicates), added once every shard is split.
+_SCHEMA = polars_schema(Sentences, without=("duplicate_of",))
+
+
 def sentences(articles: pl.DataFrame, rules: SentenceRules = SentenceRules()) -> pl.DataFrame:
     """One row per sentence: sentence_id, article_id, position, text, start, end; ordered by article_id, position.
 
@@ -442,13 +448,6 @@ def sentences(articles: pl.DataFrame, rules: SentenceRules = SentenceRules()) ->
             "start": starts,
             "end": ends,
         },
-        schema={
-            "sentence_id": pl.String,
-            "article_id": pl.String,
-            "position": pl.Int32,
-            "text": pl.String,
-            "start": pl.Int32,
-            "end": pl.Int32,
-        },
+        schema=_SCHEMA,
     )
     return frame.sort("article_id", "position", maintain_order=True)

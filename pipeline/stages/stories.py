@@ -29,6 +29,8 @@ import polars as pl
 from pipeline.core.ids import stable_id
 from pipeline.core.similarity import CHUNK_ROWS, pair_overlaps
 from pipeline.core.words import content_words
+from schemas import polars_schema
+from schemas.articles import Articles
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,7 @@ def story_ids_from(features: pl.DataFrame, rules: StoryRules = StoryRules()) -> 
     keep = similarity >= rules.similarity * rules.edge_floor
     root = _average_linkage(len(ids), pairs[keep], similarity[keep], rules.similarity, days, rules.max_days)
     story = [stable_id("story", ids[r]) for r in root]
-    return pl.DataFrame({"article_id": ids, "story_id": story}, schema={"article_id": pl.Utf8, "story_id": pl.Utf8}).sort("article_id")
+    return pl.DataFrame({"article_id": ids, "story_id": story}, schema=polars_schema(Articles, ("article_id", "story_id"))).sort("article_id")
 
 
 def story_ids(articles: pl.DataFrame, mentions: pl.DataFrame | None = None, rules: StoryRules = StoryRules()) -> pl.DataFrame:
