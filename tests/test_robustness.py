@@ -22,6 +22,7 @@ from pipeline import build, io
 from pipeline.incremental import state as state_store
 from pipeline.cli import main
 from pipeline.stages.decode import decoded
+from pipeline.stages import order
 from pipeline.stages.ingest import InputFile, documents, looks_like_html
 from tests.conftest import ROOT
 from tests.hostile import article
@@ -331,15 +332,12 @@ def test_a_changed_output_is_rebuilt_not_reported_current(prefect_harness, input
 def test_one_sentence_of_thousands_of_numbers_is_capped_and_counted():
     text = "The counts were " + ", ".join(str(i) for i in range(1, 3001)) + " troops."
     data = text.encode()
-    shard = build.ingested([InputFile("long.txt", data, len(data))])
-    unique, dupes, _ = build.unique_documents(shard.tables["documents"])
-    analysed = build.analysed(unique, build.template_keys(unique))
-    tables, reports = build.dataset([analysed], [shard.tables["rejects"], dupes])
-    stages = {r.stage: r for r in build.merged_reports([analysed.reports, reports])}
-    assert tables["quantities"].height == build.MAX_QUANTITIES_PER_SENTENCE
+    tables, reports = build.built([InputFile("long.txt", data, len(data))])
+    stages = {r.stage: r for r in reports}
+    assert tables["quantities"].height == order.MAX_QUANTITIES_PER_SENTENCE
     assert stages["quantities"].removed["quantities_over_sentence_cap"] > 2000
     claims = tables["claims"]
-    assert 0 < claims.height <= build.MAX_CLAIMS_PER_SENTENCE
+    assert 0 < claims.height <= order.MAX_CLAIMS_PER_SENTENCE
     from pipeline.stages.claims import MAX_CLAIM_CHARS
 
     assert claims["text"].str.len_chars().max() <= MAX_CLAIM_CHARS, "a quantity claim must not copy the whole clause"
@@ -354,7 +352,7 @@ def test_caps_are_named_in_the_manifest(prefect_harness, tmp_path):
     build_dataset(input=str(root), out=str(tmp_path / "out"))
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     removed = {s["stage"]: s["removed"] for s in manifest["stages"]}
-    assert removed["quantities"]["quantities_over_sentence_cap"] == 399 - build.MAX_QUANTITIES_PER_SENTENCE
+    assert removed["quantities"]["quantities_over_sentence_cap"] == 399 - order.MAX_QUANTITIES_PER_SENTENCE
 
 
 # --- 8. smaller items ---------------------------------------------------------------------------
