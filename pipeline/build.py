@@ -16,6 +16,7 @@ from pipeline.core import stage
 from pipeline.core.stage import StageReport
 from pipeline.stages import entities, order
 from pipeline.stages.ingest import InputFile
+from pipeline.stages.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class BuildOptions:
 
     ner: str = "learned"  # or "rules", "spacy:NAME_OR_PATH"
     gazetteer: str | None = None  # a user gazetteer file extending the shipped one
+    rules: Rules = Rules()  # every stage's thresholds (`pipeline.stages.rules`)
 
 
 @dataclass
@@ -44,10 +46,10 @@ def merged_reports(groups: list[list[StageReport]]) -> list[StageReport]:
 
 
 def run(stages: tuple[stage.Stage, ...], tables: dict[str, Any], options: BuildOptions, around: stage.Around | None = None) -> tuple[dict[str, Any], pl.DataFrame]:
-    """`pipeline.core.stage.run` with the options' gazetteer, NER choice and rules as inputs."""
+    """`pipeline.core.stage.run` with the options' gazetteer and NER choice as inputs, and its rules."""
     # The gazetteer is parsed only for the stages that read it: ingest tasks never do.
     inputs = ({"gazetteer": gazetteer(options)} if any("gazetteer" in s.needs for s in stages) else {}) | {"ner": options.ner} | tables
-    return stage.run(stages, inputs, getattr(options, "rules", None), around)
+    return stage.run(stages, inputs, options.rules, around)
 
 
 def ingested(inputs: list[InputFile], options: BuildOptions = BuildOptions(), around: stage.Around | None = None) -> ShardResult:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 import polars as pl
@@ -78,12 +79,17 @@ class Output:
 
 @dataclass(frozen=True)
 class Cap:
-    """At most `limit` rows of table `table` per value of `within` (the first by `start`); rows past it are dropped as `reason`."""
+    """At most `limit` rows of table `table` per value of `within` (the first by `start`); rows
+    past it are dropped as `reason`. `limit` is a number, or the path of a field of the rules
+    bundle that holds it (e.g. "caps.max_claims_per_sentence")."""
 
     table: str
     within: str
-    limit: int
+    limit: int | str
     reason: str
+
+    def of(self, rules: object | None) -> int:
+        return self.limit if isinstance(self.limit, int) else attrgetter(self.limit)(rules)
 
 
 def capped_rows(frame: pl.DataFrame, within: str, cap: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -126,7 +132,7 @@ class Stage:
     def call(self, tables: Mapping[str, Any], rules: object | None = None) -> Output:
         """The stage function on its tables from `tables`, and its field of the rules bundle: no cap, no counts."""
         kwargs = {n: tables[n] for n in self.needs}
-        if self.rules and rules is not None:
+        if self.rules:
             kwargs["rules"] = getattr(rules, self.rules)
         return self.run(**kwargs)
 
@@ -171,7 +177,7 @@ def run(stages: Sequence[Stage], tables: Mapping[str, Any], rules: object | None
         made = dict(out.tables)
         removed = [out.removed]
         if stage.cap is not None:
-            made[stage.cap.table], dropped = capped_rows(made[stage.cap.table], stage.cap.within, stage.cap.limit)
+            made[stage.cap.table], dropped = capped_rows(made[stage.cap.table], stage.cap.within, stage.cap.of(rules))
             removed.append(tally(dropped, stage.cap.reason))
         found.update(made)
         if stage.report is None:

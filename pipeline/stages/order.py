@@ -17,25 +17,19 @@ import polars as pl
 
 from pipeline.core.stage import Cap, Output, Stage, tally
 from pipeline.stages import claims as claim_stage
-from pipeline.stages import clean, dedup, entities, ingest
+from pipeline.stages import clean, duplicates as duplicate_stage, entities, ingest
+from pipeline.stages import stories as story_stage
 from pipeline.stages import dates as date_stage
 from pipeline.stages import quantities as quantity_stage
 from pipeline.stages import sentences as sentence_stage
 from pipeline.stages.boilerplate import document_line_keys, template_keys_of
 
-# Caps that keep one pathological sentence or article (a 1.5 MB "sentence" of numbers) from
-# costing more than a constant per character downstream. Rows past a cap (by position) are dropped
-# and counted in the manifest, under the stage's `removed`; real news text stays far below them.
-MAX_QUANTITIES_PER_SENTENCE = 200
-MAX_DATES_PER_SENTENCE = 200
-MAX_CLAIMS_PER_SENTENCE = 200
-MAX_MENTIONS_PER_ARTICLE = 5_000
 LINES_SCHEMA = {"source_file": pl.Utf8, "line_keys": pl.List(pl.Utf8)}
 
 
-def documents(inputs: list[ingest.InputFile]) -> Output:
+def documents(inputs: list[ingest.InputFile], rules: ingest.IngestRules) -> Output:
     """Decoded documents of input files; the others are rejects, by reason."""
-    docs, rejects = ingest.documents(inputs)
+    docs, rejects = ingest.documents(inputs, rules)
     return Output({"documents": docs, "rejects": rejects}, removed=tally(rejects, by="reason"))
 
 
@@ -59,10 +53,10 @@ def templates(unique_documents: pl.DataFrame, lines: pl.DataFrame) -> Output:
     return Output({"templates": template_keys_of(own["line_keys"].to_list())})
 
 
-def articles(unique_documents: pl.DataFrame, templates: frozenset[str]) -> Output:
+def articles(unique_documents: pl.DataFrame, templates: frozenset[str], rules: clean.CleanRules) -> Output:
     """Clean articles; documents with no prose left are rejects. The boilerplate spans cut out of
     the articles are counted apart: they are spans of text, not documents."""
-    found, boilerplate, rejects = clean.articles(unique_documents, templates)
+    found, boilerplate, rejects = clean.articles(unique_documents, templates, rules)
     return Output(
         {"articles": found, "boilerplate": boilerplate, "rejects": rejects},
         removed=tally(rejects, by="reason"),
@@ -70,11 +64,11 @@ def articles(unique_documents: pl.DataFrame, templates: frozenset[str]) -> Outpu
     )
 
 
-def sentences(articles: pl.DataFrame) -> Output:
-    """Sentences of the articles, at most `MAX_SENTENCES_PER_ARTICLE` each; the ones past it are
-    counted (their articles, rare, are split again to count them)."""
-    found = sentence_stage.sentences(articles)
-    cap = sentence_stage.MAX_SENTENCES_PER_ARTICLE
+def sentences(articles: pl.DataFrame, rules: sentence_stage.SentenceRules) -> Output:
+    """Sentences of the articles, at most `rules.max_sentences_per_article` each; the ones past it
+    are counted (their articles, rare, are split again to count them)."""
+    found = sentence_stage.sentences(articles, rules)
+    cap = rules.max_sentences_per_article
     full = found.filter(pl.col("position") == cap - 1).select("article_id")
     over = articles.join(full, on="article_id", how="semi").select(
         "article_id", pl.col("text").map_elements(lambda t: len(sentence_stage.sentence_spans(t)) - cap, return_dtype=pl.Int64).alias("n")
@@ -85,9 +79,9 @@ def sentences(articles: pl.DataFrame) -> Output:
     return Output({"sentences": found}, removed=dropped)
 
 
-def candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: entities.Gazetteer, ner: str) -> Output:
+def candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: entities.Gazetteer, ner: str, rules: entities.EntityRules) -> Output:
     """Entity mentions found in the sentences, before cross-article resolution."""
-    return Output({"candidates": entities.mention_candidates(articles, sentences, gazetteer, ner)})
+    return Output({"candidates": entities.mention_candidates(articles, sentences, gazetteer, ner, rules)})
 
 
 def date_detections(articles: pl.DataFrame) -> Output:
@@ -103,14 +97,14 @@ def dates(articles: pl.DataFrame, sentences: pl.DataFrame, date_detections: list
     return Output({"dates": date_stage.dates(articles, sentences, date_detections)})
 
 
-def sentence_signatures(sentences: pl.DataFrame) -> Output:
+def sentence_signatures(sentences: pl.DataFrame, rules: duplicate_stage.DuplicateRules) -> Output:
     """Each sentence's words and MinHash signature, for duplicate sentences across the corpus."""
-    return Output({"sentence_signatures": dedup.sentence_signatures(sentences)})
+    return Output({"sentence_signatures": duplicate_stage.sentence_signatures(sentences, rules)})
 
 
-def mentions(candidates: pl.DataFrame, gazetteer: entities.Gazetteer) -> Output:
+def mentions(candidates: pl.DataFrame, gazetteer: entities.Gazetteer, rules: entities.EntityRules) -> Output:
     """Every candidate linked to an entity, across all articles."""
-    found, ents = entities.resolved_entities(candidates, gazetteer)
+    found, ents = entities.resolved_entities(candidates, gazetteer, rules)
     return Output({"mentions": found, "entities": ents})
 
 
@@ -121,11 +115,11 @@ def extracted_claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: 
 
 def story_features(articles: pl.DataFrame, mentions: pl.DataFrame) -> Output:
     """Each article's words and salient entities, for stories across the corpus."""
-    return Output({"story_features": dedup.story_features(articles, mentions)})
+    return Output({"story_features": story_stage.story_features(articles, mentions)})
 
 
-def stories(story_features: pl.DataFrame) -> Output:
-    found = dedup.story_ids_from(story_features)
+def stories(story_features: pl.DataFrame, rules: story_stage.StoryRules) -> Output:
+    found = story_stage.story_ids_from(story_features, rules)
     return Output({"stories": found}, counted=tally(found.select("story_id").unique(), "stories"))
 
 
@@ -134,9 +128,9 @@ def claims(extracted_claims: pl.DataFrame, stories: pl.DataFrame) -> Output:
     return Output({"claims": claim_stage.grouped_claims(extracted_claims, stories)})
 
 
-def duplicates(sentence_signatures: pl.DataFrame) -> Output:
+def duplicates(sentence_signatures: pl.DataFrame, rules: duplicate_stage.DuplicateRules) -> Output:
     """Each sentence's earliest near-duplicate, if any, across all articles."""
-    found = dedup.duplicate_sentences_from(sentence_signatures)
+    found = duplicate_stage.duplicate_sentences_from(sentence_signatures, rules)
     return Output({"duplicates": found}, counted=tally(found.filter(pl.col("duplicate_of").is_not_null()), "sentences_marked_duplicate"))
 
 
@@ -146,17 +140,17 @@ INGEST = (
 )
 DOCUMENTS = (
     Stage(unique_documents, ("unique_documents", "duplicates"), "deduplicate", "documents", rows_out="unique_documents", rows_in="documents"),
-    Stage(templates, ("templates",), rules="boilerplate"),
+    Stage(templates, ("templates",)),
 )
 ANNOTATIONS = (
     Stage(sentences, ("sentences",), "sentences", "sentences", rows_out="sentences", rules="sentences"),
     Stage(candidates, ("candidates",), "mention_candidates", "mentions", rows_out="candidates",
-          cap=Cap("candidates", "article_id", MAX_MENTIONS_PER_ARTICLE, "mentions_over_article_cap"), rules="entities"),
-    Stage(date_detections, ("date_detections",), rules="dates"),
+          cap=Cap("candidates", "article_id", "entities.max_mentions_per_article", "mentions_over_article_cap"), rules="entities"),
+    Stage(date_detections, ("date_detections",)),
     Stage(quantities, ("quantities",), "quantities", "quantities", rows_out="quantities",
-          cap=Cap("quantities", "sentence_id", MAX_QUANTITIES_PER_SENTENCE, "quantities_over_sentence_cap"), rules="quantities"),
+          cap=Cap("quantities", "sentence_id", "caps.max_quantities_per_sentence", "quantities_over_sentence_cap")),
     Stage(dates, ("dates",), "dates", "dates", rows_out="dates",
-          cap=Cap("dates", "sentence_id", MAX_DATES_PER_SENTENCE, "dates_over_sentence_cap"), rules="dates"),
+          cap=Cap("dates", "sentence_id", "caps.max_dates_per_sentence", "dates_over_sentence_cap")),
     Stage(sentence_signatures, ("sentence_signatures",), rules="duplicates"),
 )
 SHARD = (
@@ -166,10 +160,10 @@ SHARD = (
 CORPUS = (
     Stage(mentions, ("mentions", "entities"), "entities", "mentions", rows_out="mentions", rows_in="candidates", rules="entities"),
     Stage(extracted_claims, ("extracted_claims",), "claims", "claims", rows_out="extracted_claims",
-          cap=Cap("extracted_claims", "sentence_id", MAX_CLAIMS_PER_SENTENCE, "claims_over_sentence_cap"), rules="claims"),
-    Stage(story_features, ("story_features",), rules="stories"),
+          cap=Cap("extracted_claims", "sentence_id", "caps.max_claims_per_sentence", "claims_over_sentence_cap")),
+    Stage(story_features, ("story_features",)),
     Stage(stories, ("stories",), "stories", "articles", rows_out="stories", rows_in="story_features", rules="stories"),
-    Stage(claims, ("claims",), rules="claims"),
+    Stage(claims, ("claims",)),
     Stage(duplicates, ("duplicates",), "duplicate_sentences", "sentences", rows_out="duplicates", rows_in="sentence_signatures", rules="duplicates"),
 )
 STAGES = (*INGEST, *DOCUMENTS, *SHARD, *CORPUS)
