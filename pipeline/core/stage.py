@@ -157,11 +157,13 @@ def _rows(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
 
 def run(stages: Sequence[Stage], tables: Mapping[str, Any], rules: object | None = None, around: Around | None = None) -> tuple[dict[str, Any], pl.DataFrame]:
     """Run `stages` in order over `tables` (and what earlier stages produce); returns every table
-    and the counts of the stages that report (a frame of `TALLY_SCHEMA` plus `stage`, `unit`).
+    and the counts of the stages that report (a frame of `TALLY_SCHEMA` plus `stage`, `unit` and
+    `filters`, read by `reports` and `reports_by_document`).
 
     A stage whose products are all given in `tables` (from a cache: what `Stage.call` returned) is
-    not called, but it is still capped and counted: given rows count as made with no drops. `rules` is the rules bundle; each
-    stage gets its field `stage.rules`. `around(stage, call)` calls a stage function (a benchmark times it).
+    not called, but it is still capped and counted: given rows count as made with no drops.
+    `rules` is the rules bundle: each stage gets its field `stage.rules`, each cap its limit.
+    `around(stage, call)`, when given, calls each stage function (a benchmark times it).
     """
     found = dict(tables)
     counts = []

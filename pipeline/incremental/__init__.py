@@ -43,8 +43,9 @@ def ingest_key(source_file: str, raw_sha256: str, code: str) -> str:
 def analysis_keys(documents: pl.DataFrame, lines: pl.DataFrame, templates: frozenset[str], setting: str, code: str) -> list[str]:
     """The analysis key of each document, in the documents' row order.
 
-    The key covers the template lines present in the document, not the whole template set:
-    a template line found in new files re-cleans only the documents that contain it.
+    The key covers the template lines present in the document (from `lines`, the ingest stage's
+    line keys per file), not the whole template set: a template line found in new files re-cleans
+    only the documents that contain it.
     """
     present = (
         lines.join(documents.select("source_file"), on="source_file", how="semi")

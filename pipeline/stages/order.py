@@ -6,22 +6,24 @@ Each stage is a function named after what it produces; its parameters name the t
 (the stage-function interface is in `pipeline.core.stage`). Adding a stage is its module plus
 one entry here.
 
-The lists are phases, each run over one namespace of tables: `INGEST` per input file (its inputs:
-`inputs`), `DOCUMENTS` across the corpus's documents (its inputs: every file's `documents` and `lines`), `SHARD` per document (a shard at a time;
-its inputs: `unique_documents`, `templates`, `gazetteer`, `ner`), `CORPUS` across every article
-(its inputs: the shards' tables concatenated, `gazetteer`). The annotate command runs
-`ANNOTATIONS` (the shard stages after cleaning) on text given clean.
+The lists are phases, each run over one namespace of tables: `INGEST` per input file (its input:
+`inputs`), `DOCUMENTS` across the corpus's documents (every file's `documents` and `lines`),
+`SHARD` per document, a shard at a time (`unique_documents`, `templates`, `gazetteer`, `ner`),
+`CORPUS` across every article (the shards' tables concatenated, `gazetteer`). The annotate
+command runs `ANNOTATIONS` (the shard stages after cleaning) on text given clean. The caps'
+limits and each stage's rules come from the rules bundle (`pipeline.stages.rules.Rules`).
 """
 
 import polars as pl
 
 from pipeline.core.stage import Cap, Output, Stage, tally
 from pipeline.stages import claims as claim_stage
-from pipeline.stages import clean, duplicates as duplicate_stage, entities, ingest
-from pipeline.stages import stories as story_stage
+from pipeline.stages import clean, entities, ingest
 from pipeline.stages import dates as date_stage
+from pipeline.stages import duplicates as duplicate_stage
 from pipeline.stages import quantities as quantity_stage
 from pipeline.stages import sentences as sentence_stage
+from pipeline.stages import stories as story_stage
 from pipeline.stages.boilerplate import document_line_keys, template_keys_of
 
 LINES_SCHEMA = {"source_file": pl.Utf8, "line_keys": pl.List(pl.Utf8)}
@@ -166,4 +168,3 @@ CORPUS = (
     Stage(claims, ("claims",)),
     Stage(duplicates, ("duplicates",), "duplicate_sentences", "sentences", rows_out="duplicates", rows_in="sentence_signatures", rules="duplicates"),
 )
-STAGES = (*INGEST, *DOCUMENTS, *SHARD, *CORPUS)
