@@ -30,13 +30,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline import build  # noqa: E402
 from pipeline.stages.boilerplate import cleaned  # noqa: E402
-from pipeline.stages.claims import claims, grouped_claims  # noqa: E402
-from pipeline.stages.dates import dates  # noqa: E402
-from pipeline.stages.stories import story_ids  # noqa: E402
-from pipeline.stages.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
-from pipeline.stages.quantities import quantities  # noqa: E402
-from pipeline.stages.sentences import sentences  # noqa: E402
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"})
 
@@ -55,15 +50,22 @@ def _articles(records: list[tuple[str, str]]) -> pl.DataFrame:
 
 
 def _stages(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, tuple[float, float]]:
-    """(sentences, grouped claims, (wall, CPU) seconds spent in claims + grouped_claims)."""
-    sents = sentences(articles)
-    gazetteer = load_gazetteer()
-    mentions, entities = resolved_entities(mention_candidates(articles, sents, gazetteer), gazetteer)
-    found_quantities, found_dates = quantities(articles, sents), dates(articles, sents)
-    stories = story_ids(articles, mentions)
-    started, cpu = time.perf_counter(), time.process_time()
-    grouped = grouped_claims(claims(articles, sents, mentions, entities, found_quantities, found_dates, gazetteer), stories)
-    return sents, grouped, (time.perf_counter() - started, time.process_time() - cpu)
+    """(sentences, grouped claims, (wall, CPU) seconds spent in claims + grouped_claims) from the
+    build's stage list after cleaning (`pipeline.stages.order`), as the annotate command runs it."""
+    spent = [0.0, 0.0]
+
+    def timed(stage, call):
+        if stage.name not in ("extracted_claims", "claims"):
+            return call()
+        started, cpu = time.perf_counter(), time.process_time()
+        out = call()
+        spent[0] += time.perf_counter() - started
+        spent[1] += time.process_time() - cpu
+        return out
+
+    found, _ = build.annotated(articles)
+    linked, _ = build.linked(found, around=timed)
+    return found["sentences"], linked["claims"], (spent[0], spent[1])
 
 
 def _matched(gold: list[dict], predicted: list[dict]) -> list[tuple[int, int]]:

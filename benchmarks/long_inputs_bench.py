@@ -57,12 +57,9 @@ def _child(kind: str, size: int) -> None:
         (Path(tmp) / "long.txt").write_text(text_of(kind, size), encoding="utf-8")
         wall, cpu = time.perf_counter(), time.process_time()
         root, files = io.input_files(tmp)
-        shard = build.ingested([io.read_input(root, f) for f in files])
-        unique, dupes, _ = build.unique_documents(shard.tables["documents"])
-        analysed = build.analysed(unique, build.template_keys(unique))
-        tables, reports = build.dataset([analysed], [shard.tables["rejects"], dupes])
+        tables, reports = build.built([io.read_input(root, f) for f in files])
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    caps = {r.stage: dict(r.removed) for r in build.merged_reports([analysed.reports, reports]) if any("cap" in k for k in r.removed)}
+    caps = {r.stage: dict(r.removed) for r in reports if any("cap" in k for k in r.removed)}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     rows = {name: frame.height for name, frame in tables.items() if name in ("sentences", "mentions", "quantities", "dates", "claims")}
     print(json.dumps({"wall_s": wall, "cpu_s": cpu, "peak_bytes": peak, "rows": rows, "caps": caps}))

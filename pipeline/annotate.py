@@ -62,8 +62,9 @@ def annotations(records: list[dict], options: build.BuildOptions = build.BuildOp
     articles = annotation_articles(records)
     if articles["article_id"].is_duplicated().any():
         raise BadRecord("annotate input ids must be unique")
-    found = build.annotated(articles, options)
-    linked = build.linked(articles, found["sentences"], found["candidates"], found["quantities"], found["dates"], options)
+    # The stage list from sentences on (`pipeline.stages.order.ANNOTATIONS`), then across the records.
+    found, _ = build.annotated(articles, options)
+    linked, _ = build.linked(found, options)
     fields = {
         "sentences": _by_article(found["sentences"], ["start", "end", "text"]),
         "mentions": mention_records(linked["mentions"], linked["entities"]),

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import build, io
-from pipeline.stages import claims, clean, dates, duplicates, entities, quantities, sentences, stories
 from pipeline.stages.ingest import InputFile
 
 
@@ -59,30 +58,13 @@ def _timed(rows: list, name: str, n_articles: int, n_bytes: int, fn: Callable):
 def stage_figures(inputs: list[InputFile], options: build.BuildOptions = build.BuildOptions()) -> list[tuple]:
     """(stage, CPU seconds, articles/s, MB/s of raw input, peak RSS MB) per stage, then the total.
 
-    Stages run once over the whole corpus, in the build's order, so each figure is that stage alone.
+    The build's stage list (`pipeline.stages.order`) runs once over the whole corpus, as one
+    shard, so each figure is that stage alone; the counting and table plumbing between stages is
+    in the total only.
     """
     n, size = len(inputs), sum(i.n_bytes or 0 for i in inputs)
     rows: list[tuple] = []
-
-    def step(name, fn):
-        return _timed(rows, name, n, size, fn)
-
-    rules = options.rules
-    docs = build.concatenated([step("ingest (decode)", lambda: build.ingested(inputs, rules.ingest))], "documents")
-    unique, _, _ = step("deduplicate", lambda: build.unique_documents(docs))
-    templates = step("template lines", lambda: build.template_keys(unique))
-    articles, _, _ = step("clean", lambda: clean.articles(unique, templates, rules.clean))
-    sents = step("sentences", lambda: sentences.sentences(articles, rules.sentences))
-    gazetteer = build.gazetteer(options)
-    candidates = step("entity candidates", lambda: entities.mention_candidates(articles, sents, gazetteer, options.ner, rules.entities))
-    detected = step("date detection", lambda: dates.detections(articles))  # shared by the next two, as in the build
-    found_quantities = step("quantities", lambda: quantities.quantities(articles, sents, detected))
-    found_dates = step("dates", lambda: dates.dates(articles, sents, detected))
-    mentions, ents = step("entity resolution", lambda: entities.resolved_entities(candidates, gazetteer, rules.entities))
-    found_claims = step("claims", lambda: claims.claims(articles, sents, mentions, ents, found_quantities, found_dates, gazetteer))
-    step("claim groups", lambda: claims.grouped_claims(found_claims))
-    step("stories", lambda: stories.story_ids(articles, mentions, rules.stories))
-    step("duplicate sentences", lambda: duplicates.duplicate_sentences(sents, rules.duplicates))
+    build.built(inputs, options, around=lambda stage, call: _timed(rows, stage.name, n, size, call))
     total = sum(r[1] for r in rows)
     rows.append(("total", total, n / total, size / 1e6 / total, _peak_mb()))
     return rows

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from pipeline.stages.claims import COLUMNS, claim_records, claims, grouped_claims
 from pipeline.core.ids import stable_id
-from pipeline.stages.entities import load_gazetteer
 from schemas.claims import Claims
 from schemas.validate import validated
 
@@ -113,13 +112,22 @@ def stage_frames(texts: dict[str, str], published: dict[str, dt.date] | None = N
 
 def extracted(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return claims(frames["articles"], frames["sentences"], frames["mentions"], frames["entities"],
-                  frames["quantities"], frames["dates"], load_gazetteer())
+                  frames["quantities"], frames["dates"])
 
 
 def run(texts: dict[str, str], published: dict[str, dt.date] | None = None, one_story: bool = False) -> pl.DataFrame:
     """Claims grouped; with `one_story`, all articles are one story (as `stories.story_ids` finds for a news event)."""
     stories = pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}) if one_story else None
     return grouped_claims(extracted(stage_frames(texts, published)), stories)
+
+
+def real_stages(articles: pl.DataFrame, stories: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """The build's stage list from sentences on (as the annotate command runs it) over clean
+    articles; `stories`, when given, replaces the stories stage's."""
+    from pipeline import build
+
+    found, _ = build.annotated(articles)
+    return build.linked(found | ({} if stories is None else {"stories": stories}))[0]
 
 
 def only(frame: pl.DataFrame, **where) -> dict:
@@ -512,17 +520,12 @@ def test_invented_articles_through_the_real_stages():
     """The invented multi-source set (tests/gold/invented_claims.jsonl) through every stage."""
     import json
 
-    from pipeline.stages import dates, entities, quantities, sentences
-
     own = [json.loads(line) for line in INVENTED.open(encoding="utf-8") if '"article"' in line]
     articles = pl.DataFrame(
         [{"article_id": r["article"], "text": r["text"], "published_date": dt.date.fromisoformat(r["published_date"])} for r in own],
         schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date},
     )
-    sents = sentences.sentences(articles)
-    gazetteer = entities.load_gazetteer()
-    mentions, ents = entities.resolved_entities(entities.mention_candidates(articles, sents, gazetteer), gazetteer)
-    out = grouped_claims(claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents), gazetteer))
+    out = real_stages(articles)["claims"]
     counts = out.filter(pl.col("kind") == "quantity").to_dicts()
     group = {(r["article_id"], r["object"]): r for r in counts}
     troops = {r["article_id"] for r in counts if r["group_id"] == group[("A1", "800 troops")]["group_id"]}
@@ -592,15 +595,9 @@ JUDGED = Path(__file__).resolve().parent / "gold" / "conflict_judgements.jsonl"
 
 def _real_stage_claims(texts: dict[str, str]) -> pl.DataFrame:
     """Claims of one-story articles through the real stages (sentences, entities, numbers, dates)."""
-    from pipeline.stages import dates, entities, quantities, sentences
-
     articles = pl.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published_date": [dt.date(2020, 3, 1)] * len(texts)},
                             schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_date": pl.Date})
-    sents = sentences.sentences(articles)
-    gazetteer = entities.load_gazetteer()
-    mentions, ents = entities.resolved_entities(entities.mention_candidates(articles, sents, gazetteer), gazetteer)
-    found = claims(articles, sents, mentions, ents, quantities.quantities(articles, sents), dates.dates(articles, sents), gazetteer)
-    return grouped_claims(found, pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}))
+    return real_stages(articles, pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}))["claims"]
 
 
 def test_hand_judged_conflicts():

@@ -124,7 +124,6 @@ def test_a_place_known_only_to_the_user_gazetteer_becomes_a_claim_place(tmp_path
     import datetime as dt
 
     from pipeline import build
-    from pipeline.stages import claims as claim_stage
 
     extra = tmp_path / "extra.csv"
     extra.write_text("name,type,aliases,demonyms,roles,wikidata_id\nZembla,GPE,,Zemblan|Zemblans,,\n", encoding="utf-8")
@@ -136,12 +135,14 @@ def test_a_place_known_only_to_the_user_gazetteer_becomes_a_claim_place(tmp_path
     def places(options: build.BuildOptions) -> set[str]:
         seen: list[pl.DataFrame] = []
 
-        def extracted(*tables):
-            seen.append(claim_stage.claims(*tables))
-            return seen[-1]
+        def around(stage, call):
+            out = call()
+            if stage.name == "extracted_claims":
+                seen.append(out.tables["extracted_claims"])
+            return out
 
-        found = build.annotated(articles, options)
-        build.linked(articles, found["sentences"], found["candidates"], found["quantities"], found["dates"], options, extracted=extracted)
+        found, _ = build.annotated(articles, options)
+        build.linked(found, options, around=around)
         (raw,) = seen
         assert raw.filter(pl.col("kind") == "quantity").height == 1
         return {p for joined in raw["_places"] for p in joined.split("|") if p}

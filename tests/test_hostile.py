@@ -57,11 +57,9 @@ def deadline(seconds: float, what: str):
 def pure_build(spec: str | Path) -> tuple[list[str], dict[str, pl.DataFrame], pl.DataFrame]:
     """(listed files, validated tables, decoded documents) from the pure stages, in one shard."""
     root, files = io.input_files(spec)
-    shard = build.ingested([io.read_input(root, f) for f in files])
-    unique, dupes, _ = build.unique_documents(shard.tables["documents"])
-    analysed = build.analysed(unique, build.template_keys(unique))
-    tables, _ = build.dataset([analysed], [shard.tables["rejects"], dupes])
-    return files, schemas.validated(tables, schemas.TABLES), shard.tables["documents"]
+    inputs = [io.read_input(root, f) for f in files]
+    tables, _ = build.built(inputs)
+    return files, schemas.validated(tables, schemas.TABLES), build.ingested(inputs).tables["documents"]
 
 
 @pytest.fixture(scope="module")

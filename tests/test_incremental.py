@@ -14,7 +14,7 @@ import pytest
 
 import schemas
 from pipeline import build, incremental, io
-from pipeline.stages import entities
+from pipeline.stages import entities, order
 from pipeline.orchestration import flows
 from pipeline.stages import claims as claim_stage
 from pipeline.annotate import annotation_articles
@@ -92,7 +92,7 @@ def test_plan_reads_only_new_changed_and_untrusted_files():
 
 def test_analysis_key_changes_only_for_documents_holding_a_new_template_line():
     docs = pl.DataFrame({"source_file": ["a.txt", "b.txt"], "raw_sha256": ["1", "2"], "raw_text": [f"Story A\n{FOOTER}\n", "Story B\nNo footer here\n"]})
-    lines = incremental.document_lines(docs)
+    lines = _lines(docs)
     before = incremental.analysis_keys(docs, lines, frozenset({"unrelated line"}), "s", "c")
     after = incremental.analysis_keys(docs, lines, frozenset({"unrelated line", line_key(FOOTER.upper() + "  ")}), "s", "c")
     assert before[0] != after[0] and before[1] == after[1]
@@ -107,11 +107,16 @@ def test_cleaning_depends_only_on_the_template_lines_a_document_holds():
     for raw in texts:
         own = {line_key(s) for s in raw.split("\n") if s.strip()} & templates
         assert cleaned(raw, templates) == cleaned(raw, frozenset(own))
-        assert set(incremental.line_keys(raw)) >= own
+        assert set(_lines(_docs([raw]))["line_keys"][0]) >= own
 
 
 def _docs(texts: list[str]) -> pl.DataFrame:
     return pl.DataFrame({"source_file": [f"d{i:05d}.txt" for i in range(len(texts))], "raw_sha256": [str(i) for i in range(len(texts))], "raw_text": texts})
+
+
+def _lines(docs: pl.DataFrame) -> pl.DataFrame:
+    """The ingest stage's per-file line keys, which the ingest cache keeps."""
+    return order.lines(docs).tables["lines"]
 
 
 @pytest.mark.parametrize("corpus", ["mixed", "large"])
@@ -125,14 +130,14 @@ def test_template_keys_from_cached_lines_equal_template_line_keys(corpus):
         texts = [f"Story {w} from the wire\n" + "".join(f"Recurring line {r}\n" for i, r in enumerate(("five", "six", "seven"), 5) if n < i) for n, w in enumerate(letters)]
     docs = _docs(texts)
     expected = template_line_keys(texts)
-    assert incremental.template_keys(docs, incremental.document_lines(docs)) == expected
+    assert order.templates(docs, _lines(docs)).tables["templates"] == expected
     assert (line_key(FOOTER) in expected) == (corpus == "mixed")
     assert corpus == "mixed" or expected == {"recurring line seven"}  # 5 and 6 documents are under 0.2 % of 3,001
 
 
 def _resolved(texts: list[str]) -> dict[str, pl.DataFrame]:
     articles = annotation_articles([{"id": f"a{i:02d}", "text": t, "published_date": "2021-07-27"} for i, t in enumerate(texts)])
-    found = build.annotated(articles)
+    found, _ = build.annotated(articles)
     mentions, ents = entities.resolved_entities(found["candidates"], entities.load_gazetteer())
     return {"articles": articles, "sentences": found["sentences"], "mentions": mentions, "entities": ents, "quantities": found["quantities"], "dates": found["dates"]}
 
@@ -183,7 +188,7 @@ def test_batches_split_exactly_and_come_back_in_key_order():
     tables, reports = incremental.results(items, ["k3", "k1"])
     assert tables["things"]["article_id"].to_list() == ["z", "z", "z", "x", "x"]
     assert tables["things"]["i"].to_list() == [0, 1, 2, 0, 1]
-    assert [r.as_dict() for r in reports] == [{"stage": "count", "rows_in": 2, "rows_out": 5, "removed": {}}]
+    assert [r.as_dict() for r in reports] == [{"stage": "count", "rows_in": 2, "rows_out": 5, "removed": {}, "unit": "rows", "counted": {}}]
     with pytest.raises(KeyError):
         incremental.results(items, ["k4"])
 
@@ -195,8 +200,7 @@ def test_a_shard_analysed_at_once_splits_into_what_each_document_gives_alone():
     texts = [(SEEDS / p).read_text() for p in sorted(os.listdir(SEEDS))] + [_article(n, footer=n % 2 == 0) for n in range(6)]
     texts += ["", "   \n\n", numbers, SURNAME_ONLY, FULL_NAME, FOOTER + "\n"]
     inputs = [InputFile(f"d{i:02d}.txt", t.encode(), len(t.encode())) for i, t in enumerate(texts)]
-    docs, _, _ = build.unique_documents(build.ingested(inputs).tables["documents"])
-    templates = build.template_keys(docs)
+    docs, _, templates, _ = build.deduplicated(build.ingested(inputs).tables)
     keys = [f"k{i}" for i in range(docs.height)]
     numbered = keys[docs["source_file"].to_list().index(f"d{texts.index(numbers):02d}.txt")]
     tables, reports = build.analysed_each(docs, templates)

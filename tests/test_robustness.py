@@ -332,11 +332,8 @@ def test_a_changed_output_is_rebuilt_not_reported_current(prefect_harness, input
 def test_one_sentence_of_thousands_of_numbers_is_capped_and_counted():
     text = "The counts were " + ", ".join(str(i) for i in range(1, 3001)) + " troops."
     data = text.encode()
-    shard = build.ingested([InputFile("long.txt", data, len(data))])
-    unique, dupes, _ = build.unique_documents(shard.tables["documents"])
-    analysed = build.analysed(unique, build.template_keys(unique))
-    tables, reports = build.dataset([analysed], [shard.tables["rejects"], dupes])
-    stages = {r.stage: r for r in build.merged_reports([analysed.reports, reports])}
+    tables, reports = build.built([InputFile("long.txt", data, len(data))])
+    stages = {r.stage: r for r in reports}
     caps = CapRules()
     assert tables["quantities"].height == caps.max_quantities_per_sentence
     assert stages["quantities"].removed["quantities_over_sentence_cap"] > 2000

@@ -100,21 +100,23 @@ def _options(**stages) -> build.BuildOptions:
 
 
 def test_sentence_rules_reach_the_stage_through_annotated():
-    default = build.annotated(ARTICLES)["sentences"]
+    default = build.annotated(ARTICLES)[0]["sentences"]
     assert default.filter(pl.col("article_id") == "a").height == 3
-    capped = build.annotated(ARTICLES, _options(sentences=SentenceRules(max_sentences_per_article=2)))["sentences"]
+    found, reports = build.annotated(ARTICLES, _options(sentences=SentenceRules(max_sentences_per_article=2)))
+    capped = found["sentences"]
     assert capped.filter(pl.col("article_id") == "a")["text"].to_list() == ["Farm prices rose.", "The council met on Monday."]
     assert capped.filter(pl.col("article_id") == "b").height == 1
+    assert reports[0].as_dict() == {"stage": "sentences", "rows_in": 4, "rows_out": 3, "removed": {"sentences_over_article_cap": 1}, "unit": "sentences", "counted": {}}
 
 
 def test_caps_reach_the_annotations_and_are_counted():
     text = "Mr. Kovalenko and Ana Lind said the counts were " + ", ".join(str(i) for i in range(1, 30)) + " troops."
     articles = pl.DataFrame({"article_id": ["n"], "text": [text]})
-    default = build.annotated(articles)
+    default, _ = build.annotated(articles)
     assert default["quantities"].height > 5 and default["candidates"].height >= 2
-    caps = Counter()
-    tables = build.annotated(articles, _options(caps=CapRules(max_quantities_per_sentence=5), entities=EntityRules(max_mentions_per_article=1)), caps)
+    tables, reports = build.annotated(articles, _options(caps=CapRules(max_quantities_per_sentence=5), entities=EntityRules(max_mentions_per_article=1)))
     assert tables["quantities"].height == 5 and tables["candidates"].height == 1
+    caps = sum((r.removed for r in reports), Counter())
     assert caps == Counter({"quantities_over_sentence_cap": default["quantities"].height - 5, "mentions_over_article_cap": default["candidates"].height - 1})
 
 

@@ -24,13 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipeline.stages.boilerplate import document_line_keys, template_keys_of
 from pipeline.build import ShardResult, StageReport
 
 KEY = "_key"  # the item a cached row belongs to
 ROW = "_row"  # the row's position among its item's rows
-REPORT_SCHEMA = {KEY: pl.Utf8, "_order": pl.Int32, "stage": pl.Utf8, "rows_in": pl.Int64, "rows_out": pl.Int64, "removed": pl.Utf8}
-LINES_SCHEMA = {"source_file": pl.Utf8, "line_keys": pl.List(pl.Utf8)}
+REPORT_SCHEMA = {KEY: pl.Utf8, "_order": pl.Int32, "stage": pl.Utf8, "rows_in": pl.Int64, "rows_out": pl.Int64, "removed": pl.Utf8, "unit": pl.Utf8, "counted": pl.Utf8}
 
 
 def cache_key(*parts: object) -> str:
@@ -42,28 +40,12 @@ def ingest_key(source_file: str, raw_sha256: str, code: str) -> str:
     return cache_key("ingest", code, source_file, raw_sha256)
 
 
-def line_keys(raw_text: str) -> list[str]:
-    """The document's line keys, sorted: the lines `template_line_keys` counts across documents."""
-    return sorted(document_line_keys(raw_text))
-
-
-def document_lines(documents: pl.DataFrame) -> pl.DataFrame:
-    """(source_file, line_keys) of each document, kept in the ingest cache so that template lines
-    are found without reading and normalising every document's lines again."""
-    keys = [line_keys(t) for t in documents["raw_text"]]
-    return pl.DataFrame({"source_file": documents["source_file"], "line_keys": keys}, schema=LINES_SCHEMA)
-
-
-def template_keys(documents: pl.DataFrame, lines: pl.DataFrame) -> frozenset[str]:
-    """`template_line_keys` of the documents, from their cached `document_lines`."""
-    return template_keys_of(lines.join(documents.select("source_file"), on="source_file", how="semi")["line_keys"].to_list())
-
-
 def analysis_keys(documents: pl.DataFrame, lines: pl.DataFrame, templates: frozenset[str], setting: str, code: str) -> list[str]:
     """The analysis key of each document, in the documents' row order.
 
-    The key covers the template lines present in the document, not the whole template set:
-    a template line found in new files re-cleans only the documents that contain it.
+    The key covers the template lines present in the document (from `lines`, the ingest stage's
+    line keys per file), not the whole template set: a template line found in new files re-cleans
+    only the documents that contain it.
     """
     present = (
         lines.join(documents.select("source_file"), on="source_file", how="semi")
@@ -107,7 +89,7 @@ def batch(items: Sequence[tuple[str, ShardResult]]) -> Batch:
 
 def _report_frame(items: Iterable[tuple[str, Sequence[StageReport]]]) -> pl.DataFrame:
     rows = [
-        (key, order, r.stage, r.rows_in, r.rows_out, json.dumps(dict(sorted(r.removed.items()))))
+        (key, order, r.stage, r.rows_in, r.rows_out, json.dumps(dict(sorted(r.removed.items()))), r.unit, json.dumps(dict(sorted(r.counted.items()))))
         for key, reports in items
         for order, r in enumerate(reports)
     ]
@@ -167,15 +149,19 @@ def results(source: Batch, keys: Sequence[str]) -> tuple[dict[str, pl.DataFrame]
     stages = (
         source.reports.join(rank, on=KEY, how="inner").sort("_rank", "_order")
         .group_by("stage", maintain_order=True)
-        .agg(pl.col("rows_in").sum(), pl.col("rows_out").sum(), pl.col("removed").filter(pl.col("removed") != "{}"))
+        .agg(pl.col("rows_in").sum(), pl.col("rows_out").sum(), *(pl.col(c).filter(pl.col(c) != "{}") for c in ("removed", "counted")), pl.col("unit").first())
     )
     reports = []
-    for stage, rows_in, rows_out, removed in stages.iter_rows():
-        counts = Counter()
-        for item in removed:
-            counts.update(json.loads(item))
-        reports.append(StageReport(stage, rows_in, rows_out, counts))
+    for stage, rows_in, rows_out, removed, counted, unit in stages.iter_rows():
+        reports.append(StageReport(stage, rows_in, rows_out, _summed(removed), unit, _summed(counted)))
     return tables, reports
+
+
+def _summed(items: Iterable[str]) -> Counter:
+    counts = Counter()
+    for item in items:
+        counts.update(json.loads(item))
+    return counts
 
 
 def item_of(source: Batch, table: str, column: str) -> dict[str, str]:

@@ -33,13 +33,12 @@ from prefect.futures import PrefectFuture
 import schemas
 from pipeline import __version__, build, incremental, io
 from pipeline.orchestration import progress
-from pipeline.stages import claims as claim_stage
-from pipeline.stages import duplicates, stories
+from pipeline.core import stage
 from pipeline.incremental import state as state_store
+from pipeline.stages import order
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
-from pipeline.stages.entities import Gazetteer
-from pipeline.stages.ingest import InputFile, IngestRules
+from pipeline.stages.ingest import InputFile
 from pipeline.stages.rules import rules_digest
 
 DEFAULT_SHARD_SIZE = 1000
@@ -101,84 +100,84 @@ def _read_all(root: str, files: list[str]) -> list[InputFile]:
 
 
 @task(name="ingest-shard", cache_policy=NO_CACHE, retries=READ_RETRIES, retry_delay_seconds=READ_RETRY_DELAYS)
-def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str, rules: IngestRules) -> IngestedShard:
+def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str, options: BuildOptions) -> IngestedShard:
     """Read the files; decode each one whose bytes are not the `known` (already cached) ones."""
     fresh, unread, hashes = [], [], {}
     for item in _read_all(root, files):
         if item.data is None:
-            unread.append((cache_key("unread", item.source_file), build.ingested([item], rules)))
+            unread.append((cache_key("unread", item.source_file), build.ingested([item], options)))
             continue
         sha = hashlib.sha256(item.data).hexdigest()
         hashes[item.source_file] = sha
         if known.get(item.source_file) != sha:
-            result = build.ingested([item], rules)
-            result.tables["lines"] = incremental.document_lines(result.tables["documents"])
+            result = build.ingested([item], options)
             fresh.append((ingest_key(item.source_file, sha, code), result))
     return IngestedShard(incremental.batch(fresh), incremental.batch(unread), hashes)
 
 
 @task(name="analyse-shard", cache_policy=NO_CACHE)
 def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset[str], options: BuildOptions) -> Batch:
-    """Analyse a shard's documents as one batch, with their sentences' duplicate-detection
-    signatures, split by document so that each one's rows and reports are cached on their own."""
+    """Analyse a shard's documents as one batch (the shard stages of `pipeline.stages.order`),
+    split by document so that each one's rows and reports are cached on their own."""
     tables, reports = build.analysed_each(documents, templates, options)
-    tables[build.SIGNATURES] = duplicates.sentence_signatures(tables["sentences"], options.rules.duplicates)
     return incremental.per_document(tables, reports, documents["source_file"].to_list(), keys)
 
 
+# The corpus stages whose rows are per article once entities are resolved: cached per article.
+PER_ARTICLE = stage.making(order.CORPUS, "extracted_claims", "story_features")
+RESOLVED = ("mentions", "entities")
+
+
 @task(name="extract-claims", cache_policy=NO_CACHE)
-def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> Batch:
-    """Claims and story features of a shard of articles, split by article (`owners`: article_id ->
-    claims key) to be cached: both depend on the articles' analysis and resolved mentions only."""
-    found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates, gazetteer), "claims", owners)
-    features = incremental.split(stories.story_features(articles, mentions), "story_features", owners)
-    return Batch(found.tables | features.tables, found.reports, found.keys)
+def extract_claims(owners: dict[str, str], tables: dict[str, pl.DataFrame], options: BuildOptions) -> Batch:
+    """The `PER_ARTICLE` tables (claims before their cap and grouping, story features) of a shard
+    of articles, split by article (`owners`: article_id -> claims key) to be cached: they depend on
+    the articles' analysis and resolved mentions only (and the options' gazetteer, parsed here)."""
+    found = Batch({}, pl.DataFrame(schema=incremental.REPORT_SCHEMA), list(owners.values()))
+    inputs = tables | {"gazetteer": build.gazetteer(options)}
+    for step in PER_ARTICLE:
+        for name, frame in step.call(inputs, options.rules).tables.items():
+            found.tables |= incremental.split(frame, name, owners).tables
+    return found
 
 
+@dataclass
 class CachedClaims:
-    """A claim extractor for `build.dataset` that extracts only the articles whose claims key is not
-    cached, on the task runner, and caches them with the articles' story features (`story_features`);
-    `keys` and `extracted` tell what the last call used and did."""
+    """The `PER_ARTICLE` tables of every article, from the cache or extracted now (`tables`), the
+    claims keys they are cached under, and how many articles were extracted now."""
 
-    def __init__(self, store: state_store.ResultStore, analysis_of: dict[str, str], code: str, shard_size: int):
-        self.store, self.analysis_of, self.code, self.shard_size = store, analysis_of, code, shard_size
-        self.keys: list[str] = []
-        self.article_ids: list[str] = []
-        self.features = stories.story_features(pl.DataFrame(schema=schemas.polars_schema(schemas.Articles, ("article_id", "text"))))
-        self.extracted = 0
+    tables: dict[str, pl.DataFrame]
+    keys: list[str]
+    extracted: int
 
-    def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
-        ids = self.article_ids = articles["article_id"].to_list()
-        if not ids:
-            return claim_stage.claims(articles, sents, mentions, ents, quantities, dates, gazetteer)
-        self.keys = incremental.claim_keys(ids, mentions, ents, self.analysis_of, self.code)
-        cached = self.store.keys()
-        todo = [(a, k) for a, k in zip(ids, self.keys) if k not in cached]
-        if todo:
-            progress.phase(f"extracting the claims of {len(todo)} article(s)")
 
-        def submit(shard: list[tuple[str, str]]) -> PrefectFuture:
-            some = [a for a, _ in shard]
-            own = incremental.of_articles(mentions, some)
-            # Only the entities the shard's mentions point to: extraction reads no others.
-            referenced = ents.join(own.select("entity_id").unique(), on="entity_id", how="semi")
-            return extract_claims.submit(
-                dict(shard), *(incremental.of_articles(f, some) for f in (articles, sents)), own, referenced,
-                *(incremental.of_articles(f, some) for f in (quantities, dates)), gazetteer,
-            )
+def cached_claims(tables: dict[str, pl.DataFrame], options: BuildOptions, store: state_store.ResultStore, analysis_of: dict[str, str], code: str, shard_size: int) -> CachedClaims:
+    """Extract, on the task runner, the `PER_ARTICLE` tables of the articles whose claims key is not
+    cached, cache them, and read every article's from the cache: one step giving both tables, so
+    no later call depends on an earlier one. `tables`: the corpus stages' inputs and `RESOLVED`."""
+    ids = tables["articles"]["article_id"].to_list()
+    if not ids:
+        return CachedClaims({}, [], 0)
+    keys = incremental.claim_keys(ids, tables["mentions"], tables["entities"], analysis_of, code)
+    cached = store.keys()
+    todo = [(a, k) for a, k in zip(ids, keys) if k not in cached]
+    if todo:
+        progress.phase(f"extracting the claims of {len(todo)} article(s)")
+    needs = {n for step in PER_ARTICLE for n in step.needs}
 
-        for batch in _completed([partial(submit, shard) for shard in _chunks(todo, self.shard_size)], "claims"):
-            self.store.put(batch)
-        self.extracted = len(todo)
-        found = incremental.results(self.store.get(self.keys), self.keys)[0]
-        self.features = found["story_features"]
-        return found["claims"].sort("article_id", "start", "end", "claim_id")
+    def submit(shard: list[tuple[str, str]]) -> PrefectFuture:
+        some = [a for a, _ in shard]
+        own = {n: incremental.of_articles(tables[n], some) for n in needs if n not in ("entities", "gazetteer")}
+        # Only the entities the shard's mentions point to: extraction reads no others.
+        own["entities"] = tables["entities"].join(own["mentions"].select("entity_id").unique(), on="entity_id", how="semi")
+        return extract_claims.submit(dict(shard), own, options)
 
-    def story_features(self, articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-        """`stories.story_features` of the articles of the last call, read from the cache with their claims."""
-        if articles["article_id"].to_list() != self.article_ids:
-            raise ValueError("story features are cached for the articles of the last claims call only")
-        return self.features
+    for batch in _completed([partial(submit, shard) for shard in _chunks(todo, shard_size)], "claims"):
+        store.put(batch)
+    found = incremental.results(store.get(keys), keys)[0]
+    # The cache keeps each article's rows in order; across articles, claims are in the stage's order.
+    found["extracted_claims"] = found["extracted_claims"].sort("article_id", "start", "end", "claim_id")
+    return CachedClaims(found, keys, len(todo))
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -251,7 +250,7 @@ def _record(hashes: dict[str, str | None], fingerprints: dict[str, str | None]) 
     return {p: {"sha256": sha, "fingerprint": fingerprints.get(p)} for p, sha in hashes.items()}
 
 
-def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_store.ResultStore, code: str, rules: IngestRules, shard_size: int, state: Path, index: dict) -> tuple[dict[str, str | None], list[Batch], int]:
+def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_store.ResultStore, code: str, options: BuildOptions, shard_size: int, state: Path, index: dict) -> tuple[dict[str, str | None], list[Batch], int]:
     """Read and decode the files the plan names, caching each shard as it finishes.
 
     After each shard the files' hashes are recorded (with no output, so the next run cannot
@@ -262,7 +261,7 @@ def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_sto
     if shards:
         progress.phase(f"reading and decoding {len(plan.to_read)} file(s) in {len(shards)} shard(s)")
     reader = ingest_shard.with_options(retry_delay_seconds=READ_RETRY_DELAYS)
-    submits = [partial(reader.submit, listing.root, s, {f: plan.known[f] for f in s if f in plan.known}, code, rules) for s in shards]
+    submits = [partial(reader.submit, listing.root, s, {f: plan.known[f] for f in s if f in plan.known}, code, options) for s in shards]
     hashes: dict[str, str | None] = dict(plan.unchanged) | plan.kept | {f: None for f in plan.to_read}
     unread, decoded = [], 0
     for shard in _completed(submits, "ingest"):
@@ -290,11 +289,6 @@ def _analysed(unique: pl.DataFrame, keys: list[str], templates: frozenset[str], 
     for batch in _completed([partial(submit, s) for s in shards], "analyse"):
         store.put(batch)
     return len(todo)
-
-
-def _empty_ingest() -> dict[str, pl.DataFrame]:
-    empty = build.ingested([]).tables
-    return empty | {"lines": incremental.document_lines(empty["documents"])}
 
 
 def _output_intact(out: str, logger) -> bool:
@@ -327,7 +321,7 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
         f" ({len(plan.kept)} kept)" if keep_removed else "",
     )
     before = {p: e.get("sha256") for p, e in index["inputs"].items()}
-    hashes, unread, decoded = _ingested(listing, plan, ingest_store, ingest_code, options.rules.ingest, shard_size, state, index)
+    hashes, unread, decoded = _ingested(listing, plan, ingest_store, ingest_code, options, shard_size, state, index)
     record = _record(hashes, listing.fingerprints)
     for p in plan.kept:
         record[p]["kept"] = True
@@ -340,18 +334,21 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     ingest_items = incremental.concatenated([ingest_store.get(k for _, k in ordered), *unread])
     ingested, ingest_reports = incremental.results(ingest_items, [k for _, k in ordered])
     # No input, or none that decoded: the tables are empty, with their columns.
-    ingested = _empty_ingest() | ingested
-    unique, duplicates, dedupe_report = build.unique_documents(ingested["documents"])
-    templates = incremental.template_keys(unique, ingested["lines"])
+    ingested = build.ingested([]).tables | ingested
+    unique, duplicates, templates, dedupe_report = build.deduplicated(ingested, options)
     keys = incremental.analysis_keys(unique, ingested["lines"], templates, setting, code)
     analysed_now = _analysed(unique, keys, templates, options, analysis_store, shard_size)
     per_doc_items = analysis_store.get(keys)
     per_doc, analysis_reports = incremental.results(per_doc_items, keys)
     if unique.is_empty():
         per_doc = build.analysed(unique, frozenset(), options).tables | per_doc
-    claims = CachedClaims(claims_store, incremental.item_of(per_doc_items, "articles", "article_id"), code, shard_size)
     progress.phase(f"linking entities, claims, stories and duplicate sentences across {len(keys)} document(s)")
-    tables, global_reports = build.dataset([ShardResult(per_doc, analysis_reports)], [ingested["rejects"], duplicates], options, claims, claims.story_features)
+    shards = [ShardResult(per_doc, analysis_reports)]
+    corpus = build.corpus_tables(shards)
+    resolved = build.run(stage.upto(order.CORPUS, *RESOLVED), corpus, options)[0]
+    corpus |= {n: resolved[n] for n in RESOLVED}
+    claims = cached_claims(corpus, options, claims_store, incremental.item_of(per_doc_items, "articles", "article_id"), code, shard_size)
+    tables, global_reports = build.dataset(shards, [ingested["rejects"], duplicates], options, given=corpus | claims.tables)
     progress.phase("validating every table")
     schemas.validated(tables, schemas.TABLES)
     reports = build.merged_reports([ingest_reports, [dedupe_report], analysis_reports, global_reports])
