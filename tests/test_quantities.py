@@ -178,6 +178,9 @@ def money(text: str) -> list[tuple]:
         ("20 ringgit and 43 sen", [("20 ringgit and 43 sen", 20.43, "MYR", None, "exact")]),
         ("3 GBP 1 pence", [("3 GBP 1 pence", 3.01, "GBP", None, "exact")]),
         ("more than 1 euro and 42 cents", [("more than 1 euro and 42 cents", 1.42, "EUR", None, "at_least")]),
+        ("two kuai and three mao.", [("two kuai and three mao", 2.3, "CNY", None, "exact")]),
+        ("two kuai three mao four", [("two kuai three mao four", 2.34, "CNY", None, "exact")]),
+        ("4 yuan 5 jiao 6 fen", [("4 yuan 5 jiao 6 fen", 4.56, "CNY", None, "exact")]),
     ],
 )
 def test_compound_amounts_are_one_amount(text, expected):
@@ -194,10 +197,26 @@ def test_a_bare_number_after_an_amount_stays_apart():
         ("10$", 10.0, "USD"), ("20 €", 20.0, "EUR"), ("10k$", 10000.0, "USD"), ("3.14US$", 3.14, "USD"),
         ("USD3.14", 3.14, "USD"), ("GBP 3.01", 3.01, "GBP"), ("Rs20", 20.0, "INR"), ("RM 42", 42.0, "MYR"),
         ("42 KWD", 42.0, "KWD"), ("five lakhs rupees", 500000.0, "INR"), ("A$5 million", 5e6, "AUD"),
+        ("LE 300 million", 3e8, "EGP"), ("it cost 75 L.E. then", 75.0, "EGP"), ("paid 30 eur.", 30.0, "EUR"),
+        ("7 jordaniandinars", 7.0, "JOD"), ("rupees 900 each", 900.0, "INR"), ("omani rial 3", 3.0, "OMR"),
+        ("yen 100 billion", 1e11, "JPY"), ("150 mln dlrs", 1.5e8, "USD"), ("5 mln U.S. dlrs", 5e6, "USD"),
+        ("$5.3 bn", 5.3e9, "USD"), ("3.5 bln yen", 3.5e9, "JPY"), ("2.4 bln stg", 2.4e9, "GBP"),
+        ("20 Swedish crowns", 20.0, "SEK"), ("five quid", 5.0, "GBP"),
     ],
 )
 def test_currency_signs_and_codes_before_or_after(text, value, currency):
     assert [(q.value, q.currency) for q in quantity_spans(text)] == [(value, currency)]
+
+
+@pytest.mark.parametrize(
+    "text", ["Euro 2016 was won by Portugal", "stage 5 Le Mans", "Le 4 Rue", "the pound 5 percent lower", "try 5 times"],
+)
+def test_names_and_words_beside_a_number_are_no_currency(text):
+    assert [q.currency for q in quantity_spans(text)] == [None] * len(quantity_spans(text))
+
+
+def test_a_minor_unit_after_its_currency_name_keeps_its_unit():
+    assert [(q.value, q.unit, q.currency) for q in quantity_spans("50 euro cents")] == [(50.0, "cent", None)]
 
 
 @pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5"])

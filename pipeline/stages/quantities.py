@@ -13,14 +13,18 @@ Conventions (copied to the README):
   time unit for durations ("18 years" -> "year"); ages get a unit that says so ("a 28-year-old",
   "28 years old" -> value 28, unit "year of age"; "3-month-old" -> "month of age"); null when no
   noun follows. `currency` is the ISO 4217 code when a symbol, code or name states it, before or
-  after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42"; "$" alone is USD;
+  after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42", "LE 42", "ringgit 42",
+  "malaysian ringgit 42", "42 saudiriyal"; lower-case codes and letter symbols only at the end of
+  a clause, "10 usd."; capitalised names before a number are names, "Euro 2016"; newswire's "150
+  mln dlrs", "2.4 bln stg" and "Swedish crowns" too); "$" alone is USD;
   "pounds" is GBP only beside a scale word, a country or "sterling", else a weight). A letter
   before "$" narrows it only in capitals and touching the sign ("A$5" is AUD, "a $ 1 billion" is
   USD; "c $ 100" of tokenised newswire is CAD). Minor units alone ("50 cents", "470 pence", "10¢") keep their own unit and a null
   currency; names that do not say the country ("dinars", "francs", "bucks") are the unit with a
   null currency (`CURRENCY_UNITS`).
 - Compound amounts are one amount in the main unit: "3 dollars 50 cents" -> 3.5 USD,
-  "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43; a bare
+  "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43, "one kuai
+  and five mao five" -> 1.55 (a mao is a tenth, the bare number after it a fen); a bare
   number after an amount joins it only at the end of the clause ("US$3 and fourteen" -> 3.14, but
   "$20 43 times" stays two numbers).
 - "a"/"an"/"half a" before a named unit count one or half of it ("less than a dollar" -> at_most
@@ -70,7 +74,13 @@ _I = re.IGNORECASE
 
 # Symbols before the number; a letter prefix narrows "$" ("HK$", "US$", "C$").
 _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
-            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR"}
+            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR",
+            "le": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP"}
+# The symbols written in letters ("Rs 20", "RM 42", "LE 42", "42 L.E."): in capitals only, since
+# "le", "rm" are words; after the number a lower-case one counts only at the end of the clause.
+_CLAUSE_END = r"(?=\s*(?:[.,;:!?)]|$))"
+_LETTER_SYMBOLS = r"(?-i:Rs\.?|RM|LE|L\.E\.)"
+_LETTER_SYMBOLS_AFTER = rf"(?:(?-i:Rs|RM|LE|L\.E\.)(?!\w)|(?i:rs|rm|le|l\.e\.){_CLAUSE_END}|ج\.م\.?)"
 _DOLLAR_PREFIXES = {"us": "USD", "u.s.": "USD", "u.s": "USD", "hk": "HKD", "a": "AUD", "au": "AUD", "c": "CAD",
                     "ca": "CAD", "nz": "NZD", "s": "SGD", "sg": "SGD", "nt": "TWD", "r": "BRL", "z": "ZWL"}
 _ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CAD", "AUD", "HKD", "SEK", "NOK",
@@ -88,7 +98,7 @@ _CURRENCY_NAMES = {
     "dinar": None, "riyal": "SAR", "rial": None, "dirham": None, "krona": "SEK", "krone": None,
     "won": "KRW", "real": "BRL", "reais": "BRL", "taka": "BDT", "afghani": "AFN", "cedi": "GHS",
     "shilling": None, "kuai": "CNY", "deutschmark": "DEM", "mark": None, "bitcoin": None, "tugrik": "MNT",
-    "buck": None,
+    "buck": None, "geneh": "EGP", "quid": "GBP", "guilder": "NLG", "crown": None, "stg": "GBP",
 }
 _CURRENCY_ADJECTIVES = {
     ("us", "dollar"): "USD", ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD",
@@ -112,13 +122,27 @@ _CURRENCY_ADJECTIVES = {
     ("south korean", "won"): "KRW", ("korean", "won"): "KRW", ("brazilian", "real"): "BRL",
     ("turkish", "lira"): "TRY", ("russian", "ruble"): "RUB", ("russian", "rouble"): "RUB",
     ("south african", "rand"): "ZAR", ("nigerian", "naira"): "NGN", ("israeli", "shekel"): "ILS",
-    ("new israeli", "shekel"): "ILS",
+    ("new israeli", "shekel"): "ILS", ("dutch", "guilder"): "NLG", ("swedish", "crown"): "SEK",
+    ("danish", "crown"): "DKK", ("norwegian", "crown"): "NOK", ("czech", "crown"): "CZK",
 }
+# Other spellings of a name ("150 mln dlrs" of newswire).
+_NAME_ALIASES = {"dlr": "dollar"}
+# The adjective and name written as one word ("egyptianpound", "saudiriyal").
+_GLUED_NAMES = {adjective.replace(" ", "") + name: code for (adjective, name), code in _CURRENCY_ADJECTIVES.items()}
 # Names that are also ordinary words: a currency only beside a scale word or their adjective.
 _AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand"}
+# A currency named right before the number ("ringgit 42", "malaysian ringgit 42", "yen 100 billion").
+_NAME_BEFORE = re.compile(
+    rf"(?:\b(?P<adj>{'|'.join(sorted({re.escape(a) for a, _ in _CURRENCY_ADJECTIVES}, key=len, reverse=True))})\s+)?"
+    rf"\b(?P<name>{'|'.join(sorted((n for n in _CURRENCY_NAMES if n.isalpha() and n.isascii()), key=len, reverse=True))})s?\s?\Z",
+    _I,
+)
 _MINOR_UNITS = {"cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "pennies": "penny", "p": "penny"}
 # Minor units after a main amount ("3 dollars 50 cents", "$20 and 43c", "20 ringgit 43 sen").
-_MINOR_AFTER = r"(?:cents?\b|c\b|¢|pence\b|p\b|sens?\b|kopiykas?\b|kopecks?\b|kopeks?\b|paise\b|paisa\b|centavos?\b|centimes?\b|fils\b|halalas?\b)"
+_MINOR_AFTER = r"(?:cents?\b|c\b|¢|pence\b|p\b|sens?\b|kopiykas?\b|kopecks?\b|kopeks?\b|paise\b|paisa\b|centavos?\b|centimes?\b|fils\b|halalas?\b|mao\b|jiao\b|fen\b)"
+# Minor units that are not hundredths: the Chinese mao (jiao) is a tenth of a yuan, and a bare
+# number after it counts the next unit down, fen ("one kuai and five mao five" -> 1.55).
+_MINOR_PER_MAIN = {"mao": 10, "jiao": 10}
 
 _MEASURES = {
     "km": "kilometre", "kilometre": "kilometre", "kilometer": "kilometre", "kms": "kilometre",
@@ -171,13 +195,14 @@ _QUALIFIER_BEFORE = re.compile(
 _QUALIFIER_LAST_WORDS = frozenset(p.split()[-1].replace("\\", "") for p in (*_APPROXIMATE, *_AT_LEAST, *_AT_MOST))
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:e[+-]?\d+\b)?|\.\d+)"
-_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?)"
+# Scale words, and the abbreviations of newswire that may stand apart from the digits ("150 mln dlrs", "$5.3 bn").
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?|bn|bln|mln|trn)"
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
     # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
     r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
-    r"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])(?-i:Rs\.?|RM)(?=\s?\d))"
+    rf"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.]){_LETTER_SYMBOLS}(?=\s?\d))"
     rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
@@ -207,7 +232,7 @@ _RANGE_LEAD = re.compile(r"\b(?P<lead>between|from)\s+$", _I)
 # Between two amounts with their units: "3km-5km" needs no "from"; a hedge may stand before the second.
 _UNIT_RANGE_JOIN = re.compile(r"(?:\s*(?P<dash>-|–|—)\s*|\s*to\s+|\s+and\s+)(?:(?:about|around|approximately|roughly|some)\s+|~\s*)?", _I)
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|percentage points?\b|percentage\b|pct\b)", _I)
-_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")
+_WORD = re.compile(r"(?-i:[A-Z]\.){2,}|[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")  # "U.S." is one word
 _PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.]\d{3,4}[-.]\d{4}(?!\d)|\d{3,4}-\d{4}(?:/\d+)?(?!\d)")
 _URL_TOKEN = re.compile(r"https?://|www\.|@|%[0-9A-F]{2}", _I)
 _NUMBER_TRIGGERS = ("0", *UNITS, *TEENS, *TENS, "hundred", "thousand", "million", "billion", "trillion", "dozen",
@@ -227,10 +252,11 @@ _HYPHEN_DIGIT = re.compile(r"-\d")
 _LETTER_END = re.compile(r"[A-Za-z]$")
 _COMMA_OR_PAREN = re.compile(r"\s*[,)]")
 _COLON_DIGIT = re.compile(r":\d")
-_ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
+# Codes after the number in capitals, or in lower case at the end of the clause ("10 usd.").
+_ISO_AFTER = re.compile(rf"\s?(?:({'|'.join(_ISO_CODES)})\b|(?i:({'|'.join(_ISO_CODES)})){_CLAUSE_END})")
 # A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
 # sign of a next amount ("5 $10 bills").
-_SYMBOL_AFTER = re.compile(r"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|(?-i:Rs|RM)\b)|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
+_SYMBOL_AFTER = re.compile(rf"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|{_LETTER_SYMBOLS_AFTER})|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
 _ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?!\w|-(?!\d))", _I)  # "10km", "3km-5km"; not "10km-long"
 _STERLING = re.compile(r"\s+sterling\b", _I)
 # Measures written as a sum of units, largest first: "7 feet 10 inches", "2 km and 1 metre".
@@ -246,7 +272,7 @@ _SCALE_AFTER_RANGE = re.compile(r"(?:\s*,\s*(?:say|perhaps|maybe|possibly|roughl
 # Minor units after a main amount: "3 dollars 50 cents", "$20 and 43c", "US$3 and fourteen" (a bare
 # number only at the end of the clause, so "$20 43 times" stays two numbers).
 _MINOR_AMOUNT = re.compile(
-    rf"\s*,?\s*(?:and\s+)?(?P<n>\d{{1,2}}(?![\d.,])|{NUMBER_WORDS})\s*(?:(?P<minor>{_MINOR_AFTER})|(?P<close>(?=\s*(?:[.,;:!?)]|$))))", _I
+    rf"\s*,?\s*(?:and\s+)?(?P<n>\d{{1,2}}(?![\d.,])|{NUMBER_WORDS})\s*(?:(?P<minor>{_MINOR_AFTER})|(?P<close>{_CLAUSE_END}))", _I
 )
 # What makes the number after it an identifier when no unit follows: an acronym ("HR 6819",
 # "H.R. 1"), a name with an inner capital ("CentOS 8", "iPhone 12"), or a version word.
@@ -436,7 +462,7 @@ def _word_before(text: str, pos: int, lo: int) -> tuple[int, str]:
     return end, text[first:end] if first < end and text[first:end] != "." else ""
 
 
-_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm"))
+_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm", "le", "e."))  # "e." ends "L.E."
 _ISO_LOWER = frozenset(code.lower() for code in _ISO_CODES)
 _SYMBOL_CHARS = frozenset("$£€¥₹₽₩₺₦₱₪₫₴฿")
 
@@ -502,7 +528,7 @@ def _unit_after(text: str, end: int, count: float) -> tuple[str | None, str | No
         return unit, None, end + pct.end(), True
     iso = _ISO_AFTER.match(rest)
     if iso:
-        code = iso.group(1)
+        code = (iso.group(1) or iso.group(2)).upper()
         return None, "CNY" if code == "RMB" else code, end + iso.end(), False
     if rest.startswith("元"):
         return None, "CNY", end + 1, False
@@ -600,6 +626,11 @@ def _counted_noun(words: list[re.Match], lowered: list[str], count: float) -> re
 def _named_unit(phrase: str, words: list[str], text: str, number_end: int) -> tuple[str | None, str | None, bool] | None:
     """Currency or measurement named by the words after a number ("million australian dollars")."""
     head = singular(words[-1])
+    head = _NAME_ALIASES.get(head, head)
+    if len(words) == 1 and head in _GLUED_NAMES:
+        return None, _GLUED_NAMES[head], False
+    if len(words) == 2 and words[0] in _CURRENCY_NAMES and words[1] in _MINOR_UNITS:  # "50 euro cents"
+        return _MINOR_UNITS[words[1]], None, False
     if head in _CURRENCY_NAMES or words[-1] in _CURRENCY_NAMES:
         name = head if head in _CURRENCY_NAMES else words[-1]
         adjective = " ".join(words[:-1])
@@ -702,13 +733,12 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
             if factor is None:
                 break
             value, unit, unit_end, i = value * factor + nums[i].value, unit2, end2, i + 1  # "7 feet 10 inches" -> 94 inches
+        if currency is None and unit is None:
+            named_before = _currency_name_before(text, start)
+            if named_before:  # "ringgit 42", "malaysian ringgit 42"
+                currency, start = named_before
         if currency and unit is None and qualifier != "range" and value == int(value):
-            minor = _MINOR_AMOUNT.match(text, unit_end)
-            if minor and (minor["minor"] or minor["close"] is not None):
-                cents = digits_value(minor["n"]) if minor["n"][0].isdigit() else small_number(minor["n"])
-                if cents is not None and 0 < cents < 100 and cents == int(cents):  # "3 dollars 50 cents"
-                    value += cents / 100
-                    unit_end = minor.end("minor") if minor["minor"] else minor.end("n")
+            value, unit_end = _with_minor_units(text, value, unit_end)
         if unit is None and currency is None and qualifier == "exact" and _CODE_BEFORE.search(text, max(0, num.start - 20), num.start):
             continue  # versions and bill numbers: "CentOS 8", "HR 6819", "H.R. 1"
         if dates_found.overlaps(num.start, end) and unit not in _TIME_UNITS.values():
@@ -722,6 +752,44 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
     out.extend(_vague(text, lowered, out))
     out.extend(_one_unit(text, lowered, out, dates_found))
     return sorted(out, key=lambda q: (q.start, q.end))
+
+
+def _currency_name_before(text: str, start: int) -> tuple[str, int] | None:
+    """(code, start of the name) for a currency named right before a number; generic names need
+    their adjective, names that are also words ("pound", "won") are left out, and so are
+    capitalised names, which name things ("Euro 2016")."""
+    lo = max(0, start - 30)
+    _, word = _word_before(text, start, lo)
+    if not word.islower() or singular(word) not in _CURRENCY_NAMES:
+        return None
+    m = _NAME_BEFORE.search(text, lo, start)
+    if m is None:
+        return None
+    name = m["name"].lower()
+    code = _CURRENCY_ADJECTIVES.get((m["adj"].lower(), name)) if m["adj"] else None
+    if code is not None:
+        return code, m.start()
+    code = None if name in _AMBIGUOUS_CURRENCY else _CURRENCY_NAMES[name]
+    return (code, m.start("name")) if code else None
+
+
+def _with_minor_units(text: str, value: float, end: int) -> tuple[float, int]:
+    """A whole amount with the minor units after it: "3 dollars 50 cents" -> 3.5, "US$3 and
+    fourteen" -> 3.14 (a bare number counts hundredths, or the unit below a tenth)."""
+    per_main, above = 100, 1  # the next bare part counts 1/per_main; `above` of its unit per main unit before
+    while True:
+        minor = _MINOR_AMOUNT.match(text, end)
+        if not minor or not (minor["minor"] or minor["close"] is not None):
+            return value, end
+        part = _MINOR_PER_MAIN.get(minor["minor"].lower(), 100) if minor["minor"] else per_main
+        count = digits_value(minor["n"]) if minor["n"][0].isdigit() else small_number(minor["n"])
+        if count is None or not 0 < count < part // above or count != int(count):
+            return value, end
+        value += count / part
+        end = minor.end("minor") if minor["minor"] else minor.end("n")
+        if part >= 100:
+            return value, end
+        per_main, above = part * 10, part
 
 
 def _range_of_amounts(text: str, start: int, value: float, unit: str | None, currency: str | None, unit_end: int, nxt: _Num) -> tuple[float, float, int] | None:
