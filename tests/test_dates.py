@@ -354,3 +354,16 @@ def test_one_detection_serves_both_stages():
 def test_number_hyphenated_to_a_word_is_no_day():
     # Wikinews, 2 December 2019: "On Friday, 28-year-old Usman Khan stabbed ..."
     assert resolved("On Friday, 28-year-old Usman Khan", date(2019, 12, 2)) == [("Friday", "2019-11-29", None, "day")]
+
+
+def test_rules_reach_the_grammar():
+    from pipeline.stages.dates import DateRules
+
+    published = date(2020, 1, 1)
+    # Jul 18 fell on a Friday in 2014 and 2025; within one year of 2019 it never does.
+    assert [d.value for d in date_spans("on Fri, Jul 18 we met", published)] == [date(2014, 7, 18)]
+    assert [d.value for d in date_spans("on Fri, Jul 18 we met", published, rules=DateRules(weekday_year_span=1))] == [date(2019, 7, 18)]
+    # The month is the trigger: with no room before it, "the first Tuesday of" is out of reach.
+    text = "the first Tuesday of October 2015"
+    assert [d.value for d in date_spans(text, published)] == [date(2015, 10, 6)]
+    assert date_spans(text, published, rules=DateRules(window_back=0, window_ahead=0)) == []

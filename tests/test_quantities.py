@@ -315,3 +315,18 @@ def test_a_or_half_a_named_unit_counts_one_or_half(text, expected):
 @pytest.mark.parametrize("text", ["$80 a barrel", "50 miles an hour", "a yard sale", "a foot patrol", "by a degree"])
 def test_a_after_an_amount_means_per_and_other_senses_are_no_unit(text):
     assert [q.value for q in quantity_spans(text) if q.value == 1.0] == []
+
+
+def test_rules_reach_the_grammar():
+    from dataclasses import replace
+
+    from pipeline.stages.quantities import QuantityRules
+
+    text = "Smith, 45, said hundreds of rockets and 12345678 were three quarters gone"
+    default = [(q.text, q.value) for q in quantity_spans(text)]
+    assert default == [("hundreds of rockets", 200.0), ("12345678", 12345678.0), ("three quarters", 0.75)]
+    tuned = QuantityRules(max_age_after_name=40, min_id_digits=8, vague_factor=3, max_fraction_count=2)
+    found = [(q.text, q.value) for q in quantity_spans(text, rules=tuned)]
+    assert ("45", 45.0) in found and ("hundreds of rockets", 300.0) in found
+    assert not any(t.startswith("12345678") for t, _ in found) and ("three quarters", 3.0) in found
+    assert quantity_spans("no fewer than 5 boats", rules=replace(QuantityRules(), qualifier_window=5))[0].qualifier == "exact"

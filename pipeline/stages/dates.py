@@ -78,6 +78,7 @@ Conventions (copied to the README):
 import calendar
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from datetime import date, timedelta
 from collections.abc import Callable, Iterable
 from itertools import accumulate
@@ -89,6 +90,26 @@ from pipeline.core.ids import stable_id
 from pipeline.core.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "decade", "century", "range")
+
+
+@dataclass(frozen=True)
+class DateRules:
+    """The tunable choices of the date grammar (its lexicons and conventions stay in the module)."""
+
+    window_back: int = 40
+    """Characters before a trigger word (a month, a year, "ago") searched for a pattern match holding it.
+    A match cut by the window's end is searched again with room, so the windows trade speed for the rare
+    match that starts further back. Default: longer than the prefixes of the patterns ("the first Tuesday of")."""
+    window_ahead: int = 40
+    """Characters after a trigger word searched likewise. Default: as `window_back`."""
+    clock_window_back: int = 20
+    """Characters before a clock cue (":", "am", "GMT") searched for a time of day. Default: "twelve
+    forty-five" and its spaces."""
+    clock_window_ahead: int = 12
+    """Characters after a clock cue searched for the rest of the time ("a.m. GMT"). Default: the longest zone with a meridiem."""
+    weekday_year_span: int = 11
+    """Years either way searched for the year in which a day and month fall on the weekday named with them
+    ("Fri, Jul 18", no year). Default: every day and month falls on each weekday within 11 years."""
 
 
 class DateSpan(NamedTuple):
@@ -1146,7 +1167,7 @@ def _cuts(times: list[tuple[int, int]], start: int, end: int) -> bool:
     return False
 
 
-def _candidates(text: str, times: list[tuple[int, int]]) -> list[_Found]:
+def _candidates(text: str, times: list[tuple[int, int]], rules: DateRules) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
     lowered = text.lower()
@@ -1162,7 +1183,7 @@ def _candidates(text: str, times: list[tuple[int, int]]) -> list[_Found]:
                     hits[triggers] = [m.start() for m in triggers.finditer(text)]
                 else:
                     hits[triggers] = trigger_hits(text, lowered, triggers)
-            matches = windowed(pattern, text, hits[triggers])
+            matches = windowed(pattern, text, hits[triggers], back=rules.window_back, ahead=rules.window_ahead)
         for m in matches:
             if m.end() == m.start():
                 continue
@@ -1198,19 +1219,19 @@ class Detection(NamedTuple):
         return [(f.start, f.end) for f in self.dates] + list(self.times)
 
 
-def detect(text: str) -> Detection:
+def detect(text: str, *, rules: DateRules = DateRules()) -> Detection:
     """The time expressions of `text` before resolution: the longest non-overlapping candidates.
     Detection does not depend on the published date, so one detection per document serves both
     the quantities stage (which needs the spans, to leave dates out) and the dates stage."""
     if not _TRIGGER.search(text):
         return Detection()
-    times = [m.span() for m in windowed(_CLOCK, text, trigger_hits(text, text.lower(), _CLOCK_WORDS), back=20, ahead=12)]
+    times = [m.span() for m in windowed(_CLOCK, text, trigger_hits(text, text.lower(), _CLOCK_WORDS), back=rules.clock_window_back, ahead=rules.clock_window_ahead)]
     chosen: list[_Found] = []
     # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
     # against its two neighbours only.
     starts: list[int] = []
     ends: list[int] = []
-    for cand in sorted(_candidates(text, times), key=lambda c: (c.start - c.end, c.start)):
+    for cand in sorted(_candidates(text, times, rules), key=lambda c: (c.start - c.end, c.start)):
         i = bisect_right(starts, cand.start)
         if (i and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
             continue
@@ -1223,19 +1244,19 @@ def detect(text: str) -> Detection:
 _STATED_YEAR = re.compile(rf"{_YEAR}|['’]\d\d\b|[/.-]\d{{2}}\b(?![/.-])")
 
 
-def _on_weekday(res: _Res, weekday_text: str, date_text: str, published: date | None) -> _Res:
+def _on_weekday(res: _Res, weekday_text: str, date_text: str, published: date | None, span: int) -> _Res:
     """A day named with its weekday and no year ("Fri, Jul 18"): the nearest year in which the
     day falls on that weekday."""
     if res.value is None or published is None or _STATED_YEAR.search(date_text):
         return res
     weekday = _WEEKDAYS[weekday_text.split()[-1].lower().rstrip(".")]
     v = res.value
-    candidates = [d for y in range(v.year - 11, v.year + 12) if (d := _valid(y, v.month, v.day)) and d.weekday() == weekday]
+    candidates = [d for y in range(v.year - span, v.year + span + 1) if (d := _valid(y, v.month, v.day)) and d.weekday() == weekday]
     # The weekday fixes the year: the nearest such date, whichever way expressions lean.
     return _Res(min(candidates, key=lambda d: (abs((d - published).days), d > published)) if candidates else v, None, "day")
 
 
-def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | None = None) -> list[tuple[int, int, _Res]]:
+def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | None, rules: DateRules) -> list[tuple[int, int, _Res]]:
     """Join "X to Y" / "between X and Y" into ranges, and "Friday, January 4, 2019" into one day."""
     out: list[tuple[int, int, _Res]] = []
     for start, end, res in spans:
@@ -1248,7 +1269,7 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | Non
                 and res.granularity == "day"
                 and not _WEEKDAY_START.match(text, start)
             ):
-                out[-1] = (p_start, end, _on_weekday(res, text[p_start:p_end], text[start:end], published))
+                out[-1] = (p_start, end, _on_weekday(res, text[p_start:p_end], text[start:end], published, rules.weekday_year_span))
                 continue
             if (
                 p_res.granularity == "day"
@@ -1257,7 +1278,7 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | Non
                 and not _WEEKDAY_START.match(text, p_start)
             ):
                 close = end + 1 if text[end:end + 1] == ")" and "(" in gap else end
-                out[-1] = (p_start, close, _on_weekday(p_res, text[start:end], text[p_start:p_end], published))
+                out[-1] = (p_start, close, _on_weekday(p_res, text[start:end], text[p_start:p_end], published, rules.weekday_year_span))
                 continue
             if _RANGE_GAP.fullmatch(gap) and _joinable(text, p_start, gap, p_res, res):
                 lead = _RANGE_LEAD.search(text, max(0, p_start - 9), p_start)
@@ -1279,11 +1300,12 @@ def _joinable(text: str, p_start: int, gap: str, first: _Res, second: _Res) -> b
     return first.granularity != "range" and second.granularity != "range"
 
 
-def date_spans(text: str, published: date | None = None, *, prefer: str = "past", detected: Detection | None = None) -> list[DateSpan]:
+def date_spans(text: str, published: date | None = None, *, prefer: str = "past", detected: Detection | None = None,
+               rules: DateRules = DateRules()) -> list[DateSpan]:
     """Time expressions in `text`, resolved against `published` (null values without it).
     `prefer` says how unmarked expressions read (see `Reference`); `detected` is `detect(text)`
     when the caller already has it."""
-    found_all = (detect(text) if detected is None else detected).dates
+    found_all = (detect(text, rules=rules) if detected is None else detected).dates
     if not found_all:
         return []
     published = reference(published, prefer)
@@ -1292,7 +1314,7 @@ def date_spans(text: str, published: date | None = None, *, prefer: str = "past"
         res = found.res if published is None else found.handler(found.match, text, published)
         if res is not None:
             resolved.append((found.start, found.end, res))
-    spans = _merged(text, resolved, published)
+    spans = _merged(text, resolved, published, rules)
     return [DateSpan(s, e, text[s:e], _plain(r.value), _plain(r.end_value), r.granularity) for s, e, r in spans]
 
 
@@ -1327,20 +1349,21 @@ def sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[str, int, in
     return rows
 
 
-def detections(articles: pl.DataFrame) -> list[Detection]:
+def detections(articles: pl.DataFrame, *, rules: DateRules = DateRules()) -> list[Detection]:
     """`detect` of every article's text, in row order: computed once, passed to both stages."""
-    return [detect(text) for text in articles["text"]]
+    return [detect(text, rules=rules) for text in articles["text"]]
 
 
-def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None, *,
+          rules: DateRules = DateRules()) -> pl.DataFrame:
     """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start.
     `detected` is `detections(articles)` when the caller already has it."""
     by_article = sentence_index(sentences)
     published_col = articles["published_date"] if "published_date" in articles.columns else pl.Series([None] * articles.height, dtype=pl.Date)
-    detected = detections(articles) if detected is None else detected
+    detected = detections(articles, rules=rules) if detected is None else detected
     records = []
     for aid, text, published, found in zip(articles["article_id"], articles["text"], published_col, detected, strict=True):
-        for span, sid in spans_in_sentences(date_spans(text, published, detected=found), by_article.get(aid, [])):
+        for span, sid in spans_in_sentences(date_spans(text, published, detected=found, rules=rules), by_article.get(aid, [])):
             records.append((stable_id(aid, span.start, span.end), aid, sid, span.text, span.start, span.end, span.value, span.end_value, span.granularity))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 

@@ -47,6 +47,7 @@ Conventions (copied to the README):
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -57,6 +58,27 @@ from pipeline.core.ids import stable_id
 from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
 
 QUALIFIERS = ("exact", "approximate", "at_least", "at_most", "range")
+
+
+@dataclass(frozen=True)
+class QuantityRules:
+    """The tunable choices of the quantities grammar (its lexicons stay module constants)."""
+
+    max_age_after_name: float = 120
+    """A number below this between a name and a comma or bracket is an age and no quantity ("Smith, 45,").
+    Default: the longest human lifespans."""
+    min_id_digits: int = 9
+    """Plain runs of at least this many digits are ids (phone, account, record numbers), not counts.
+    Default: longer than any count in the development sets written without separators."""
+    max_fraction_count: float = 20
+    """Number words up to this before a fraction word divide ("three quarters" -> 0.75); larger ones
+    count ("forty thirds" stays 40). Default: the fractions spelled out in the development sets."""
+    vague_factor: float = 2
+    """A vague plural counts this many of its scale ("hundreds of" -> 200, "tens of thousands" -> 20000),
+    as an at_least value. Default: the smallest plural, two."""
+    qualifier_window: int = 25
+    """Characters before a number searched for a qualifier ("no fewer than"). Default: the longest qualifier
+    with its spaces."""
 
 
 class Quantity(NamedTuple):
@@ -225,7 +247,8 @@ _PLURAL_NEXT = re.compile(r"\s+(?:[a-z]+s|people|children|men|women)\b")
 _VAGUE = re.compile(
     r"\b(?P<base>tens|dozens|hundreds|thousands|millions|billions)(?:\s+of\s+(?P<mult>thousands|millions|billions))?\s+of\b", _I
 )
-_VAGUE_VALUES = {"tens": 20, "dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
+# The scale of each vague plural; `QuantityRules.vague_factor` says how many of it are meant.
+_VAGUE_SCALES = {"tens": 10, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 1e6, "billions": 1e9}
 _VAGUE_MULT = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*|\s+(?P<and>and)\s+", _I)
@@ -246,7 +269,6 @@ _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'’.-]+,\s*$")
 _ID_BEFORE = re.compile(r"(?:\b(?:no|nos|number|nr|nrs|#|article|section|chapter|page|room|flight|route|highway|exit|resolution|paragraph|clause|rule)\.?\s*|#)$", _I)
 _TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o'?clock\b|h\b|hrs\b(?=\s+(?:GMT|UTC|local)))", _I)
 _LEADING_ZERO = re.compile(r"0\d+")
-_LONG_DIGITS = re.compile(r"\d{9,}")
 _DIGIT_HYPHEN_END = re.compile(r"\d-$")
 _UNIT_HYPHEN_END = re.compile(r"\d\s?(?:km|m|cm|mm|kg|g|mg|mi|ft|l|ml)-$", _I)  # "3km-5km"
 _HYPHEN_DIGIT = re.compile(r"-\d")
@@ -324,7 +346,7 @@ class _Num(NamedTuple):
     words: bool
 
 
-def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
+def _parsed(m: re.Match, text: str, rules: QuantityRules) -> tuple[float, int] | None:
     """Value and end of a number match; None when it is not a number after all."""
     has_currency = bool(m["sym"] or m["dprefix"] or m["dprefix1"] or m["isopre"])
     if m["afrac"]:
@@ -351,7 +373,7 @@ def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
     if m["half"] and end == m.start("half"):
         value = (value + 0.5) * (SCALES[m["halfscale"].lower()] if m["halfscale"] else 1)
         end = m.end()
-    elif m["den"] and m["words"] and end == m.end("words") and value <= 20 and value == int(value):
+    elif m["den"] and m["words"] and end == m.end("words") and value <= rules.max_fraction_count and value == int(value):
         value /= FRACTIONS[m["den"].lower()]
         end = m.end()
     return (-value if m["sign"] else value), end
@@ -367,7 +389,7 @@ def _currency_before(m: re.Match) -> str | None:
     return None
 
 
-def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
+def _is_excluded(text: str, m: re.Match, start: int, end: int, rules: QuantityRules) -> bool:
     """Ids, codes, ordinals, times, scores and ages after names."""
     if not m["digits"]:
         word = (m["words"] or m["afrac"]).lower()
@@ -381,7 +403,7 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
         return bool(re.match(r"-(?:on|to|by)-", after))
     if m["digits"] and not (m["sym"] or m["dprefix"] or m["dprefix1"] or m["isopre"]):
         raw = m["digits"]
-        if _LEADING_ZERO.fullmatch(raw) or (_LONG_DIGITS.fullmatch(raw) and not m["sign"]):
+        if _LEADING_ZERO.fullmatch(raw) or (raw.isdecimal() and len(raw) >= rules.min_id_digits and not m["sign"]):
             return True
         before = text[max(0, start - 12):start]
         if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not _UNIT_HYPHEN_END.search(before) and not m["sign"]):
@@ -390,7 +412,7 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
             return True
         if _ID_BEFORE.search(before):
             return True
-        if _AGE_AFTER_NAME.search(before) and _COMMA_OR_PAREN.match(text[end:end + 2]) and float(raw.replace(",", "")) < 120:
+        if _AGE_AFTER_NAME.search(before) and _COMMA_OR_PAREN.match(text[end:end + 2]) and float(raw.replace(",", "")) < rules.max_age_after_name:
             return True
         if _TIME_AFTER.match(text, end) or _COLON_DIGIT.match(text[end:end + 2]):
             return True
@@ -488,7 +510,7 @@ def _prefix_start(text: str, hit: int) -> int:
     return prefix.start() if prefix else hit
 
 
-def _numbers(text: str, lowered: str) -> list[_Num]:
+def _numbers(text: str, lowered: str, rules: QuantityRules) -> list[_Num]:
     out = []
     done = 0
     urls = _UrlTokens(text)
@@ -503,12 +525,12 @@ def _numbers(text: str, lowered: str) -> list[_Num]:
         if m is None:
             continue
         done = m.end()
-        parsed = _parsed(m, text)
+        parsed = _parsed(m, text, rules)
         if parsed is None:
             continue
         value, end = parsed
         start = m.start()
-        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end) or _in_url_or_phone(text, start, end, urls):
+        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end, rules) or _in_url_or_phone(text, start, end, urls):
             continue
         out.append(_Num(start, end, value, _currency_before(m), not m["digits"]))
     return out
@@ -659,8 +681,8 @@ def _scale_before(text: str, number_end: int) -> bool:
     return bool(_SCALE_END.search(text[max(0, number_end - 10):number_end]))
 
 
-def _qualifier(text: str, start: int) -> tuple[str, int]:
-    lo = max(0, start - 25)
+def _qualifier(text: str, start: int, window: int) -> tuple[str, int]:
+    lo = max(0, start - window)
     end, word = _word_before(text, start, lo)
     tilde = not word and text[end - 1:end] == "~"
     if not tilde and word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS:
@@ -672,11 +694,11 @@ def _qualifier(text: str, start: int) -> tuple[str, int]:
     return kind, m.start()
 
 
-def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantity]:
+def quantity_spans(text: str, detected: Detection | None = None, *, rules: QuantityRules = QuantityRules()) -> list[Quantity]:
     """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order.
     `detected` is `pipeline.stages.dates.detect(text)` when the caller already has it."""
     lowered = text.lower()
-    nums = _numbers(text, lowered)
+    nums = _numbers(text, lowered, rules)
     if nums and detected is None:
         detected = detect(text)
     dates_found = Intervals(detected.spans()) if nums else Intervals(())
@@ -692,7 +714,7 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
         value = num.value
         end = num.end
         currency = num.currency
-        qualifier, start = _qualifier(text, num.start)
+        qualifier, start = _qualifier(text, num.start, rules.qualifier_window)
         if i < len(nums):
             nxt = nums[i]
             join = _RANGE_JOIN.fullmatch(text, num.end, nxt.start)
@@ -751,8 +773,8 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
             continue
         used_until = unit_end
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
-    out.extend(_vague(text, lowered, out))
-    out.extend(_one_unit(text, lowered, out, dates_found))
+    out.extend(_vague(text, lowered, out, rules.vague_factor))
+    out.extend(_one_unit(text, lowered, out, dates_found, rules.qualifier_window))
     return sorted(out, key=lambda q: (q.start, q.end))
 
 
@@ -812,13 +834,13 @@ def _unscaled(text: str, num: _Num) -> float:
     return parsed if parsed else num.value
 
 
-def _vague(text: str, lowered: str, found: list[Quantity]) -> list[Quantity]:
+def _vague(text: str, lowered: str, found: list[Quantity], factor: float) -> list[Quantity]:
     out = []
     taken = Intervals((q.start, q.end) for q in found)
     for m in windowed(_VAGUE, text, trigger_hits(text, lowered, _VAGUE_TRIGGERS), back=0, ahead=60):
         if taken.overlaps(m.start(), m.end()):
             continue
-        value = float(_VAGUE_VALUES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
+        value = float(factor * _VAGUE_SCALES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
         unit, currency, end, _ = _noun_after(text, m.end(), value)
         end = end if unit or currency else m.start("mult") + len(m["mult"]) if m["mult"] else m.start() + len(m["base"])
         out.append(Quantity(m.start(), end, text[m.start():end], value, None, None, unit, currency, "at_least"))
@@ -836,7 +858,7 @@ _ARTICLE_BEFORE = re.compile(r"\b(?P<art>half\s+an?|an?|half)[\s-]+\Z", _I)
 _AMOUNT_END = re.compile(r"[\d%$€£¥]\s*\S*\s*\Z")
 
 
-def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Intervals) -> list[Quantity]:
+def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Intervals, qualifier_window: int) -> list[Quantity]:
     """"a dollar", "an inch", "half a litre": one (or half) of a named unit. After an amount "a"
     means "per" ("$80 a barrel", "50 miles an hour"), so nothing is counted there."""
     out = []
@@ -851,7 +873,7 @@ def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Inter
             continue
         value = 0.5 if art["art"].lower().startswith("half") else 1.0
         end = hit + len(word)
-        qualifier, start = _qualifier(text, art.start())
+        qualifier, start = _qualifier(text, art.start(), qualifier_window)
         out.append(Quantity(start, end, text[start:end], value, None, None, named[0], named[1], qualifier))
     return out
 
@@ -863,15 +885,16 @@ _SCHEMA = {
 }
 
 
-def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None, *,
+               rules: QuantityRules = QuantityRules()) -> pl.DataFrame:
     """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start.
     `detected` is `pipeline.stages.dates.detections(articles)` when the caller already has it (the dates
-    stage needs the same detection)."""
+    stage needs the same detection, and the caller's `DateRules`)."""
     by_article = sentence_index(sentences)
     detected = detections(articles) if detected is None else detected
     records = []
     for aid, text, found in zip(articles["article_id"], articles["text"], detected, strict=True):
-        for q, sid in spans_in_sentences(quantity_spans(text, found), by_article.get(aid, [])):
+        for q, sid in spans_in_sentences(quantity_spans(text, found, rules=rules), by_article.get(aid, [])):
             records.append((stable_id(aid, q.start, q.end), aid, sid, q.text, q.start, q.end, q.value, q.low, q.high, q.unit, q.currency, q.qualifier))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 
