@@ -75,9 +75,9 @@ def stage_figures(inputs: list[InputFile], options: build.BuildOptions = build.B
     sents = step("sentences", lambda: sentences.sentences(articles, rules.sentences))
     gazetteer = build.gazetteer(options)
     candidates = step("entity candidates", lambda: entities.mention_candidates(articles, sents, gazetteer, options.ner, rules.entities))
-    detected = step("date detection", lambda: dates.detections(articles))  # shared by the next two, as in the build
-    found_quantities = step("quantities", lambda: quantities.quantities(articles, sents, detected))
-    found_dates = step("dates", lambda: dates.dates(articles, sents, detected))
+    detected = step("date detection", lambda: dates.detections(articles, rules=rules.dates))  # shared by the next two, as in the build
+    found_quantities = step("quantities", lambda: quantities.quantities(articles, sents, detected, rules=rules.quantities))
+    found_dates = step("dates", lambda: dates.dates(articles, sents, detected, rules=rules.dates))
     mentions, ents = step("entity resolution", lambda: entities.resolved_entities(candidates, gazetteer, rules.entities))
     found_claims = step("claims", lambda: claims.claims(articles, sents, mentions, ents, found_quantities, found_dates))
     step("claim groups", lambda: claims.grouped_claims(found_claims))

@@ -190,12 +190,12 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), ca
     Shared by the build and the annotate command, which feeds it text without boilerplate removal.
     """
     sents = sentence_stage.sentences(articles, options.rules.sentences)
-    detected = date_stage.detections(articles)  # one date detection per document, for both stages
+    detected = date_stage.detections(articles, rules=options.rules.dates)  # one date detection per document, for both stages
     tables = {
         "sentences": sents,
         "candidates": entities.mention_candidates(articles, sents, gazetteer(options), options.ner, options.rules.entities),
-        "quantities": quantity_stage.quantities(articles, sents, detected),
-        "dates": date_stage.dates(articles, sents, detected),
+        "quantities": quantity_stage.quantities(articles, sents, detected, rules=options.rules.quantities),
+        "dates": date_stage.dates(articles, sents, detected, rules=options.rules.dates),
     }
     for table, within, cap, _, reason in _ANNOTATION_CAPS:
         tables[table], dropped = capped_rows(tables[table], within, cap(options.rules))
