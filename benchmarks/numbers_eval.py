@@ -35,12 +35,13 @@ import re
 import sys
 import time
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.stages.dates import date_spans, detect  # noqa: E402
-from pipeline.stages.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, quantity_spans  # noqa: E402
+from pipeline.stages.dates import Scan, date_spans, detect_all  # noqa: E402
+from pipeline.stages.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, QUANTITY_TRIGGERS, quantity_spans  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PEERS = {
@@ -336,10 +337,13 @@ def speed(corpus: Path | None, megabytes: float) -> str:
     if not texts:
         return "speed: skipped (no corpus found)"
     size = sum(len(t.encode("utf-8")) for t, _ in texts)
+    bodies = [t for t, _ in texts]
+    # As the stages run in the build: each finds its triggers in all the texts with one `Scan`.
     t0 = time.process_time()
-    detected = [detect(t) for t, _ in texts]
+    detected = detect_all(bodies)
     t1 = time.process_time()
-    n_quantities = sum(len(quantity_spans(t, d)) for (t, _), d in zip(texts, detected))
+    scan = Scan(bodies, QUANTITY_TRIGGERS)
+    n_quantities = sum(len(quantity_spans(t, d, hits=partial(scan.hits, k))) for k, (t, d) in enumerate(zip(bodies, detected)))
     t2 = time.process_time()
     n_dates = sum(len(date_spans(t, p, detected=d)) for (t, p), d in zip(texts, detected))
     t3 = time.process_time()

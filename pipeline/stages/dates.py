@@ -81,6 +81,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from collections.abc import Callable, Iterable
+from functools import cache, partial
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -1091,6 +1092,115 @@ class Vocabulary(NamedTuple):
 
 
 _LETTERS = re.compile(r"[a-z]*")
+Trigger = tuple[str, ...] | Vocabulary | re.Pattern[str]
+
+
+def hits_of(text: str, lowered: str, triggers: Trigger) -> list[int]:
+    """Sorted start offsets in `text` where `triggers` (words, a vocabulary or a pattern) hit."""
+    if isinstance(triggers, Vocabulary):
+        return triggers.hits(text, lowered)
+    if isinstance(triggers, re.Pattern):
+        return [m.start() for m in triggers.finditer(text)]
+    return trigger_hits(text, lowered, triggers)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, the longest where several start at one place; shaped as a
+    trie, so that each position costs one test per letter, not one per word."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(root)
+
+
+class _Union(NamedTuple):
+    pattern: re.Pattern[str]
+    keys_of: dict[str, tuple[int, ...]]  # matched word -> the triggers with a word that is a prefix of it
+
+
+@cache
+def _union(triggers: tuple[Trigger, ...]) -> _Union:
+    words = {i: _words(t) for i, t in enumerate(triggers) if not isinstance(t, re.Pattern)}
+    every = {w for ws in words.values() for w in ws if w != "0"}
+    keys_of = {w: tuple(i for i, ws in words.items() if any(w.startswith(x) for x in ws if x != "0")) for w in every}
+    return _Union(re.compile(_trie(every)), keys_of)
+
+
+def _words(triggers: tuple[str, ...] | Vocabulary) -> tuple[str, ...]:
+    return triggers.prefixes if isinstance(triggers, Vocabulary) else triggers
+
+
+# Joins the texts of a batch: no letter, digit or space, so no trigger word or pattern crosses it.
+_SEPARATOR = "\x00"
+
+
+class Scan:
+    """The hits of a set of triggers in a batch of texts, found by one search over all the texts
+    joined, for all the words of all the triggers at once (`_trie`), instead of one `str.find` pass
+    per word per text. Hits are those of `hits_of` on each text alone (a position hit by two words
+    of one trigger is listed once, which windows and vocabularies do not tell apart)."""
+
+    def __init__(self, texts: list[str], triggers: tuple[Trigger, ...]):
+        self._index = {t: i for i, t in enumerate(triggers)}
+        self._hits: list[list[list[int]]] = [[[] for _ in texts] for _ in triggers]
+        lowered = [t.lower() for t in texts]
+        # Lower-casing may change a length ("İ"), and with it the offsets of the lower-case form:
+        # such a text is scanned alone, as `hits_of` does, and joins the batch as an empty one.
+        alone = [k for k, (t, low) in enumerate(zip(texts, lowered)) if len(t) != len(low)]
+        kept = texts if not alone else ["" if len(t) != len(low) else t for t, low in zip(texts, lowered)]
+        kept_lowered = lowered if not alone else ["" if len(t) != len(low) else low for t, low in zip(texts, lowered)]
+        starts = list(accumulate((len(t) + 1 for t in kept), initial=0))
+        self._scan(_SEPARATOR.join(kept), _SEPARATOR.join(kept_lowered), starts, triggers)
+        for k in alone:
+            for i, trigger in enumerate(triggers):
+                self._hits[i][k] = hits_of(texts[k], lowered[k], trigger)
+
+    def _scan(self, joined: str, lowered: str, starts: list[int], triggers: tuple[Trigger, ...]) -> None:
+        union = _union(triggers)
+        search, keys_of = union.pattern.search, union.keys_of
+        doc, next_start = 0, starts[1]
+        m = search(lowered) if keys_of else None
+        while m is not None:
+            at = m.start()
+            while at >= next_start:
+                doc += 1
+                next_start = starts[doc + 1]
+            word = m.group()
+            # A word that starts with a letter counts only at the start of a word, as in `trigger_hits`.
+            if not (word[0].isalpha() and at and lowered[at - 1].isalpha()):
+                for i in keys_of[word]:
+                    self._hits[i][doc].append(at - starts[doc])
+            m = search(lowered, at + 1)
+        for i, trigger in enumerate(triggers):
+            per_text = self._hits[i]
+            if isinstance(trigger, re.Pattern) or "0" in _words(trigger):
+                pattern = trigger if isinstance(trigger, re.Pattern) else _DIGIT_RUN
+                for at in (m.start() for m in pattern.finditer(joined)):
+                    doc = bisect_right(starts, at) - 1
+                    per_text[doc].append(at - starts[doc])
+                if not isinstance(trigger, re.Pattern):  # digit runs join the word hits
+                    for positions in per_text:
+                        positions.sort()
+            if isinstance(trigger, Vocabulary):
+                for k, positions in enumerate(per_text):
+                    if positions:
+                        base = starts[k]
+                        per_text[k] = [at for at in positions if not lowered[base + at].isalpha() or _LETTERS.match(lowered, base + at).group() in trigger.words]
+
+    def hits(self, k: int, triggers: Trigger) -> list[int]:
+        """The hits of `triggers` (one of those the scan was made for) in text `k`."""
+        return self._hits[self._index[triggers]][k]
 # Cheap test: which patterns can match at all in this text.
 _MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
@@ -1121,11 +1231,13 @@ _TRIGGER = re.compile(
     rf"|christmas|easter|thanksgiving|halloween|pentecost|mardi|boxing|labor|memorial|martin|mlk|valentine|new\s+year|st\.?\s+patrick|saint|shrove|whit)",
     _I,
 )
-_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
-_CLOCK = _re(_TIME)
 # Every time of day holds one of these (zones that start common words, "EST", "IST", are left out).
 _CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "oclock", "hrs", "local time", "noon", "midnight",
                 "gmt", "utc", "bst", "cet", "eet", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "jst", "aest", "aedt", "msk")
+# Every trigger the detection asks a `Scan` for.
+DATE_TRIGGERS: tuple[Trigger, ...] = (*dict.fromkeys(t for t in _TRIGGERS if t is not None), _CLOCK_WORDS)
+_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_CLOCK = _re(_TIME)
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
@@ -1167,23 +1279,14 @@ def _cuts(times: list[tuple[int, int]], start: int, end: int) -> bool:
     return False
 
 
-def _candidates(text: str, times: list[tuple[int, int]], rules: DateRules) -> list[_Found]:
+def _candidates(text: str, times: list[tuple[int, int]], rules: DateRules, hits: Callable[[Trigger], list[int]]) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
-    lowered = text.lower()
-    hits: dict[tuple[str, ...] | Vocabulary | re.Pattern[str], list[int]] = {}
     for pattern, handler, triggers in _PATTERNS:
         if triggers is None:
             matches: Iterable[re.Match] = pattern.finditer(text)
         else:
-            if triggers not in hits:
-                if isinstance(triggers, Vocabulary):
-                    hits[triggers] = triggers.hits(text, lowered)
-                elif isinstance(triggers, re.Pattern):
-                    hits[triggers] = [m.start() for m in triggers.finditer(text)]
-                else:
-                    hits[triggers] = trigger_hits(text, lowered, triggers)
-            matches = windowed(pattern, text, hits[triggers], back=rules.window_back, ahead=rules.window_ahead)
+            matches = windowed(pattern, text, hits(triggers), back=rules.window_back, ahead=rules.window_ahead)
         for m in matches:
             if m.end() == m.start():
                 continue
@@ -1219,19 +1322,22 @@ class Detection(NamedTuple):
         return [(f.start, f.end) for f in self.dates] + list(self.times)
 
 
-def detect(text: str, *, rules: DateRules = DateRules()) -> Detection:
+def detect(text: str, *, rules: DateRules = DateRules(), hits: Callable[[Trigger], list[int]] | None = None) -> Detection:
     """The time expressions of `text` before resolution: the longest non-overlapping candidates.
     Detection does not depend on the published date, so one detection per document serves both
-    the quantities stage (which needs the spans, to leave dates out) and the dates stage."""
+    the quantities stage (which needs the spans, to leave dates out) and the dates stage.
+    `hits` gives the hits of `DATE_TRIGGERS` in `text` when a `Scan` of its batch has them."""
     if not _TRIGGER.search(text):
         return Detection()
-    times = [m.span() for m in windowed(_CLOCK, text, trigger_hits(text, text.lower(), _CLOCK_WORDS), back=rules.clock_window_back, ahead=rules.clock_window_ahead)]
+    if hits is None:
+        hits = partial(Scan([text], DATE_TRIGGERS).hits, 0)
+    times = [m.span() for m in windowed(_CLOCK, text, hits(_CLOCK_WORDS), back=rules.clock_window_back, ahead=rules.clock_window_ahead)]
     chosen: list[_Found] = []
     # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
     # against its two neighbours only.
     starts: list[int] = []
     ends: list[int] = []
-    for cand in sorted(_candidates(text, times, rules), key=lambda c: (c.start - c.end, c.start)):
+    for cand in sorted(_candidates(text, times, rules, hits), key=lambda c: (c.start - c.end, c.start)):
         i = bisect_right(starts, cand.start)
         if (i and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
             continue
@@ -1350,8 +1456,16 @@ def sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[str, int, in
 
 
 def detections(articles: pl.DataFrame, *, rules: DateRules = DateRules()) -> list[Detection]:
-    """`detect` of every article's text, in row order: computed once, passed to both stages."""
-    return [detect(text, rules=rules) for text in articles["text"]]
+    """`detect` of every article's text, in row order: computed once, passed to both stages.
+    The triggers of all the texts are found by one `Scan`."""
+    texts = articles["text"].to_list()
+    return detect_all(texts, rules=rules)
+
+
+def detect_all(texts: list[str], *, rules: DateRules = DateRules()) -> list[Detection]:
+    """`detect` of each text, with the trigger hits of one `Scan` of them all."""
+    scan = Scan(texts, DATE_TRIGGERS)
+    return [detect(text, rules=rules, hits=partial(scan.hits, k)) for k, text in enumerate(texts)]
 
 
 def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None, *,

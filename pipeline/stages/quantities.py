@@ -48,12 +48,14 @@ Conventions (copied to the README):
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.stages.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
+from collections.abc import Callable
+
+from pipeline.stages.dates import Detection, Intervals, Scan, Trigger, Vocabulary, detect_all, detect, sentence_index, spans_in_sentences, windowed
 from pipeline.core.ids import stable_id
 from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
 
@@ -510,11 +512,11 @@ def _prefix_start(text: str, hit: int) -> int:
     return prefix.start() if prefix else hit
 
 
-def _numbers(text: str, lowered: str, rules: QuantityRules) -> list[_Num]:
+def _numbers(text: str, hits: Callable[[Trigger], list[int]], rules: QuantityRules) -> list[_Num]:
     out = []
     done = 0
     urls = _UrlTokens(text)
-    for hit in _NUMBER_VOCABULARY.hits(text, lowered):
+    for hit in hits(_NUMBER_VOCABULARY):
         if hit < done:
             continue
         if hit and text[hit - 1] == "." and (hit < 2 or not text[hit - 2].isdigit()):
@@ -694,11 +696,14 @@ def _qualifier(text: str, start: int, window: int) -> tuple[str, int]:
     return kind, m.start()
 
 
-def quantity_spans(text: str, detected: Detection | None = None, *, rules: QuantityRules = QuantityRules()) -> list[Quantity]:
+def quantity_spans(text: str, detected: Detection | None = None, *, rules: QuantityRules = QuantityRules(),
+                   hits: Callable[[Trigger], list[int]] | None = None) -> list[Quantity]:
     """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order.
-    `detected` is `pipeline.stages.dates.detect(text)` when the caller already has it."""
-    lowered = text.lower()
-    nums = _numbers(text, lowered, rules)
+    `detected` is `pipeline.stages.dates.detect(text)` when the caller already has it; `hits` gives
+    the hits of `QUANTITY_TRIGGERS` in `text` when a `Scan` of its batch has them."""
+    if hits is None:
+        hits = partial(Scan([text], QUANTITY_TRIGGERS).hits, 0)
+    nums = _numbers(text, hits, rules)
     if nums and detected is None:
         detected = detect(text)
     dates_found = Intervals(detected.spans()) if nums else Intervals(())
@@ -773,8 +778,8 @@ def quantity_spans(text: str, detected: Detection | None = None, *, rules: Quant
             continue
         used_until = unit_end
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
-    out.extend(_vague(text, lowered, out, rules.vague_factor))
-    out.extend(_one_unit(text, lowered, out, dates_found, rules.qualifier_window))
+    out.extend(_vague(text, hits, out, rules.vague_factor))
+    out.extend(_one_unit(text, hits, out, dates_found, rules.qualifier_window))
     return sorted(out, key=lambda q: (q.start, q.end))
 
 
@@ -834,10 +839,10 @@ def _unscaled(text: str, num: _Num) -> float:
     return parsed if parsed else num.value
 
 
-def _vague(text: str, lowered: str, found: list[Quantity], factor: float) -> list[Quantity]:
+def _vague(text: str, hits: Callable[[Trigger], list[int]], found: list[Quantity], factor: float) -> list[Quantity]:
     out = []
     taken = Intervals((q.start, q.end) for q in found)
-    for m in windowed(_VAGUE, text, trigger_hits(text, lowered, _VAGUE_TRIGGERS), back=0, ahead=60):
+    for m in windowed(_VAGUE, text, hits(_VAGUE_TRIGGERS), back=0, ahead=60):
         if taken.overlaps(m.start(), m.end()):
             continue
         value = float(factor * _VAGUE_SCALES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
@@ -854,16 +859,18 @@ _ONE_UNIT_WORDS = ("dollar", "euro", "yen", "yuan", "rupee", "ruble", "rouble", 
                    "kilo", "gram", "litre", "liter", "gallon", "tonne", "hectare", "acre")
 _ONE_UNIT = Vocabulary(("dollar", "euro", "yen", "yuan", "rupee", "rub", "rou", "cent", "penny", "mile", "kilo", "met",
                         "milli", "inch", "gram", "lit", "gallon", "tonne", "hectare", "acre"), frozenset(_ONE_UNIT_WORDS))
+# Every trigger the stage asks a `Scan` for.
+QUANTITY_TRIGGERS: tuple[Trigger, ...] = (_NUMBER_VOCABULARY, _VAGUE_TRIGGERS, _ONE_UNIT)
 _ARTICLE_BEFORE = re.compile(r"\b(?P<art>half\s+an?|an?|half)[\s-]+\Z", _I)
 _AMOUNT_END = re.compile(r"[\d%$€£¥]\s*\S*\s*\Z")
 
 
-def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Intervals, qualifier_window: int) -> list[Quantity]:
+def _one_unit(text: str, hits: Callable[[Trigger], list[int]], found: list[Quantity], dates_found: Intervals, qualifier_window: int) -> list[Quantity]:
     """"a dollar", "an inch", "half a litre": one (or half) of a named unit. After an amount "a"
     means "per" ("$80 a barrel", "50 miles an hour"), so nothing is counted there."""
     out = []
     taken = Intervals((q.start, q.end) for q in found)
-    for hit in _ONE_UNIT.hits(text, lowered):
+    for hit in hits(_ONE_UNIT):
         art = _ARTICLE_BEFORE.search(text, max(0, hit - 8), hit)
         if art is None or _AMOUNT_END.search(text, max(0, art.start() - 12), art.start()):
             continue
@@ -891,10 +898,12 @@ def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[D
     `detected` is `pipeline.stages.dates.detections(articles)` when the caller already has it (the dates
     stage needs the same detection, and the caller's `DateRules`)."""
     by_article = sentence_index(sentences)
-    detected = detections(articles) if detected is None else detected
+    texts = articles["text"].to_list()
+    detected = detect_all(texts) if detected is None else detected
+    scan = Scan(texts, QUANTITY_TRIGGERS)
     records = []
-    for aid, text, found in zip(articles["article_id"], articles["text"], detected, strict=True):
-        for q, sid in spans_in_sentences(quantity_spans(text, found, rules=rules), by_article.get(aid, [])):
+    for k, (aid, text, found) in enumerate(zip(articles["article_id"], texts, detected, strict=True)):
+        for q, sid in spans_in_sentences(quantity_spans(text, found, rules=rules, hits=partial(scan.hits, k)), by_article.get(aid, [])):
             records.append((stable_id(aid, q.start, q.end), aid, sid, q.text, q.start, q.end, q.value, q.low, q.high, q.unit, q.currency, q.qualifier))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 
