@@ -367,3 +367,16 @@ def test_rules_reach_the_grammar():
     text = "the first Tuesday of October 2015"
     assert [d.value for d in date_spans(text, published)] == [date(2015, 10, 6)]
     assert date_spans(text, published, rules=DateRules(window_back=0, window_ahead=0)) == []
+
+
+def test_a_scan_of_a_batch_finds_the_hits_of_each_text_alone():
+    from pipeline.stages.dates import DATE_TRIGGERS, Scan, hits_of
+    from pipeline.stages.quantities import QUANTITY_TRIGGERS
+
+    texts = ["March 3, 2020 at 10:30 GMT", "", "mid-1990s, in the middle of May", "İstanbul, 3 May: 5 dollars",
+             "summary of a market", "2 o'clock", "twelve thousand", "dec31 1994 and the 1980s", "ago"]
+    for triggers in (DATE_TRIGGERS, QUANTITY_TRIGGERS):
+        scan = Scan(texts, triggers)
+        for k, text in enumerate(texts):
+            for trigger in triggers:
+                assert scan.hits(k, trigger) == sorted(set(hits_of(text, text.lower(), trigger))), (text, trigger)
