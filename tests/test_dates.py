@@ -380,3 +380,8 @@ def test_a_scan_of_a_batch_finds_the_hits_of_each_text_alone():
         for k, text in enumerate(texts):
             for trigger in triggers:
                 assert scan.hits(k, trigger) == sorted(set(hits_of(text, text.lower(), trigger))), (text, trigger)
+
+
+def test_a_time_before_a_weekday_keeps_the_day_after_it():
+    found = date_spans("Reported at 10:30 on Friday 13 December", date(2019, 12, 20))
+    assert [(d.text, d.value, d.granularity) for d in found] == [("10:30 on Friday 13 December", date(2019, 12, 13), "day")]

@@ -1243,6 +1243,8 @@ _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s+$", _I)
 _WEEKDAY_ONLY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", _I)
+# A weekday that a time of day leads ("10:30 on Monday") still takes the day after it ("3 May").
+_WEEKDAY_AFTER_TIME = re.compile(rf"^(?:(?:{_TIME})\s*(?:on\s+|,\s*)?)?(?:on\s+)?{_WEEKDAY}$", _I)
 _WEEKDAY_START = re.compile(rf"(?:on\s+)?{_WEEKDAY}", _I)
 
 
@@ -1370,7 +1372,7 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | Non
             p_start, p_end, p_res = out[-1]
             gap = text[p_end:start]
             if (
-                _WEEKDAY_ONLY.match(text[p_start:p_end])
+                _WEEKDAY_AFTER_TIME.match(text[p_start:p_end])
                 and re.fullmatch(r"\s*(?:,\s*)?", gap)
                 and res.granularity == "day"
                 and not _WEEKDAY_START.match(text, start)
