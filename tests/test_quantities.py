@@ -330,3 +330,15 @@ def test_rules_reach_the_grammar():
     assert ("45", 45.0) in found and ("hundreds of rockets", 300.0) in found
     assert not any(t.startswith("12345678") for t, _ in found) and ("three quarters", 3.0) in found
     assert quantity_spans("no fewer than 5 boats", rules=replace(QuantityRules(), qualifier_window=5))[0].qualifier == "exact"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("one point three dollars", 1.3), ("2 point 5 percent", 2.5), ("one point two five million people", 1.25e6), ("seven point oh two", 7.02)],
+)
+def test_a_decimal_point_said_as_a_word(text, value):
+    assert [q.value for q in quantity_spans(text)] == [value]
+
+
+def test_points_counted_are_no_decimal_point():
+    assert [(q.value, q.unit) for q in quantity_spans("the index fell 3 points")] == [(3.0, "point")]

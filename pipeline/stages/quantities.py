@@ -2,7 +2,7 @@
 
 Conventions (copied to the README):
 - `value` is the number as written, scaled ("$100 million" -> 1e8, "2.3bn" -> 2.3e9, "a dozen"
-  -> 12); percentages keep their number (`20%` -> 20, unit "percent").
+  -> 12, "one point three" -> 1.3); percentages keep their number (`20%` -> 20, unit "percent").
 - `qualifier` is one of exact, approximate ("around", "about", "nearly", "almost", "some", ...),
   at_least ("at least", "more than", "over", ...), at_most ("up to", "less than", "under", ...)
   and range ("between 30 and 40", "30-40", "30 to 40": `low`/`high` set, `value` their midpoint).
@@ -232,13 +232,17 @@ _CURRENCY_PREFIX = (
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
 
+# The digits after a decimal point said as words ("one point three", "1 point two five").
+_DIGIT_NAMES = {"oh": 0, **{w: v for w, v in UNITS.items()}}
+_DIGIT_WORD = rf"(?:{'|'.join(_DIGIT_NAMES)})"
 _FRACTION = r"(?:halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)"
 _NUMBER = re.compile(
     rf"(?:{_CURRENCY_PREFIX}\s?)?{_SIGN}"
     rf"(?:(?P<digits>(?:(?<![\w.,/:-])|(?<=(?-i:[A-Z]{{3}}))|(?<=(?-i:Rs|RM)))(?<![\d.,]){_DIGITS}|(?<=[-−])(?:{_DIGITS}))(?:(?P<suffix>{_SCALE_SUFFIX})\b|\s?(?P<scale>{_SCALE_WORD})\b)?"
     rf"|(?P<afrac>\ba\s+(?P<den1>{_FRACTION})(?=\s+of\b))"
     rf"|(?P<words>(?:\b(?P<article>a|an|half\s+a)\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?{NUMBER_WORDS}))"
-    rf"(?:(?P<half>\s+and\s+a\s+half(?:\s+(?P<halfscale>{_SCALE_WORD}))?)|[\s-]+(?P<den>{_FRACTION})\b)?",
+    rf"(?:(?P<half>\s+and\s+a\s+half(?:\s+(?P<halfscale>{_SCALE_WORD}))?)|[\s-]+(?P<den>{_FRACTION})\b"
+    rf"|(?P<pointed>\s+point\s+(?P<point>\d+|{_DIGIT_WORD}(?:\s+{_DIGIT_WORD})*)\b(?:\s+(?P<pointscale>{_SCALE_WORD})\b)?))?",
     _I,
 )
 # What may stand before a number's first digit or word: currency, sign, "a"/"half a".
@@ -377,6 +381,10 @@ def _parsed(m: re.Match, text: str, rules: QuantityRules) -> tuple[float, int] |
         end = m.end()
     elif m["den"] and m["words"] and end == m.end("words") and value <= rules.max_fraction_count and value == int(value):
         value /= FRACTIONS[m["den"].lower()]
+        end = m.end()
+    elif m["pointed"] and end == m.start("pointed") and value == int(value):  # "one point three" -> 1.3
+        said = m["point"] if m["point"].isdigit() else "".join(str(_DIGIT_NAMES[w.lower()]) for w in m["point"].split())
+        value = float(f"{int(value)}.{said}") * (SCALES[m["pointscale"].lower()] if m["pointscale"] else 1)
         end = m.end()
     return (-value if m["sign"] else value), end
 
