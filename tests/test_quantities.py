@@ -157,7 +157,7 @@ def test_iso_code_before_the_number_sets_the_currency(text, currency):
     assert [q.currency for q in quantity_spans(text)] == [currency]
 
 
-@pytest.mark.parametrize("text", ["all 5 people came", "try 5 times", "the top 10 players"])
+@pytest.mark.parametrize("text", ["all 5 people came", "try 5 times", "the top 10 players", "rub 5 times", "10 pen drives"])
 def test_lower_case_words_spelled_like_iso_codes_are_no_currency(text):
     assert [q.currency for q in quantity_spans(text)] == [None]
 
@@ -201,7 +201,8 @@ def test_a_bare_number_after_an_amount_stays_apart():
         ("7 jordaniandinars", 7.0, "JOD"), ("rupees 900 each", 900.0, "INR"), ("omani rial 3", 3.0, "OMR"),
         ("yen 100 billion", 1e11, "JPY"), ("150 mln dlrs", 1.5e8, "USD"), ("5 mln U.S. dlrs", 5e6, "USD"),
         ("$5.3 bn", 5.3e9, "USD"), ("3.5 bln yen", 3.5e9, "JPY"), ("2.4 bln stg", 2.4e9, "GBP"),
-        ("20 Swedish crowns", 20.0, "SEK"), ("five quid", 5.0, "GBP"),
+        ("20 Swedish crowns", 20.0, "SEK"), ("five quid", 5.0, "GBP"), ("it costs gbp 3.42 now", 3.42, "GBP"),
+        ("worth 500 jpy today", 500.0, "JPY"), ("75 mil $", 7.5e7, "USD"),
     ],
 )
 def test_currency_signs_and_codes_before_or_after(text, value, currency):

@@ -14,8 +14,8 @@ Conventions (copied to the README):
   "28 years old" -> value 28, unit "year of age"; "3-month-old" -> "month of age"); null when no
   noun follows. `currency` is the ISO 4217 code when a symbol, code or name states it, before or
   after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42", "LE 42", "ringgit 42",
-  "malaysian ringgit 42", "42 saudiriyal"; lower-case codes and letter symbols only at the end of
-  a clause, "10 usd."; capitalised names before a number are names, "Euro 2016"; newswire's "150
+  "malaysian ringgit 42", "42 saudiriyal"; codes in lower case too, "gbp 3.42", "500 jpy", except
+  those that are words, "try 5 times"; lower-case letter symbols only at the end of a clause; capitalised names before a number are names, "Euro 2016"; newswire's "150
   mln dlrs", "2.4 bln stg" and "Swedish crowns" too); "$" alone is USD;
   "pounds" is GBP only beside a scale word, a country or "sterling", else a weight). A letter
   before "$" narrows it only in capitals and touching the sign ("A$5" is AUD, "a $ 1 billion" is
@@ -114,6 +114,9 @@ _ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CA
               "KWD", "LBP", "QAR", "BGN", "MNT", "OMR", "BHD", "JOD", "CZK", "HUF", "RON", "ISK", "LKR", "NPR",
               "BDT", "KZT", "TND", "DZD", "LYD", "ETB", "GHS", "UGX", "TZS", "XOF", "XAF", "PEN", "UYU", "SYP")
 # Left out although ISO codes: capitalised words and names ("TRY", "ALL", "CUP", "MAD", "AMD") unless listed above.
+# Codes also count in lower case ("gbp 3.42", "500 jpy"), except those that are English words ("try 5 times").
+_WORD_CODES = frozenset({"TRY", "CAD", "RUB", "PEN", "COP", "PHP"})
+_LOWER_CODES = "|".join(code.lower() for code in _ISO_CODES if code not in _WORD_CODES)
 # Currency names after the number; the adjective before the name narrows generic names.
 _CURRENCY_NAMES = {
     "dollar": "USD", "euro": "EUR", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "元": "CNY",
@@ -221,14 +224,14 @@ _QUALIFIER_LAST_WORDS = frozenset(p.split()[-1].replace("\\", "") for p in (*_AP
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:e[+-]?\d+\b)?|\.\d+)"
 # Scale words, and the abbreviations of newswire that may stand apart from the digits ("150 mln dlrs", "$5.3 bn").
-_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?|bn|bln|mln|trn)"
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?|bn|bln|mln|mil|trn)"
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
     # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
     r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
     rf"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.]){_LETTER_SYMBOLS}(?=\s?\d))"
-    rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
+    rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}|{_LOWER_CODES}))(?=\s?\d))"
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
 
@@ -282,7 +285,7 @@ _LETTER_END = re.compile(r"[A-Za-z]$")
 _COMMA_OR_PAREN = re.compile(r"\s*[,)]")
 _COLON_DIGIT = re.compile(r":\d")
 # Codes after the number in capitals, or in lower case at the end of the clause ("10 usd.").
-_ISO_AFTER = re.compile(rf"\s?(?:({'|'.join(_ISO_CODES)})\b|(?i:({'|'.join(_ISO_CODES)})){_CLAUSE_END})")
+_ISO_AFTER = re.compile(rf"\s?(?-i:({'|'.join(_ISO_CODES)}|{_LOWER_CODES}))\b")
 # A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
 # sign of a next amount ("5 $10 bills").
 _SYMBOL_AFTER = re.compile(rf"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|{_LETTER_SYMBOLS_AFTER})|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
@@ -395,7 +398,8 @@ def _currency_before(m: re.Match) -> str | None:
     if m["sym"]:
         return _SYMBOLS[m["sym"].lower()]
     if m["isopre"]:
-        return "CNY" if m["isopre"] == "RMB" else m["isopre"]
+        code = m["isopre"].upper()
+        return "CNY" if code == "RMB" else code
     return None
 
 
@@ -562,7 +566,7 @@ def _unit_after(text: str, end: int, count: float) -> tuple[str | None, str | No
         return unit, None, end + pct.end(), True
     iso = _ISO_AFTER.match(rest)
     if iso:
-        code = (iso.group(1) or iso.group(2)).upper()
+        code = iso.group(1).upper()
         return None, "CNY" if code == "RMB" else code, end + iso.end(), False
     if rest.startswith("元"):
         return None, "CNY", end + 1, False
