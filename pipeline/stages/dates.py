@@ -230,6 +230,21 @@ def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 4
 _DIGIT_RUN = re.compile(r"\d+")
 
 
+def anchored(pattern: re.Pattern[str], text: str, hits: list[int]) -> list[re.Match]:
+    """Matches of `pattern` starting at `hits`, for a pattern every match of which starts at a hit:
+    the matches `windowed` finds, with one attempt per hit instead of a search of its window."""
+    out: list[re.Match] = []
+    done = 0
+    for at in hits:
+        if at < done:
+            continue
+        m = pattern.match(text, at, min(len(text), at + 400))
+        if m is not None and m.end() > at:
+            out.append(m)
+            done = m.end()
+    return out
+
+
 class Intervals:
     """A fixed set of [start, end) spans that says in O(log n) whether any overlaps a given one."""
 
@@ -1134,7 +1149,12 @@ def _union(triggers: tuple[Trigger, ...]) -> _Union:
     words = {i: _words(t) for i, t in enumerate(triggers) if not isinstance(t, re.Pattern)}
     every = {w for ws in words.values() for w in ws if w != "0"}
     keys_of = {w: tuple(i for i, ws in words.items() if any(w.startswith(x) for x in ws if x != "0")) for w in every}
-    return _Union(re.compile(_trie(every)), keys_of)
+    # Words that start with a letter count only at the start of a word: the look-behind spares the
+    # search most hits inside words ("one" of "money"); `Scan` still checks other letters before.
+    alpha = _trie(w for w in every if w[0].isalpha())
+    other = _trie(w for w in every if not w[0].isalpha())
+    pattern = "|".join(p for p in (alpha and f"(?<![a-z]){alpha}", other) if p)
+    return _Union(re.compile(pattern), keys_of)
 
 
 def _words(triggers: tuple[str, ...] | Vocabulary) -> tuple[str, ...]:
@@ -1223,7 +1243,10 @@ _TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
     ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _HOLIDAY_WORDS, _MONTH_WORDS, ("next", "past", "last", "coming", "following"), _YEAR_START, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, _YEAR_START,
 ]
-_PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
+# Patterns every match of which starts at its trigger (a month or weekday name first; a year,
+# whose trigger is the start of four digits): they are matched at each hit, not searched around it.
+_ANCHORED = {_mdy, _month_year, _weekday_md, _year}
+_PATTERNS = [(p, h, t, h in _ANCHORED) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
     rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|fortnight|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD}"
@@ -1284,9 +1307,11 @@ def _cuts(times: list[tuple[int, int]], start: int, end: int) -> bool:
 def _candidates(text: str, times: list[tuple[int, int]], rules: DateRules, hits: Callable[[Trigger], list[int]]) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
-    for pattern, handler, triggers in _PATTERNS:
+    for pattern, handler, triggers, at_trigger in _PATTERNS:
         if triggers is None:
             matches: Iterable[re.Match] = pattern.finditer(text)
+        elif at_trigger:
+            matches = anchored(pattern, text, hits(triggers))
         else:
             matches = windowed(pattern, text, hits(triggers), back=rules.window_back, ahead=rules.window_ahead)
         for m in matches:
