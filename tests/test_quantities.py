@@ -202,7 +202,8 @@ def test_a_bare_number_after_an_amount_stays_apart():
         ("yen 100 billion", 1e11, "JPY"), ("150 mln dlrs", 1.5e8, "USD"), ("5 mln U.S. dlrs", 5e6, "USD"),
         ("$5.3 bn", 5.3e9, "USD"), ("3.5 bln yen", 3.5e9, "JPY"), ("2.4 bln stg", 2.4e9, "GBP"),
         ("20 Swedish crowns", 20.0, "SEK"), ("five quid", 5.0, "GBP"), ("it costs gbp 3.42 now", 3.42, "GBP"),
-        ("worth 500 jpy today", 500.0, "JPY"), ("75 mil $", 7.5e7, "USD"),
+        ("worth 500 jpy today", 500.0, "JPY"), ("75 mil $", 7.5e7, "USD"), ("100,000 Georgian lari", 1e5, "GEL"),
+        ("₸ 500", 500.0, "KZT"), ("10 million kip", 1e7, "LAK"), ("20 Peruvian soles", 20.0, "PEN"),
     ],
 )
 def test_currency_signs_and_codes_before_or_after(text, value, currency):
@@ -210,7 +211,8 @@ def test_currency_signs_and_codes_before_or_after(text, value, currency):
 
 
 @pytest.mark.parametrize(
-    "text", ["Euro 2016 was won by Portugal", "stage 5 Le Mans", "Le 4 Rue", "the pound 5 percent lower", "try 5 times"],
+    "text", ["Euro 2016 was won by Portugal", "stage 5 Le Mans", "Le 4 Rue", "the pound 5 percent lower", "try 5 times",
+             "the 3 soles of his shoes", "a 5 sol coin"],
 )
 def test_names_and_words_beside_a_number_are_no_currency(text):
     assert [q.currency for q in quantity_spans(text)] == [None] * len(quantity_spans(text))

@@ -100,7 +100,10 @@ _I = re.IGNORECASE
 # Symbols before the number; a letter prefix narrows "$" ("HK$", "US$", "C$").
 _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
             "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR",
-            "le": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP"}
+            "le": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "₡": "CRC", "₲": "PYG", "₸": "KZT",
+            "₾": "GEL", "₼": "AZN", "₭": "LAK", "₮": "MNT", "៛": "KHR", "৳": "BDT", "₵": "GHS"}
+# The one-character signs, for the regexes ("$" is also the dollar of the prefixed forms, "HK$").
+_SIGN_CHARS = "".join(sign for sign in _SYMBOLS if len(sign) == 1)
 # The symbols written in letters ("Rs 20", "RM 42", "LE 42", "42 L.E."): in capitals only, since
 # "le", "rm" are words; after the number a lower-case one counts only at the end of the clause.
 _CLAUSE_END = r"(?=\s*(?:[.,;:!?)]|$))"
@@ -127,6 +130,14 @@ _CURRENCY_NAMES = {
     "won": "KRW", "real": "BRL", "reais": "BRL", "taka": "BDT", "afghani": "AFN", "cedi": "GHS",
     "shilling": None, "kuai": "CNY", "deutschmark": "DEM", "mark": None, "bitcoin": None, "tugrik": "MNT",
     "buck": None, "geneh": "EGP", "quid": "GBP", "guilder": "NLG", "crown": None, "stg": "GBP",
+    # The other currencies of ISO 4217 by name (those also words, "sol", "colon", are in _AMBIGUOUS_CURRENCY).
+    "kwacha": None, "dong": "VND", "kip": "LAK", "riel": "KHR", "lek": "ALL", "lev": "BGN", "leu": None,
+    "kuna": "HRK", "dram": "AMD", "manat": None, "som": None, "tenge": "KZT", "lari": "GEL", "bolivar": "VES",
+    "sol": "PEN", "guarani": "PYG", "quetzal": "GTQ", "lempira": "HNL", "colon": "CRC", "cordoba": "NIO",
+    "balboa": "PAB", "birr": "ETB", "nakfa": "ERN", "dalasi": "GMD", "leone": "SLL", "ouguiya": "MRU",
+    "ariary": "MGA", "loti": "LSL", "lilangeni": "SZL", "pula": "BWP", "metical": "MZN", "kyat": "MMK",
+    "ngultrum": "BTN", "rufiyaa": "MVR", "kina": "PGK", "vatu": "VUV", "tala": "WST", "koruna": "CZK",
+    "denar": "MKD", "somoni": "TJS", "gourde": "HTG", "kwanza": "AOA", "escudo": None, "boliviano": "BOB",
 }
 _CURRENCY_ADJECTIVES = {
     ("us", "dollar"): "USD", ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD",
@@ -152,13 +163,31 @@ _CURRENCY_ADJECTIVES = {
     ("south african", "rand"): "ZAR", ("nigerian", "naira"): "NGN", ("israeli", "shekel"): "ILS",
     ("new israeli", "shekel"): "ILS", ("dutch", "guilder"): "NLG", ("swedish", "crown"): "SEK",
     ("danish", "crown"): "DKK", ("norwegian", "crown"): "NOK", ("czech", "crown"): "CZK",
+    ("czech", "koruna"): "CZK", ("zambian", "kwacha"): "ZMW", ("malawian", "kwacha"): "MWK",
+    ("vietnamese", "dong"): "VND", ("lao", "kip"): "LAK", ("laotian", "kip"): "LAK", ("cambodian", "riel"): "KHR",
+    ("albanian", "lek"): "ALL", ("bulgarian", "lev"): "BGN", ("romanian", "leu"): "RON", ("moldovan", "leu"): "MDL",
+    ("croatian", "kuna"): "HRK", ("armenian", "dram"): "AMD", ("azerbaijani", "manat"): "AZN",
+    ("turkmen", "manat"): "TMT", ("kyrgyz", "som"): "KGS", ("uzbek", "som"): "UZS", ("kazakh", "tenge"): "KZT",
+    ("georgian", "lari"): "GEL", ("venezuelan", "bolivar"): "VES", ("peruvian", "sol"): "PEN",
+    ("costa rican", "colon"): "CRC", ("nicaraguan", "cordoba"): "NIO", ("ethiopian", "birr"): "ETB",
+    ("thai", "baht"): "THB", ("indonesian", "rupiah"): "IDR", ("bangladeshi", "taka"): "BDT",
+    ("ukrainian", "hryvnia"): "UAH", ("polish", "zloty"): "PLN", ("hungarian", "forint"): "HUF",
+    ("icelandic", "krona"): "ISK", ("ghanaian", "cedi"): "GHS", ("north korean", "won"): "KPW",
+    ("taiwanese", "dollar"): "TWD", ("new taiwan", "dollar"): "TWD", ("fijian", "dollar"): "FJD",
+    ("namibian", "dollar"): "NAD", ("liberian", "dollar"): "LRD", ("brunei", "dollar"): "BND",
+    ("east caribbean", "dollar"): "XCD", ("dominican", "peso"): "DOP", ("uruguayan", "peso"): "UYU",
+    ("sudanese", "pound"): "SDG", ("south sudanese", "pound"): "SSP", ("yemeni", "rial"): "YER",
+    ("saudi", "rial"): "SAR", ("macedonian", "denar"): "MKD", ("nepali", "rupee"): "NPR",
+    ("mauritian", "rupee"): "MUR", ("congolese", "franc"): "CDF", ("rwandan", "franc"): "RWF",
+    ("burundian", "franc"): "BIF", ("guinean", "franc"): "GNF", ("djiboutian", "franc"): "DJF",
+    ("somali", "shilling"): "SOS", ("cape verdean", "escudo"): "CVE", ("angolan", "kwanza"): "AOA",
 }
 # Other spellings of a name ("150 mln dlrs" of newswire).
-_NAME_ALIASES = {"dlr": "dollar"}
+_NAME_ALIASES = {"dlr": "dollar", "sole": "sol"}
 # The adjective and name written as one word ("egyptianpound", "saudiriyal").
 _GLUED_NAMES = {adjective.replace(" ", "") + name: code for (adjective, name), code in _CURRENCY_ADJECTIVES.items()}
 # Names that are also ordinary words: a currency only beside a scale word or their adjective.
-_AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand"}
+_AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand", "sol", "colon", "cordoba", "dram", "kip", "dong", "tala", "kina", "lev", "leone", "pula"}
 # A currency named right before the number ("ringgit 42", "malaysian ringgit 42", "yen 100 billion").
 _NAME_BEFORE = re.compile(
     rf"(?:\b(?P<adj>{'|'.join(sorted({re.escape(a) for a, _ in _CURRENCY_ADJECTIVES}, key=len, reverse=True))})\s+)?"
@@ -230,7 +259,7 @@ _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
     # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
     r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
-    rf"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.]){_LETTER_SYMBOLS}(?=\s?\d))"
+    rf"|(?P<sym>[{_SIGN_CHARS}]|(?<![\w.]){_LETTER_SYMBOLS}(?=\s?\d))"
     rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}|{_LOWER_CODES}))(?=\s?\d))"
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
@@ -288,7 +317,7 @@ _COLON_DIGIT = re.compile(r":\d")
 _ISO_AFTER = re.compile(rf"\s?(?-i:({'|'.join(_ISO_CODES)}|{_LOWER_CODES}))\b")
 # A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
 # sign of a next amount ("5 $10 bills").
-_SYMBOL_AFTER = re.compile(rf"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|{_LETTER_SYMBOLS_AFTER})|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
+_SYMBOL_AFTER = re.compile(rf"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[{_SIGN_CHARS.replace('$', '')}]|{_LETTER_SYMBOLS_AFTER})|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
 _ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?!\w|-(?!\d))", _I)  # "10km", "3km-5km"; not "10km-long"
 _STERLING = re.compile(r"\s+sterling\b", _I)
 # Measures written as a sum of units, largest first: "7 feet 10 inches", "2 km and 1 metre".
@@ -502,7 +531,7 @@ def _word_before(text: str, pos: int, lo: int) -> tuple[int, str]:
 
 _PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm", "le", "e."))  # "e." ends "L.E."
 _ISO_LOWER = frozenset(code.lower() for code in _ISO_CODES)
-_SYMBOL_CHARS = frozenset("$£€¥₹₽₩₺₦₱₪₫₴฿")
+_SYMBOL_CHARS = frozenset(_SIGN_CHARS)
 
 
 def _prefix_start(text: str, hit: int) -> int:
