@@ -1,6 +1,10 @@
 """Score `pipeline.stages.quantities` and `pipeline.stages.dates` on the numbers/dates development set, and time them.
 
 Usage: python benchmarks/numbers_eval.py [--benchmarks DIR] [--training DIR] [--corpus DIR] [--mb 2] [--failures]
+       [--half tune|held]
+
+`--half` scores one half of every source, split by a hash of the case id: tune on `tune` (its
+failures may be listed), report `held` (its failures are never listed).
 
 Two independent sources, scored the same way: the Recognizers-Text half in `--benchmarks`
 (`../shared/benchmarks/numbers`) and Duckling's English corpus in `--training`
