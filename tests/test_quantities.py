@@ -204,6 +204,7 @@ def test_a_bare_number_after_an_amount_stays_apart():
         ("20 Swedish crowns", 20.0, "SEK"), ("five quid", 5.0, "GBP"), ("it costs gbp 3.42 now", 3.42, "GBP"),
         ("worth 500 jpy today", 500.0, "JPY"), ("75 mil $", 7.5e7, "USD"), ("100,000 Georgian lari", 1e5, "GEL"),
         ("₸ 500", 500.0, "KZT"), ("10 million kip", 1e7, "LAK"), ("20 Peruvian soles", 20.0, "PEN"),
+        ("nz $ 5 million", 5e6, "NZD"), ("au $ 5", 5.0, "AUD"), ("DM 500 million", 5e8, "DEM"), ("SFr 12", 12.0, "CHF"),
     ],
 )
 def test_currency_signs_and_codes_before_or_after(text, value, currency):
@@ -222,7 +223,7 @@ def test_a_minor_unit_after_its_currency_name_keeps_its_unit():
     assert [(q.value, q.unit, q.currency) for q in quantity_spans("50 euro cents")] == [(50.0, "cent", None)]
 
 
-@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5"])
+@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5", "news corp ' s $ 5 billion"])
 def test_a_letter_before_a_spaced_dollar_is_no_prefix(text):
     assert [q.currency for q in quantity_spans(text)] == ["USD"]
 

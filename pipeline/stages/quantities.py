@@ -100,15 +100,17 @@ _I = re.IGNORECASE
 # Symbols before the number; a letter prefix narrows "$" ("HK$", "US$", "C$").
 _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
             "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR",
+            "dm": "DEM", "sfr": "CHF", "ffr": "FRF",
             "le": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "₡": "CRC", "₲": "PYG", "₸": "KZT",
             "₾": "GEL", "₼": "AZN", "₭": "LAK", "₮": "MNT", "៛": "KHR", "৳": "BDT", "₵": "GHS"}
 # The one-character signs, for the regexes ("$" is also the dollar of the prefixed forms, "HK$").
 _SIGN_CHARS = "".join(sign for sign in _SYMBOLS if len(sign) == 1)
-# The symbols written in letters ("Rs 20", "RM 42", "LE 42", "42 L.E."): in capitals only, since
+# The symbols written in letters ("Rs 20", "RM 42", "LE 42", "42 L.E.", "DM 5", "SFr 12"): in capitals only, since
 # "le", "rm" are words; after the number a lower-case one counts only at the end of the clause.
 _CLAUSE_END = r"(?=\s*(?:[.,;:!?)]|$))"
-_LETTER_SYMBOLS = r"(?-i:Rs\.?|RM|LE|L\.E\.)"
-_LETTER_SYMBOLS_AFTER = rf"(?:(?-i:Rs|RM|LE|L\.E\.)(?!\w)|(?i:rs|rm|le|l\.e\.){_CLAUSE_END}|ج\.م\.?)"
+_LETTER_SIGNS = r"RM|LE|L\.E\.|DM|SFr|SFR|FFr|FFR"
+_LETTER_SYMBOLS = rf"(?-i:Rs\.?|{_LETTER_SIGNS})"
+_LETTER_SYMBOLS_AFTER = rf"(?:(?-i:Rs|{_LETTER_SIGNS})(?!\w)|(?i:rs|rm|le|l\.e\.){_CLAUSE_END}|ج\.م\.?)"
 _DOLLAR_PREFIXES = {"us": "USD", "u.s.": "USD", "u.s": "USD", "hk": "HKD", "a": "AUD", "au": "AUD", "c": "CAD",
                     "ca": "CAD", "nz": "NZD", "s": "SGD", "sg": "SGD", "nt": "TWD", "r": "BRL", "z": "ZWL"}
 _ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CAD", "AUD", "HKD", "SEK", "NOK",
@@ -258,7 +260,8 @@ _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
     # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
-    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
+    # Two letters narrow it in either case: tokenised newswire is often lower-cased ("nz $ 5").
+    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|au|CA|ca|NZ|nz|SG|sg|NT|nt|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
     rf"|(?P<sym>[{_SIGN_CHARS}]|(?<![\w.]){_LETTER_SYMBOLS}(?=\s?\d))"
     rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}|{_LOWER_CODES}))(?=\s?\d))"
 )
@@ -529,7 +532,7 @@ def _word_before(text: str, pos: int, lo: int) -> tuple[int, str]:
     return end, text[first:end] if first < end and text[first:end] != "." else ""
 
 
-_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm", "le", "e."))  # "e." ends "L.E."
+_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm", "le", "e.", "dm", "sfr", "ffr"))  # "e." ends "L.E."
 _ISO_LOWER = frozenset(code.lower() for code in _ISO_CODES)
 _SYMBOL_CHARS = frozenset(_SIGN_CHARS)
 
