@@ -1177,9 +1177,9 @@ class Scan:
         lowered = [t.lower() for t in texts]
         # Lower-casing may change a length ("İ"), and with it the offsets of the lower-case form:
         # such a text is scanned alone, as `hits_of` does, and joins the batch as an empty one.
-        alone = [k for k, (t, low) in enumerate(zip(texts, lowered)) if len(t) != len(low)]
-        kept = texts if not alone else ["" if len(t) != len(low) else t for t, low in zip(texts, lowered)]
-        kept_lowered = lowered if not alone else ["" if len(t) != len(low) else low for t, low in zip(texts, lowered)]
+        alone = {k for k, (t, low) in enumerate(zip(texts, lowered)) if len(t) != len(low)}
+        kept = [("" if k in alone else t) for k, t in enumerate(texts)]
+        kept_lowered = [("" if k in alone else low) for k, low in enumerate(lowered)]
         starts = list(accumulate((len(t) + 1 for t in kept), initial=0))
         self._scan(_SEPARATOR.join(kept), _SEPARATOR.join(kept_lowered), starts, triggers)
         for k in alone:
@@ -1221,6 +1221,8 @@ class Scan:
     def hits(self, k: int, triggers: Trigger) -> list[int]:
         """The hits of `triggers` (one of those the scan was made for) in text `k`."""
         return self._hits[self._index[triggers]][k]
+
+
 # Cheap test: which patterns can match at all in this text.
 _MONTH_WORDS = Vocabulary(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
