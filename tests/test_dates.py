@@ -354,3 +354,34 @@ def test_one_detection_serves_both_stages():
 def test_number_hyphenated_to_a_word_is_no_day():
     # Wikinews, 2 December 2019: "On Friday, 28-year-old Usman Khan stabbed ..."
     assert resolved("On Friday, 28-year-old Usman Khan", date(2019, 12, 2)) == [("Friday", "2019-11-29", None, "day")]
+
+
+def test_rules_reach_the_grammar():
+    from pipeline.stages.dates import DateRules
+
+    published = date(2020, 1, 1)
+    # Jul 18 fell on a Friday in 2014 and 2025; within one year of 2019 it never does.
+    assert [d.value for d in date_spans("on Fri, Jul 18 we met", published)] == [date(2014, 7, 18)]
+    assert [d.value for d in date_spans("on Fri, Jul 18 we met", published, rules=DateRules(weekday_year_span=1))] == [date(2019, 7, 18)]
+    # The month is the trigger: with no room before it, "the first Tuesday of" is out of reach.
+    text = "the first Tuesday of October 2015"
+    assert [d.value for d in date_spans(text, published)] == [date(2015, 10, 6)]
+    assert [(d.text, d.granularity) for d in date_spans(text, published, rules=DateRules(window_back=0))] == [("Tuesday", "day"), ("October 2015", "month")]
+
+
+def test_a_scan_of_a_batch_finds_the_hits_of_each_text_alone():
+    from pipeline.stages.dates import DATE_TRIGGERS, Scan, hits_of
+    from pipeline.stages.quantities import QUANTITY_TRIGGERS
+
+    texts = ["March 3, 2020 at 10:30 GMT", "", "mid-1990s, in the middle of May", "İstanbul, 3 May: 5 dollars",
+             "summary of a market", "2 o'clock", "twelve thousand", "dec31 1994 and the 1980s", "ago"]
+    for triggers in (DATE_TRIGGERS, QUANTITY_TRIGGERS):
+        scan = Scan(texts, triggers)
+        for k, text in enumerate(texts):
+            for trigger in triggers:
+                assert scan.hits(k, trigger) == sorted(set(hits_of(text, text.lower(), trigger))), (text, trigger)
+
+
+def test_a_time_before_a_weekday_keeps_the_day_after_it():
+    found = date_spans("Reported at 10:30 on Friday 13 December", date(2019, 12, 20))
+    assert [(d.text, d.value, d.granularity) for d in found] == [("10:30 on Friday 13 December", date(2019, 12, 13), "day")]

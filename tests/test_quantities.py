@@ -157,7 +157,7 @@ def test_iso_code_before_the_number_sets_the_currency(text, currency):
     assert [q.currency for q in quantity_spans(text)] == [currency]
 
 
-@pytest.mark.parametrize("text", ["all 5 people came", "try 5 times", "the top 10 players"])
+@pytest.mark.parametrize("text", ["all 5 people came", "try 5 times", "the top 10 players", "rub 5 times", "10 pen drives"])
 def test_lower_case_words_spelled_like_iso_codes_are_no_currency(text):
     assert [q.currency for q in quantity_spans(text)] == [None]
 
@@ -178,6 +178,9 @@ def money(text: str) -> list[tuple]:
         ("20 ringgit and 43 sen", [("20 ringgit and 43 sen", 20.43, "MYR", None, "exact")]),
         ("3 GBP 1 pence", [("3 GBP 1 pence", 3.01, "GBP", None, "exact")]),
         ("more than 1 euro and 42 cents", [("more than 1 euro and 42 cents", 1.42, "EUR", None, "at_least")]),
+        ("two kuai and three mao.", [("two kuai and three mao", 2.3, "CNY", None, "exact")]),
+        ("two kuai three mao four", [("two kuai three mao four", 2.34, "CNY", None, "exact")]),
+        ("4 yuan 5 jiao 6 fen", [("4 yuan 5 jiao 6 fen", 4.56, "CNY", None, "exact")]),
     ],
 )
 def test_compound_amounts_are_one_amount(text, expected):
@@ -194,13 +197,33 @@ def test_a_bare_number_after_an_amount_stays_apart():
         ("10$", 10.0, "USD"), ("20 €", 20.0, "EUR"), ("10k$", 10000.0, "USD"), ("3.14US$", 3.14, "USD"),
         ("USD3.14", 3.14, "USD"), ("GBP 3.01", 3.01, "GBP"), ("Rs20", 20.0, "INR"), ("RM 42", 42.0, "MYR"),
         ("42 KWD", 42.0, "KWD"), ("five lakhs rupees", 500000.0, "INR"), ("A$5 million", 5e6, "AUD"),
+        ("LE 300 million", 3e8, "EGP"), ("it cost 75 L.E. then", 75.0, "EGP"), ("paid 30 eur.", 30.0, "EUR"),
+        ("7 jordaniandinars", 7.0, "JOD"), ("rupees 900 each", 900.0, "INR"), ("omani rial 3", 3.0, "OMR"),
+        ("yen 100 billion", 1e11, "JPY"), ("150 mln dlrs", 1.5e8, "USD"), ("5 mln U.S. dlrs", 5e6, "USD"),
+        ("$5.3 bn", 5.3e9, "USD"), ("3.5 bln yen", 3.5e9, "JPY"), ("2.4 bln stg", 2.4e9, "GBP"),
+        ("20 Swedish crowns", 20.0, "SEK"), ("five quid", 5.0, "GBP"), ("it costs gbp 3.42 now", 3.42, "GBP"),
+        ("worth 500 jpy today", 500.0, "JPY"), ("75 mil $", 7.5e7, "USD"), ("100,000 Georgian lari", 1e5, "GEL"),
+        ("₸ 500", 500.0, "KZT"), ("10 million kip", 1e7, "LAK"), ("20 Peruvian soles", 20.0, "PEN"),
+        ("nz $ 5 million", 5e6, "NZD"), ("au $ 5", 5.0, "AUD"), ("DM 500 million", 5e8, "DEM"), ("SFr 12", 12.0, "CHF"),
     ],
 )
 def test_currency_signs_and_codes_before_or_after(text, value, currency):
     assert [(q.value, q.currency) for q in quantity_spans(text)] == [(value, currency)]
 
 
-@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5"])
+@pytest.mark.parametrize(
+    "text", ["Euro 2016 was won by Portugal", "stage 5 Le Mans", "Le 4 Rue", "the pound 5 percent lower", "try 5 times",
+             "the 3 soles of his shoes", "a 5 sol coin"],
+)
+def test_names_and_words_beside_a_number_are_no_currency(text):
+    assert [q.currency for q in quantity_spans(text)] == [None] * len(quantity_spans(text))
+
+
+def test_a_minor_unit_after_its_currency_name_keeps_its_unit():
+    assert [(q.value, q.unit, q.currency) for q in quantity_spans("50 euro cents")] == [(50.0, "cent", None)]
+
+
+@pytest.mark.parametrize("text", ["a $ 1 billion deal", "A $1 billion deal", "paid S $5", "news corp ' s $ 5 billion"])
 def test_a_letter_before_a_spaced_dollar_is_no_prefix(text):
     assert [q.currency for q in quantity_spans(text)] == ["USD"]
 
@@ -296,3 +319,30 @@ def test_a_or_half_a_named_unit_counts_one_or_half(text, expected):
 @pytest.mark.parametrize("text", ["$80 a barrel", "50 miles an hour", "a yard sale", "a foot patrol", "by a degree"])
 def test_a_after_an_amount_means_per_and_other_senses_are_no_unit(text):
     assert [q.value for q in quantity_spans(text) if q.value == 1.0] == []
+
+
+def test_rules_reach_the_grammar():
+    from dataclasses import replace
+
+    from pipeline.stages.quantities import QuantityRules
+
+    text = "Smith, 45, said hundreds of rockets and 12345678 were three quarters gone"
+    default = [(q.text, q.value) for q in quantity_spans(text)]
+    assert default == [("hundreds of rockets", 200.0), ("12345678", 12345678.0), ("three quarters", 0.75)]
+    tuned = QuantityRules(max_age_after_name=40, min_id_digits=8, vague_factor=3, max_fraction_count=2)
+    found = [(q.text, q.value) for q in quantity_spans(text, rules=tuned)]
+    assert ("45", 45.0) in found and ("hundreds of rockets", 300.0) in found
+    assert not any(t.startswith("12345678") for t, _ in found) and ("three quarters", 3.0) in found
+    assert quantity_spans("no fewer than 5 boats", rules=replace(QuantityRules(), qualifier_window=5))[0].qualifier == "exact"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("one point three dollars", 1.3), ("2 point 5 percent", 2.5), ("one point two five million people", 1.25e6), ("seven point oh two", 7.02)],
+)
+def test_a_decimal_point_said_as_a_word(text, value):
+    assert [q.value for q in quantity_spans(text)] == [value]
+
+
+def test_points_counted_are_no_decimal_point():
+    assert [(q.value, q.unit) for q in quantity_spans("the index fell 3 points")] == [(3.0, "point")]

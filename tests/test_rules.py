@@ -62,7 +62,8 @@ def _stage_rules(rules=Rules()):
 def test_every_stage_rules_is_frozen_hashable_and_all_fields_are_json_values():
     found = list(_stage_rules())
     assert {type(r).__name__ for r in found} >= {"IngestRules", "DecodeRules", "CleanRules", "SentenceRules", "EntityRules",
-                                                 "TaggerRules", "NameRules", "StoryRules", "DuplicateRules", "CapRules"}
+                                                 "TaggerRules", "NameRules", "StoryRules", "DuplicateRules", "CapRules",
+                                                 "QuantityRules", "DateRules"}
     for rules in [Rules(), *found]:
         assert hash(rules) == hash(type(rules)())
         name = dataclasses.fields(rules)[0].name
@@ -164,3 +165,17 @@ def test_a_changed_rule_changes_the_build_key_and_recomputes(prefect_harness, tm
     monkeypatch.setattr(flows, "BuildOptions", partial(build.BuildOptions, rules=dataclasses.replace(two, ingest=IngestRules(min_page_tags=9))))
     third = flows.build_dataset(input=str(inp), out=str(out))
     assert third["incremental"]["files_decoded"] == third["input_files"]
+
+
+def test_quantity_and_date_rules_reach_their_stages_through_annotated():
+    from pipeline.stages.dates import DateRules
+    from pipeline.stages.quantities import QuantityRules
+
+    articles = pl.DataFrame({"article_id": ["q"], "text": ["Hundreds of rockets fell on Fri, Jul 18."]})
+    articles = articles.with_columns(pl.lit("2020-01-01").str.to_date().alias("published_date"))
+    default, _ = build.annotated(articles)
+    assert default["quantities"]["value"].to_list() == [200.0]
+    assert default["dates"]["value"].cast(pl.Utf8).to_list() == ["2014-07-18"]
+    tuned, _ = build.annotated(articles, _options(quantities=QuantityRules(vague_factor=3), dates=DateRules(weekday_year_span=1)))
+    assert tuned["quantities"]["value"].to_list() == [300.0]
+    assert tuned["dates"]["value"].cast(pl.Utf8).to_list() == ["2019-07-18"]

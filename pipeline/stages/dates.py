@@ -78,8 +78,10 @@ Conventions (copied to the README):
 import calendar
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from datetime import date, timedelta
 from collections.abc import Callable, Iterable
+from functools import cache, partial
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -90,6 +92,26 @@ from pipeline.core.lexicons import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTHS, W
 from pipeline.core.numwords import NUMBER_WORD, NUMBER_WORDS, ORDINAL_WORD, ORDINALS, ordinal_value, small_number
 from schemas import polars_schema
 from schemas.dates import Dates
+
+
+@dataclass(frozen=True)
+class DateRules:
+    """The tunable choices of the date grammar (its lexicons and conventions stay in the module)."""
+
+    window_back: int = 40
+    """Characters before a trigger word (a month, a year, "ago") searched for a pattern match holding it.
+    A match cut by the window's end is searched again with room, so the windows trade speed for the rare
+    match that starts further back. Default: longer than the prefixes of the patterns ("the first Tuesday of")."""
+    window_ahead: int = 40
+    """Characters after a trigger word searched likewise. Default: as `window_back`."""
+    clock_window_back: int = 20
+    """Characters before a clock cue (":", "am", "GMT") searched for a time of day. Default: "twelve
+    forty-five" and its spaces."""
+    clock_window_ahead: int = 12
+    """Characters after a clock cue searched for the rest of the time ("a.m. GMT"). Default: the longest zone with a meridiem."""
+    weekday_year_span: int = 11
+    """Years either way searched for the year in which a day and month fall on the weekday named with them
+    ("Fri, Jul 18", no year). Default: every day and month falls on each weekday within 11 years."""
 
 
 class DateSpan(NamedTuple):
@@ -202,6 +224,21 @@ def windowed(pattern: re.Pattern[str], text: str, hits: list[int], back: int = 4
 
 
 _DIGIT_RUN = re.compile(r"\d+")
+
+
+def anchored(pattern: re.Pattern[str], text: str, hits: list[int]) -> list[re.Match]:
+    """Matches of `pattern` starting at `hits`, for a pattern every match of which starts at a hit:
+    the matches `windowed` finds, with one attempt per hit instead of a search of its window."""
+    out: list[re.Match] = []
+    done = 0
+    for at in hits:
+        if at < done:
+            continue
+        m = pattern.match(text, at, min(len(text), at + 400))
+        if m is not None and m.end() > at:
+            out.append(m)
+            done = m.end()
+    return out
 
 
 class Intervals:
@@ -1066,6 +1103,122 @@ class Vocabulary(NamedTuple):
 
 
 _LETTERS = re.compile(r"[a-z]*")
+Trigger = tuple[str, ...] | Vocabulary | re.Pattern[str]
+
+
+def hits_of(text: str, lowered: str, triggers: Trigger) -> list[int]:
+    """Sorted start offsets in `text` where `triggers` (words, a vocabulary or a pattern) hit."""
+    if isinstance(triggers, Vocabulary):
+        return triggers.hits(text, lowered)
+    if isinstance(triggers, re.Pattern):
+        return [m.start() for m in triggers.finditer(text)]
+    return trigger_hits(text, lowered, triggers)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, the longest where several start at one place; shaped as a
+    trie, so that each position costs one test per letter, not one per word."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(root)
+
+
+class _Union(NamedTuple):
+    pattern: re.Pattern[str]
+    keys_of: dict[str, tuple[int, ...]]  # matched word -> the triggers with a word that is a prefix of it
+
+
+@cache
+def _union(triggers: tuple[Trigger, ...]) -> _Union:
+    words = {i: _words(t) for i, t in enumerate(triggers) if not isinstance(t, re.Pattern)}
+    every = {w for ws in words.values() for w in ws if w != "0"}
+    keys_of = {w: tuple(i for i, ws in words.items() if any(w.startswith(x) for x in ws if x != "0")) for w in every}
+    # Words that start with a letter count only at the start of a word: the look-behind spares the
+    # search most hits inside words ("one" of "money"); `Scan` still checks other letters before.
+    alpha = _trie(w for w in every if w[0].isalpha())
+    other = _trie(w for w in every if not w[0].isalpha())
+    pattern = "|".join(p for p in (alpha and f"(?<![a-z]){alpha}", other) if p)
+    return _Union(re.compile(pattern), keys_of)
+
+
+def _words(triggers: tuple[str, ...] | Vocabulary) -> tuple[str, ...]:
+    return triggers.prefixes if isinstance(triggers, Vocabulary) else triggers
+
+
+# Joins the texts of a batch: no letter, digit or space, so no trigger word or pattern crosses it.
+_SEPARATOR = "\x00"
+
+
+class Scan:
+    """The hits of a set of triggers in a batch of texts, found by one search over all the texts
+    joined, for all the words of all the triggers at once (`_trie`), instead of one `str.find` pass
+    per word per text. Hits are those of `hits_of` on each text alone (a position hit by two words
+    of one trigger is listed once, which windows and vocabularies do not tell apart)."""
+
+    def __init__(self, texts: list[str], triggers: tuple[Trigger, ...]):
+        self._index = {t: i for i, t in enumerate(triggers)}
+        self._hits: list[list[list[int]]] = [[[] for _ in texts] for _ in triggers]
+        lowered = [t.lower() for t in texts]
+        # Lower-casing may change a length ("İ"), and with it the offsets of the lower-case form:
+        # such a text is scanned alone, as `hits_of` does, and joins the batch as an empty one.
+        alone = {k for k, (t, low) in enumerate(zip(texts, lowered)) if len(t) != len(low)}
+        kept = [("" if k in alone else t) for k, t in enumerate(texts)]
+        kept_lowered = [("" if k in alone else low) for k, low in enumerate(lowered)]
+        starts = list(accumulate((len(t) + 1 for t in kept), initial=0))
+        self._scan(_SEPARATOR.join(kept), _SEPARATOR.join(kept_lowered), starts, triggers)
+        for k in alone:
+            for i, trigger in enumerate(triggers):
+                self._hits[i][k] = hits_of(texts[k], lowered[k], trigger)
+
+    def _scan(self, joined: str, lowered: str, starts: list[int], triggers: tuple[Trigger, ...]) -> None:
+        union = _union(triggers)
+        search, keys_of = union.pattern.search, union.keys_of
+        doc, next_start = 0, starts[1]
+        m = search(lowered) if keys_of else None
+        while m is not None:
+            at = m.start()
+            while at >= next_start:
+                doc += 1
+                next_start = starts[doc + 1]
+            word = m.group()
+            # A word that starts with a letter counts only at the start of a word, as in `trigger_hits`.
+            if not (word[0].isalpha() and at and lowered[at - 1].isalpha()):
+                for i in keys_of[word]:
+                    self._hits[i][doc].append(at - starts[doc])
+            m = search(lowered, at + 1)
+        for i, trigger in enumerate(triggers):
+            per_text = self._hits[i]
+            if isinstance(trigger, re.Pattern) or "0" in _words(trigger):
+                pattern = trigger if isinstance(trigger, re.Pattern) else _DIGIT_RUN
+                for at in (m.start() for m in pattern.finditer(joined)):
+                    doc = bisect_right(starts, at) - 1
+                    per_text[doc].append(at - starts[doc])
+                if not isinstance(trigger, re.Pattern):  # digit runs join the word hits
+                    for positions in per_text:
+                        positions.sort()
+            if isinstance(trigger, Vocabulary):
+                for k, positions in enumerate(per_text):
+                    if positions:
+                        base = starts[k]
+                        per_text[k] = [at for at in positions if not lowered[base + at].isalpha() or _LETTERS.match(lowered, base + at).group() in trigger.words]
+
+    def hits(self, k: int, triggers: Trigger) -> list[int]:
+        """The hits of `triggers` (one of those the scan was made for) in text `k`."""
+        return self._hits[self._index[triggers]][k]
+
+
 # Cheap test: which patterns can match at all in this text.
 _MONTH_WORDS = Vocabulary(MONTH_ABBREVIATIONS, frozenset(_MONTHS))
 _WEEKDAY_WORDS = Vocabulary(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), frozenset((*_WEEKDAYS, *(w + "s" for w in _WEEKDAYS))))
@@ -1088,7 +1241,10 @@ _TRIGGERS: list[tuple[str, ...] | Vocabulary | re.Pattern[str] | None] = [
     ("week", "month", "year", "decade", "century"), ("end", "beginning", "start", "middle", "early", "mid", "late"),
     ("end",), ("ago", "back"), _UNIT_WORDS, _WEEKDAY_WORDS, Vocabulary((*_MONTH_WORDS.prefixes, "month"), _MONTH_WORDS.words | {"month"}), _HOLIDAY_WORDS, _MONTH_WORDS, ("next", "past", "last", "coming", "following"), _YEAR_START, ("0s",), ("century",), ("quarter", "q1", "q2", "q3", "q4"), _MONTH_WORDS, _YEAR_START,
 ]
-_PATTERNS = [(p, h, t) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
+# Patterns every match of which starts at its trigger (a month or weekday name first; a year,
+# whose trigger is the start of four digits): they are matched at each hit, not searched around it.
+_ANCHORED = {_mdy, _month_year, _weekday_md, _year}
+_PATTERNS = [(p, h, t, h in _ANCHORED) for (p, h), t in zip(_PATTERN_LIST, _TRIGGERS, strict=True)]
 
 _TRIGGER = re.compile(
     rf"\d|\b(?:{_MONTH}|{_WEEKDAY}|today|tonight|yesterday|tomorrow|week|weekend|fortnight|month|year|decade|century|ago|morning|afternoon|evening|{ORDINAL_WORD}"
@@ -1096,16 +1252,20 @@ _TRIGGER = re.compile(
     rf"|christmas|easter|thanksgiving|halloween|pentecost|mardi|boxing|labor|memorial|martin|mlk|valentine|new\s+year|st\.?\s+patrick|saint|shrove|whit)",
     _I,
 )
-_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
-_CLOCK = _re(_TIME)
 # Every time of day holds one of these (zones that start common words, "EST", "IST", are left out).
 _CLOCK_WORDS = (":", "am", "pm", "a.m", "p.m", "clock", "oclock", "hrs", "local time", "noon", "midnight",
                 "gmt", "utc", "bst", "cet", "eet", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "jst", "aest", "aedt", "msk")
+# Every trigger the detection asks a `Scan` for.
+DATE_TRIGGERS: tuple[Trigger, ...] = (*dict.fromkeys(t for t in _TRIGGERS if t is not None), _CLOCK_WORDS)
+_TIME_TAIL = _re(rf"(?:\s*(?:,\s*)?(?:(?:at|@|around|about|by|from)\s+)?(?:{_TIME}|{_WORD_TIME}|(?<=at\s)\d{{1,2}}(?:[:.]\d{{2}})?\b(?![.,]\d|\s*(?:%|percent))|{_PERIOD_OF_DAY}\b))")
+_CLOCK = _re(_TIME)
 _TIME_HEAD = _re(rf"(?:{_TIME})\s*(?:on\s+|,\s*)?$")
 _LEADING_ON = re.compile(r"on\s+", _I)
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to|through|until|till|and)\s*$", _I)
 _RANGE_LEAD = re.compile(r"\b(?:from|between)\s+$", _I)
 _WEEKDAY_ONLY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", _I)
+# A weekday that a time of day leads ("10:30 on Monday") still takes the day after it ("3 May").
+_WEEKDAY_AFTER_TIME = re.compile(rf"^(?:(?:{_TIME})\s*(?:on\s+|,\s*)?)?(?:on\s+)?{_WEEKDAY}$", _I)
 _WEEKDAY_START = re.compile(rf"(?:on\s+)?{_WEEKDAY}", _I)
 
 
@@ -1142,23 +1302,16 @@ def _cuts(times: list[tuple[int, int]], start: int, end: int) -> bool:
     return False
 
 
-def _candidates(text: str, times: list[tuple[int, int]]) -> list[_Found]:
+def _candidates(text: str, times: list[tuple[int, int]], rules: DateRules, hits: Callable[[Trigger], list[int]]) -> list[_Found]:
     """Every pattern match a handler accepts, resolved without a published date."""
     found = []
-    lowered = text.lower()
-    hits: dict[tuple[str, ...] | Vocabulary | re.Pattern[str], list[int]] = {}
-    for pattern, handler, triggers in _PATTERNS:
+    for pattern, handler, triggers, at_trigger in _PATTERNS:
         if triggers is None:
             matches: Iterable[re.Match] = pattern.finditer(text)
+        elif at_trigger:
+            matches = anchored(pattern, text, hits(triggers))
         else:
-            if triggers not in hits:
-                if isinstance(triggers, Vocabulary):
-                    hits[triggers] = triggers.hits(text, lowered)
-                elif isinstance(triggers, re.Pattern):
-                    hits[triggers] = [m.start() for m in triggers.finditer(text)]
-                else:
-                    hits[triggers] = trigger_hits(text, lowered, triggers)
-            matches = windowed(pattern, text, hits[triggers])
+            matches = windowed(pattern, text, hits(triggers), back=rules.window_back, ahead=rules.window_ahead)
         for m in matches:
             if m.end() == m.start():
                 continue
@@ -1194,19 +1347,22 @@ class Detection(NamedTuple):
         return [(f.start, f.end) for f in self.dates] + list(self.times)
 
 
-def detect(text: str) -> Detection:
+def detect(text: str, *, rules: DateRules = DateRules(), hits: Callable[[Trigger], list[int]] | None = None) -> Detection:
     """The time expressions of `text` before resolution: the longest non-overlapping candidates.
     Detection does not depend on the published date, so one detection per document serves both
-    the quantities stage (which needs the spans, to leave dates out) and the dates stage."""
+    the quantities stage (which needs the spans, to leave dates out) and the dates stage.
+    `hits` gives the hits of `DATE_TRIGGERS` in `text` when a `Scan` of its batch has them."""
     if not _TRIGGER.search(text):
         return Detection()
-    times = [m.span() for m in windowed(_CLOCK, text, trigger_hits(text, text.lower(), _CLOCK_WORDS), back=20, ahead=12)]
+    if hits is None:
+        hits = partial(Scan([text], DATE_TRIGGERS).hits, 0)
+    times = [m.span() for m in windowed(_CLOCK, text, hits(_CLOCK_WORDS), back=rules.clock_window_back, ahead=rules.clock_window_ahead)]
     chosen: list[_Found] = []
     # The chosen spans are disjoint, so sorted starts and ends let each candidate be checked
     # against its two neighbours only.
     starts: list[int] = []
     ends: list[int] = []
-    for cand in sorted(_candidates(text, times), key=lambda c: (c.start - c.end, c.start)):
+    for cand in sorted(_candidates(text, times, rules, hits), key=lambda c: (c.start - c.end, c.start)):
         i = bisect_right(starts, cand.start)
         if (i and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
             continue
@@ -1219,19 +1375,19 @@ def detect(text: str) -> Detection:
 _STATED_YEAR = re.compile(rf"{_YEAR}|['’]\d\d\b|[/.-]\d{{2}}\b(?![/.-])")
 
 
-def _on_weekday(res: _Res, weekday_text: str, date_text: str, published: date | None) -> _Res:
+def _on_weekday(res: _Res, weekday_text: str, date_text: str, published: date | None, span: int) -> _Res:
     """A day named with its weekday and no year ("Fri, Jul 18"): the nearest year in which the
     day falls on that weekday."""
     if res.value is None or published is None or _STATED_YEAR.search(date_text):
         return res
     weekday = _WEEKDAYS[weekday_text.split()[-1].lower().rstrip(".")]
     v = res.value
-    candidates = [d for y in range(v.year - 11, v.year + 12) if (d := _valid(y, v.month, v.day)) and d.weekday() == weekday]
+    candidates = [d for y in range(v.year - span, v.year + span + 1) if (d := _valid(y, v.month, v.day)) and d.weekday() == weekday]
     # The weekday fixes the year: the nearest such date, whichever way expressions lean.
     return _Res(min(candidates, key=lambda d: (abs((d - published).days), d > published)) if candidates else v, None, "day")
 
 
-def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | None = None) -> list[tuple[int, int, _Res]]:
+def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | None, rules: DateRules) -> list[tuple[int, int, _Res]]:
     """Join "X to Y" / "between X and Y" into ranges, and "Friday, January 4, 2019" into one day."""
     out: list[tuple[int, int, _Res]] = []
     for start, end, res in spans:
@@ -1239,12 +1395,12 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | Non
             p_start, p_end, p_res = out[-1]
             gap = text[p_end:start]
             if (
-                _WEEKDAY_ONLY.match(text[p_start:p_end])
+                _WEEKDAY_AFTER_TIME.match(text[p_start:p_end])
                 and re.fullmatch(r"\s*(?:,\s*)?", gap)
                 and res.granularity == "day"
                 and not _WEEKDAY_START.match(text, start)
             ):
-                out[-1] = (p_start, end, _on_weekday(res, text[p_start:p_end], text[start:end], published))
+                out[-1] = (p_start, end, _on_weekday(res, text[p_start:p_end], text[start:end], published, rules.weekday_year_span))
                 continue
             if (
                 p_res.granularity == "day"
@@ -1253,7 +1409,7 @@ def _merged(text: str, spans: list[tuple[int, int, _Res]], published: date | Non
                 and not _WEEKDAY_START.match(text, p_start)
             ):
                 close = end + 1 if text[end:end + 1] == ")" and "(" in gap else end
-                out[-1] = (p_start, close, _on_weekday(p_res, text[start:end], text[p_start:p_end], published))
+                out[-1] = (p_start, close, _on_weekday(p_res, text[start:end], text[p_start:p_end], published, rules.weekday_year_span))
                 continue
             if _RANGE_GAP.fullmatch(gap) and _joinable(text, p_start, gap, p_res, res):
                 lead = _RANGE_LEAD.search(text, max(0, p_start - 9), p_start)
@@ -1275,11 +1431,12 @@ def _joinable(text: str, p_start: int, gap: str, first: _Res, second: _Res) -> b
     return first.granularity != "range" and second.granularity != "range"
 
 
-def date_spans(text: str, published: date | None = None, *, prefer: str = "past", detected: Detection | None = None) -> list[DateSpan]:
+def date_spans(text: str, published: date | None = None, *, prefer: str = "past", detected: Detection | None = None,
+               rules: DateRules = DateRules()) -> list[DateSpan]:
     """Time expressions in `text`, resolved against `published` (null values without it).
     `prefer` says how unmarked expressions read (see `Reference`); `detected` is `detect(text)`
     when the caller already has it."""
-    found_all = (detect(text) if detected is None else detected).dates
+    found_all = (detect(text, rules=rules) if detected is None else detected).dates
     if not found_all:
         return []
     published = reference(published, prefer)
@@ -1288,7 +1445,7 @@ def date_spans(text: str, published: date | None = None, *, prefer: str = "past"
         res = found.res if published is None else found.handler(found.match, text, published)
         if res is not None:
             resolved.append((found.start, found.end, res))
-    spans = _merged(text, resolved, published)
+    spans = _merged(text, resolved, published, rules)
     return [DateSpan(s, e, text[s:e], _plain(r.value), _plain(r.end_value), r.granularity) for s, e, r in spans]
 
 
@@ -1320,20 +1477,29 @@ def sentence_index(sentences: pl.DataFrame) -> dict[str, list[tuple[str, int, in
     return rows
 
 
-def detections(articles: pl.DataFrame) -> list[Detection]:
-    """`detect` of every article's text, in row order: computed once, passed to both stages."""
-    return [detect(text) for text in articles["text"]]
+def detections(articles: pl.DataFrame, *, rules: DateRules = DateRules()) -> list[Detection]:
+    """`detect` of every article's text, in row order: computed once, passed to both stages.
+    The triggers of all the texts are found by one `Scan`."""
+    texts = articles["text"].to_list()
+    return detect_all(texts, rules=rules)
 
 
-def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+def detect_all(texts: list[str], *, rules: DateRules = DateRules()) -> list[Detection]:
+    """`detect` of each text, with the trigger hits of one `Scan` of them all."""
+    scan = Scan(texts, DATE_TRIGGERS)
+    return [detect(text, rules=rules, hits=partial(scan.hits, k)) for k, text in enumerate(texts)]
+
+
+def dates(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None, *,
+          rules: DateRules = DateRules()) -> pl.DataFrame:
     """The `dates` table for a shard: every time expression inside a sentence, sorted by article and start.
     `detected` is `detections(articles)` when the caller already has it."""
     by_article = sentence_index(sentences)
     published_col = articles["published_date"] if "published_date" in articles.columns else pl.Series([None] * articles.height, dtype=pl.Date)
-    detected = detections(articles) if detected is None else detected
+    detected = detections(articles, rules=rules) if detected is None else detected
     records = []
     for aid, text, published, found in zip(articles["article_id"], articles["text"], published_col, detected, strict=True):
-        for span, sid in spans_in_sentences(date_spans(text, published, detected=found), by_article.get(aid, [])):
+        for span, sid in spans_in_sentences(date_spans(text, published, detected=found, rules=rules), by_article.get(aid, [])):
             records.append((stable_id(aid, span.start, span.end), aid, sid, span.text, span.start, span.end, span.value, span.end_value, span.granularity))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 

@@ -87,17 +87,17 @@ def candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazet
     return Output({"candidates": entities.mention_candidates(articles, sentences, gazetteer, ner, rules)})
 
 
-def date_detections(articles: pl.DataFrame) -> Output:
+def date_detections(articles: pl.DataFrame, rules: date_stage.DateRules) -> Output:
     """One date detection per article, read by both the quantities and the dates stage."""
-    return Output({"date_detections": date_stage.detections(articles)})
+    return Output({"date_detections": date_stage.detections(articles, rules=rules)})
 
 
-def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, date_detections: list) -> Output:
-    return Output({"quantities": quantity_stage.quantities(articles, sentences, date_detections)})
+def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, date_detections: list, rules: quantity_stage.QuantityRules) -> Output:
+    return Output({"quantities": quantity_stage.quantities(articles, sentences, date_detections, rules=rules)})
 
 
-def dates(articles: pl.DataFrame, sentences: pl.DataFrame, date_detections: list) -> Output:
-    return Output({"dates": date_stage.dates(articles, sentences, date_detections)})
+def dates(articles: pl.DataFrame, sentences: pl.DataFrame, date_detections: list, rules: date_stage.DateRules) -> Output:
+    return Output({"dates": date_stage.dates(articles, sentences, date_detections, rules=rules)})
 
 
 def sentence_signatures(sentences: pl.DataFrame, rules: duplicate_stage.DuplicateRules) -> Output:
@@ -151,11 +151,11 @@ ANNOTATIONS = (
     Stage(sentences, ("sentences",), "sentences", "sentences", rows_out="sentences", rules="sentences"),
     Stage(candidates, ("candidates",), "mention_candidates", "mentions", rows_out="candidates",
           cap=Cap("candidates", "article_id", "entities.max_mentions_per_article", "mentions_over_article_cap"), rules="entities"),
-    Stage(date_detections, ("date_detections",)),
+    Stage(date_detections, ("date_detections",), rules="dates"),
     Stage(quantities, ("quantities",), "quantities", "quantities", rows_out="quantities",
-          cap=Cap("quantities", "sentence_id", "caps.max_quantities_per_sentence", "quantities_over_sentence_cap")),
+          cap=Cap("quantities", "sentence_id", "caps.max_quantities_per_sentence", "quantities_over_sentence_cap"), rules="quantities"),
     Stage(dates, ("dates",), "dates", "dates", rows_out="dates",
-          cap=Cap("dates", "sentence_id", "caps.max_dates_per_sentence", "dates_over_sentence_cap")),
+          cap=Cap("dates", "sentence_id", "caps.max_dates_per_sentence", "dates_over_sentence_cap"), rules="dates"),
     Stage(sentence_signatures, ("sentence_signatures",), rules="duplicates"),
 )
 SHARD = (

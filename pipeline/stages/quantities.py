@@ -2,7 +2,7 @@
 
 Conventions (copied to the README):
 - `value` is the number as written, scaled ("$100 million" -> 1e8, "2.3bn" -> 2.3e9, "a dozen"
-  -> 12); percentages keep their number (`20%` -> 20, unit "percent").
+  -> 12, "one point three" -> 1.3); percentages keep their number (`20%` -> 20, unit "percent").
 - `qualifier` is one of exact, approximate ("around", "about", "nearly", "almost", "some", ...),
   at_least ("at least", "more than", "over", ...), at_most ("up to", "less than", "under", ...)
   and range ("between 30 and 40", "30-40", "30 to 40": `low`/`high` set, `value` their midpoint).
@@ -13,14 +13,18 @@ Conventions (copied to the README):
   time unit for durations ("18 years" -> "year"); ages get a unit that says so ("a 28-year-old",
   "28 years old" -> value 28, unit "year of age"; "3-month-old" -> "month of age"); null when no
   noun follows. `currency` is the ISO 4217 code when a symbol, code or name states it, before or
-  after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42"; "$" alone is USD;
+  after the number ("$5", "5$", "20 €", "USD3.14", "42 KWD", "Rs20", "RM 42", "LE 42", "ringgit 42",
+  "malaysian ringgit 42", "42 saudiriyal"; codes in lower case too, "gbp 3.42", "500 jpy", except
+  those that are words, "try 5 times"; lower-case letter symbols only at the end of a clause; capitalised names before a number are names, "Euro 2016"; newswire's "150
+  mln dlrs", "2.4 bln stg" and "Swedish crowns" too); "$" alone is USD;
   "pounds" is GBP only beside a scale word, a country or "sterling", else a weight). A letter
   before "$" narrows it only in capitals and touching the sign ("A$5" is AUD, "a $ 1 billion" is
   USD; "c $ 100" of tokenised newswire is CAD). Minor units alone ("50 cents", "470 pence", "10¢") keep their own unit and a null
   currency; names that do not say the country ("dinars", "francs", "bucks") are the unit with a
   null currency (`CURRENCY_UNITS`).
 - Compound amounts are one amount in the main unit: "3 dollars 50 cents" -> 3.5 USD,
-  "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43; a bare
+  "thirteen dollars and forty-five cents" -> 13.45, "20 ringgit and 43 sen" -> 20.43, "one kuai
+  and five mao five" -> 1.55 (a mao is a tenth, the bare number after it a fen); a bare
   number after an amount joins it only at the end of the clause ("US$3 and fourteen" -> 3.14, but
   "$20 43 times" stays two numbers).
 - "a"/"an"/"half a" before a named unit count one or half of it ("less than a dollar" -> at_most
@@ -43,16 +47,41 @@ Conventions (copied to the README):
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.stages.dates import Detection, Intervals, Vocabulary, detect, detections, sentence_index, spans_in_sentences, trigger_hits, windowed
+from collections.abc import Callable
+
+from pipeline.stages.dates import Detection, Intervals, Scan, Trigger, Vocabulary, detect_all, detect, sentence_index, spans_in_sentences, windowed
 from pipeline.core.ids import stable_id
 from pipeline.core.lexicons import STOP_WORDS
 from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value
 from schemas import polars_schema
 from schemas.quantities import Quantities
+
+
+@dataclass(frozen=True)
+class QuantityRules:
+    """The tunable choices of the quantities grammar (its lexicons stay module constants)."""
+
+    max_age_after_name: float = 120
+    """A number below this between a name and a comma or bracket is an age and no quantity ("Smith, 45,").
+    Default: the longest human lifespans."""
+    min_id_digits: int = 9
+    """Plain runs of at least this many digits are ids (phone, account, record numbers), not counts.
+    Default: longer than any count in the development sets written without separators."""
+    max_fraction_count: float = 20
+    """Number words up to this before a fraction word divide ("three quarters" -> 0.75); larger ones
+    count ("forty thirds" stays 40). Default: the fractions spelled out in the development sets."""
+    vague_factor: float = 2
+    """A vague plural counts this many of its scale ("hundreds of" -> 200, "tens of thousands" -> 20000),
+    as an at_least value. Default: the smallest plural, two."""
+    qualifier_window: int = 25
+    """Characters before a number searched for a qualifier ("no fewer than"). Default: the longest qualifier
+    with its spaces."""
 
 
 class Quantity(NamedTuple):
@@ -71,7 +100,18 @@ _I = re.IGNORECASE
 
 # Symbols before the number; a letter prefix narrows "$" ("HK$", "US$", "C$").
 _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY",
-            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR"}
+            "₦": "NGN", "₱": "PHP", "₪": "ILS", "₫": "VND", "₴": "UAH", "฿": "THB", "rs": "INR", "rs.": "INR", "rm": "MYR",
+            "dm": "DEM", "sfr": "CHF", "ffr": "FRF",
+            "le": "EGP", "l.e.": "EGP", "ج.م": "EGP", "ج.م.": "EGP", "₡": "CRC", "₲": "PYG", "₸": "KZT",
+            "₾": "GEL", "₼": "AZN", "₭": "LAK", "₮": "MNT", "៛": "KHR", "৳": "BDT", "₵": "GHS"}
+# The one-character signs, for the regexes ("$" is also the dollar of the prefixed forms, "HK$").
+_SIGN_CHARS = "".join(sign for sign in _SYMBOLS if len(sign) == 1)
+# The symbols written in letters ("Rs 20", "RM 42", "LE 42", "42 L.E.", "DM 5", "SFr 12"): in capitals only, since
+# "le", "rm" are words; after the number a lower-case one counts only at the end of the clause.
+_CLAUSE_END = r"(?=\s*(?:[.,;:!?)]|$))"
+_LETTER_SIGNS = r"RM|LE|L\.E\.|DM|SFr|SFR|FFr|FFR"
+_LETTER_SYMBOLS = rf"(?-i:Rs\.?|{_LETTER_SIGNS})"
+_LETTER_SYMBOLS_AFTER = rf"(?:(?-i:Rs|{_LETTER_SIGNS})(?!\w)|(?i:rs|rm|le|l\.e\.){_CLAUSE_END}|ج\.م\.?)"
 _DOLLAR_PREFIXES = {"us": "USD", "u.s.": "USD", "u.s": "USD", "hk": "HKD", "a": "AUD", "au": "AUD", "c": "CAD",
                     "ca": "CAD", "nz": "NZD", "s": "SGD", "sg": "SGD", "nt": "TWD", "r": "BRL", "z": "ZWL"}
 _ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CAD", "AUD", "HKD", "SEK", "NOK",
@@ -80,6 +120,9 @@ _ISO_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "CHF", "CA
               "KWD", "LBP", "QAR", "BGN", "MNT", "OMR", "BHD", "JOD", "CZK", "HUF", "RON", "ISK", "LKR", "NPR",
               "BDT", "KZT", "TND", "DZD", "LYD", "ETB", "GHS", "UGX", "TZS", "XOF", "XAF", "PEN", "UYU", "SYP")
 # Left out although ISO codes: capitalised words and names ("TRY", "ALL", "CUP", "MAD", "AMD") unless listed above.
+# Codes also count in lower case ("gbp 3.42", "500 jpy"), except those that are English words ("try 5 times").
+_WORD_CODES = frozenset({"TRY", "CAD", "RUB", "PEN", "COP", "PHP"})
+_LOWER_CODES = "|".join(code.lower() for code in _ISO_CODES if code not in _WORD_CODES)
 # Currency names after the number; the adjective before the name narrows generic names.
 _CURRENCY_NAMES = {
     "dollar": "USD", "euro": "EUR", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "元": "CNY",
@@ -89,7 +132,15 @@ _CURRENCY_NAMES = {
     "dinar": None, "riyal": "SAR", "rial": None, "dirham": None, "krona": "SEK", "krone": None,
     "won": "KRW", "real": "BRL", "reais": "BRL", "taka": "BDT", "afghani": "AFN", "cedi": "GHS",
     "shilling": None, "kuai": "CNY", "deutschmark": "DEM", "mark": None, "bitcoin": None, "tugrik": "MNT",
-    "buck": None,
+    "buck": None, "geneh": "EGP", "quid": "GBP", "guilder": "NLG", "crown": None, "stg": "GBP",
+    # The other currencies of ISO 4217 by name (those also words, "sol", "colon", are in _AMBIGUOUS_CURRENCY).
+    "kwacha": None, "dong": "VND", "kip": "LAK", "riel": "KHR", "lek": "ALL", "lev": "BGN", "leu": None,
+    "kuna": "HRK", "dram": "AMD", "manat": None, "som": None, "tenge": "KZT", "lari": "GEL", "bolivar": "VES",
+    "sol": "PEN", "guarani": "PYG", "quetzal": "GTQ", "lempira": "HNL", "colon": "CRC", "cordoba": "NIO",
+    "balboa": "PAB", "birr": "ETB", "nakfa": "ERN", "dalasi": "GMD", "leone": "SLL", "ouguiya": "MRU",
+    "ariary": "MGA", "loti": "LSL", "lilangeni": "SZL", "pula": "BWP", "metical": "MZN", "kyat": "MMK",
+    "ngultrum": "BTN", "rufiyaa": "MVR", "kina": "PGK", "vatu": "VUV", "tala": "WST", "koruna": "CZK",
+    "denar": "MKD", "somoni": "TJS", "gourde": "HTG", "kwanza": "AOA", "escudo": None, "boliviano": "BOB",
 }
 _CURRENCY_ADJECTIVES = {
     ("us", "dollar"): "USD", ("u.s.", "dollar"): "USD", ("american", "dollar"): "USD",
@@ -113,13 +164,45 @@ _CURRENCY_ADJECTIVES = {
     ("south korean", "won"): "KRW", ("korean", "won"): "KRW", ("brazilian", "real"): "BRL",
     ("turkish", "lira"): "TRY", ("russian", "ruble"): "RUB", ("russian", "rouble"): "RUB",
     ("south african", "rand"): "ZAR", ("nigerian", "naira"): "NGN", ("israeli", "shekel"): "ILS",
-    ("new israeli", "shekel"): "ILS",
+    ("new israeli", "shekel"): "ILS", ("dutch", "guilder"): "NLG", ("swedish", "crown"): "SEK",
+    ("danish", "crown"): "DKK", ("norwegian", "crown"): "NOK", ("czech", "crown"): "CZK",
+    ("czech", "koruna"): "CZK", ("zambian", "kwacha"): "ZMW", ("malawian", "kwacha"): "MWK",
+    ("vietnamese", "dong"): "VND", ("lao", "kip"): "LAK", ("laotian", "kip"): "LAK", ("cambodian", "riel"): "KHR",
+    ("albanian", "lek"): "ALL", ("bulgarian", "lev"): "BGN", ("romanian", "leu"): "RON", ("moldovan", "leu"): "MDL",
+    ("croatian", "kuna"): "HRK", ("armenian", "dram"): "AMD", ("azerbaijani", "manat"): "AZN",
+    ("turkmen", "manat"): "TMT", ("kyrgyz", "som"): "KGS", ("uzbek", "som"): "UZS", ("kazakh", "tenge"): "KZT",
+    ("georgian", "lari"): "GEL", ("venezuelan", "bolivar"): "VES", ("peruvian", "sol"): "PEN",
+    ("costa rican", "colon"): "CRC", ("nicaraguan", "cordoba"): "NIO", ("ethiopian", "birr"): "ETB",
+    ("thai", "baht"): "THB", ("indonesian", "rupiah"): "IDR", ("bangladeshi", "taka"): "BDT",
+    ("ukrainian", "hryvnia"): "UAH", ("polish", "zloty"): "PLN", ("hungarian", "forint"): "HUF",
+    ("icelandic", "krona"): "ISK", ("ghanaian", "cedi"): "GHS", ("north korean", "won"): "KPW",
+    ("taiwanese", "dollar"): "TWD", ("new taiwan", "dollar"): "TWD", ("fijian", "dollar"): "FJD",
+    ("namibian", "dollar"): "NAD", ("liberian", "dollar"): "LRD", ("brunei", "dollar"): "BND",
+    ("east caribbean", "dollar"): "XCD", ("dominican", "peso"): "DOP", ("uruguayan", "peso"): "UYU",
+    ("sudanese", "pound"): "SDG", ("south sudanese", "pound"): "SSP", ("yemeni", "rial"): "YER",
+    ("saudi", "rial"): "SAR", ("macedonian", "denar"): "MKD", ("nepali", "rupee"): "NPR",
+    ("mauritian", "rupee"): "MUR", ("congolese", "franc"): "CDF", ("rwandan", "franc"): "RWF",
+    ("burundian", "franc"): "BIF", ("guinean", "franc"): "GNF", ("djiboutian", "franc"): "DJF",
+    ("somali", "shilling"): "SOS", ("cape verdean", "escudo"): "CVE", ("angolan", "kwanza"): "AOA",
 }
+# Other spellings of a name ("150 mln dlrs" of newswire).
+_NAME_ALIASES = {"dlr": "dollar", "sole": "sol"}
+# The adjective and name written as one word ("egyptianpound", "saudiriyal").
+_GLUED_NAMES = {adjective.replace(" ", "") + name: code for (adjective, name), code in _CURRENCY_ADJECTIVES.items()}
 # Names that are also ordinary words: a currency only beside a scale word or their adjective.
-_AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand"}
+_AMBIGUOUS_CURRENCY = {"pound", "won", "real", "mark", "rand", "sol", "colon", "cordoba", "dram", "kip", "dong", "tala", "kina", "lev", "leone", "pula"}
+# A currency named right before the number ("ringgit 42", "malaysian ringgit 42", "yen 100 billion").
+_NAME_BEFORE = re.compile(
+    rf"(?:\b(?P<adj>{'|'.join(sorted({re.escape(a) for a, _ in _CURRENCY_ADJECTIVES}, key=len, reverse=True))})\s+)?"
+    rf"\b(?P<name>{'|'.join(sorted((n for n in _CURRENCY_NAMES if n.isalpha() and n.isascii()), key=len, reverse=True))})s?\s?\Z",
+    _I,
+)
 _MINOR_UNITS = {"cent": "cent", "cents": "cent", "pence": "penny", "penny": "penny", "pennies": "penny", "p": "penny"}
 # Minor units after a main amount ("3 dollars 50 cents", "$20 and 43c", "20 ringgit 43 sen").
-_MINOR_AFTER = r"(?:cents?\b|c\b|¢|pence\b|p\b|sens?\b|kopiykas?\b|kopecks?\b|kopeks?\b|paise\b|paisa\b|centavos?\b|centimes?\b|fils\b|halalas?\b)"
+_MINOR_AFTER = r"(?:cents?\b|c\b|¢|pence\b|p\b|sens?\b|kopiykas?\b|kopecks?\b|kopeks?\b|paise\b|paisa\b|centavos?\b|centimes?\b|fils\b|halalas?\b|mao\b|jiao\b|fen\b)"
+# Minor units that are not hundredths: the Chinese mao (jiao) is a tenth of a yuan, and a bare
+# number after it counts the next unit down, fen ("one kuai and five mao five" -> 1.55).
+_MINOR_PER_MAIN = {"mao": 10, "jiao": 10}
 
 _MEASURES = {
     "km": "kilometre", "kilometre": "kilometre", "kilometer": "kilometre", "kms": "kilometre",
@@ -172,24 +255,30 @@ _QUALIFIER_BEFORE = re.compile(
 _QUALIFIER_LAST_WORDS = frozenset(p.split()[-1].replace("\\", "") for p in (*_APPROXIMATE, *_AT_LEAST, *_AT_MOST))
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:e[+-]?\d+\b)?|\.\d+)"
-_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?)"
+# Scale words, and the abbreviations of newswire that may stand apart from the digits ("150 mln dlrs", "$5.3 bn").
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozens?|bn|bln|mln|mil|trn)"
 _SCALE_SUFFIX = r"(?:bn|bln|mn|mln|mil|trn|tn|k|m|b|mm)"
 _CURRENCY_PREFIX = (
     # Single-letter prefixes only in capitals and touching the "$": "A$5" is Australian, "a $ 1 billion" not.
     # Tokenised newswire writes "c $ 100" for C$100: "c" is no word, unlike the article "a".
-    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|CA|NZ|SG|NT|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
-    r"|(?P<sym>[$£€¥₹₽₩₺₦₱₪₫₴฿]|(?<![\w.])(?-i:Rs\.?|RM)(?=\s?\d))"
-    rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}))(?=\s?\d))"  # codes only in capitals: "try 5" is no lira
+    # Two letters narrow it in either case: tokenised newswire is often lower-cased ("nz $ 5").
+    r"(?:(?<![\w.])(?:(?P<dprefix>u\.\s?s\.?|(?-i:US|us|HK|hk|AU|au|CA|ca|NZ|nz|SG|sg|NT|nt|C\s|c\s))\s?\$|(?P<dprefix1>(?-i:A|C|S|R|Z))\$)"
+    rf"|(?P<sym>[{_SIGN_CHARS}]|(?<![\w.]){_LETTER_SYMBOLS}(?=\s?\d))"
+    rf"|(?<![\w.])(?P<isopre>(?-i:{'|'.join(_ISO_CODES)}|{_LOWER_CODES}))(?=\s?\d))"
 )
 _SIGN = r"(?P<sign>(?:(?<![\w\d.,)-])[-−](?=\d))|\b(?:minus|negative)\s+)?"
 
+# The digits after a decimal point said as words ("one point three", "1 point two five").
+_DIGIT_NAMES = {"oh": 0, **{w: v for w, v in UNITS.items()}}
+_DIGIT_WORD = rf"(?:{'|'.join(_DIGIT_NAMES)})"
 _FRACTION = r"(?:halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)"
 _NUMBER = re.compile(
     rf"(?:{_CURRENCY_PREFIX}\s?)?{_SIGN}"
     rf"(?:(?P<digits>(?:(?<![\w.,/:-])|(?<=(?-i:[A-Z]{{3}}))|(?<=(?-i:Rs|RM)))(?<![\d.,]){_DIGITS}|(?<=[-−])(?:{_DIGITS}))(?:(?P<suffix>{_SCALE_SUFFIX})\b|\s?(?P<scale>{_SCALE_WORD})\b)?"
     rf"|(?P<afrac>\ba\s+(?P<den1>{_FRACTION})(?=\s+of\b))"
     rf"|(?P<words>(?:\b(?P<article>a|an|half\s+a)\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?{NUMBER_WORDS}))"
-    rf"(?:(?P<half>\s+and\s+a\s+half(?:\s+(?P<halfscale>{_SCALE_WORD}))?)|[\s-]+(?P<den>{_FRACTION})\b)?",
+    rf"(?:(?P<half>\s+and\s+a\s+half(?:\s+(?P<halfscale>{_SCALE_WORD}))?)|[\s-]+(?P<den>{_FRACTION})\b"
+    rf"|(?P<pointed>\s+point\s+(?P<point>\d+|{_DIGIT_WORD}(?:\s+{_DIGIT_WORD})*)\b(?:\s+(?P<pointscale>{_SCALE_WORD})\b)?))?",
     _I,
 )
 # What may stand before a number's first digit or word: currency, sign, "a"/"half a".
@@ -200,7 +289,8 @@ _PLURAL_NEXT = re.compile(r"\s+(?:[a-z]+s|people|children|men|women)\b")
 _VAGUE = re.compile(
     r"\b(?P<base>tens|dozens|hundreds|thousands|millions|billions)(?:\s+of\s+(?P<mult>thousands|millions|billions))?\s+of\b", _I
 )
-_VAGUE_VALUES = {"tens": 20, "dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
+# The scale of each vague plural; `QuantityRules.vague_factor` says how many of it are meant.
+_VAGUE_SCALES = {"tens": 10, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 1e6, "billions": 1e9}
 _VAGUE_MULT = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to)\s*|\s+(?P<and>and)\s+", _I)
@@ -208,7 +298,7 @@ _RANGE_LEAD = re.compile(r"\b(?P<lead>between|from)\s+$", _I)
 # Between two amounts with their units: "3km-5km" needs no "from"; a hedge may stand before the second.
 _UNIT_RANGE_JOIN = re.compile(r"(?:\s*(?P<dash>-|–|—)\s*|\s*to\s+|\s+and\s+)(?:(?:about|around|approximately|roughly|some)\s+|~\s*)?", _I)
 _PERCENT = re.compile(r"\s?(?:%|percent\b|per\s?cent\b|percentage points?\b|percentage\b|pct\b)", _I)
-_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")
+_WORD = re.compile(r"(?-i:[A-Z]\.){2,}|[^\W\d_][\w'’]*(?:-[^\W\d_]+)*")  # "U.S." is one word
 _PHONE = re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}[-.]\d{3,4}[-.]\d{4}(?!\d)|\d{3,4}-\d{4}(?:/\d+)?(?!\d)")
 _URL_TOKEN = re.compile(r"https?://|www\.|@|%[0-9A-F]{2}", _I)
 _NUMBER_TRIGGERS = ("0", *UNITS, *TEENS, *TENS, "hundred", "thousand", "million", "billion", "trillion", "dozen",
@@ -221,17 +311,17 @@ _AGE_AFTER_NAME = re.compile(r"[A-Z][\w'’.-]+,\s*$")
 _ID_BEFORE = re.compile(r"(?:\b(?:no|nos|number|nr|nrs|#|article|section|chapter|page|room|flight|route|highway|exit|resolution|paragraph|clause|rule)\.?\s*|#)$", _I)
 _TIME_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|o'?clock\b|h\b|hrs\b(?=\s+(?:GMT|UTC|local)))", _I)
 _LEADING_ZERO = re.compile(r"0\d+")
-_LONG_DIGITS = re.compile(r"\d{9,}")
 _DIGIT_HYPHEN_END = re.compile(r"\d-$")
 _UNIT_HYPHEN_END = re.compile(r"\d\s?(?:km|m|cm|mm|kg|g|mg|mi|ft|l|ml)-$", _I)  # "3km-5km"
 _HYPHEN_DIGIT = re.compile(r"-\d")
 _LETTER_END = re.compile(r"[A-Za-z]$")
 _COMMA_OR_PAREN = re.compile(r"\s*[,)]")
 _COLON_DIGIT = re.compile(r":\d")
-_ISO_AFTER = re.compile(rf"\s?({'|'.join(_ISO_CODES)})\b")
+# Codes after the number in capitals, or in lower case at the end of the clause ("10 usd.").
+_ISO_AFTER = re.compile(rf"\s?(?-i:({'|'.join(_ISO_CODES)}|{_LOWER_CODES}))\b")
 # A currency sign after the number ("10$", "20 €", "10k$", "3.14US$", "20Rs", "10¢"), not the
 # sign of a next amount ("5 $10 bills").
-_SYMBOL_AFTER = re.compile(r"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[£€¥₹₽₩₺₦₱₪₫₴฿]|(?-i:Rs|RM)\b)|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
+_SYMBOL_AFTER = re.compile(rf"\s?(?:(?P<dp>(?-i:US|HK|AU|CA|NZ|SG|A|C))?\$|(?P<sym>[{_SIGN_CHARS.replace('$', '')}]|{_LETTER_SYMBOLS_AFTER})|(?P<cent>¢))(?!\s?\d)(?:(?<=€)(?i:ur)\b)?")
 _ATTACHED_UNIT = re.compile(r"(?:-|\s?)(°[CF]?|[a-zμ²]+\d?(?:/[a-z]+)?)(?!\w|-(?!\d))", _I)  # "10km", "3km-5km"; not "10km-long"
 _STERLING = re.compile(r"\s+sterling\b", _I)
 # Measures written as a sum of units, largest first: "7 feet 10 inches", "2 km and 1 metre".
@@ -247,7 +337,7 @@ _SCALE_AFTER_RANGE = re.compile(r"(?:\s*,\s*(?:say|perhaps|maybe|possibly|roughl
 # Minor units after a main amount: "3 dollars 50 cents", "$20 and 43c", "US$3 and fourteen" (a bare
 # number only at the end of the clause, so "$20 43 times" stays two numbers).
 _MINOR_AMOUNT = re.compile(
-    rf"\s*,?\s*(?:and\s+)?(?P<n>\d{{1,2}}(?![\d.,])|{NUMBER_WORDS})\s*(?:(?P<minor>{_MINOR_AFTER})|(?P<close>(?=\s*(?:[.,;:!?)]|$))))", _I
+    rf"\s*,?\s*(?:and\s+)?(?P<n>\d{{1,2}}(?![\d.,])|{NUMBER_WORDS})\s*(?:(?P<minor>{_MINOR_AFTER})|(?P<close>{_CLAUSE_END}))", _I
 )
 # What makes the number after it an identifier when no unit follows: an acronym ("HR 6819",
 # "H.R. 1"), a name with an inner capital ("CentOS 8", "iPhone 12"), or a version word.
@@ -272,6 +362,7 @@ _IRREGULAR = {
 }
 
 
+@lru_cache(maxsize=65536)  # called for most words after a number, and news repeats its nouns: 4 % of the stage's time
 def singular(word: str) -> str:
     """A light English lemmatiser for plural nouns ("casualties" -> "casualty")."""
     lowered = word.lower().replace("’", "'")
@@ -293,7 +384,7 @@ class _Num(NamedTuple):
     words: bool
 
 
-def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
+def _parsed(m: re.Match, text: str, rules: QuantityRules) -> tuple[float, int] | None:
     """Value and end of a number match; None when it is not a number after all."""
     has_currency = bool(m["sym"] or m["dprefix"] or m["dprefix1"] or m["isopre"])
     if m["afrac"]:
@@ -320,8 +411,12 @@ def _parsed(m: re.Match, text: str) -> tuple[float, int] | None:
     if m["half"] and end == m.start("half"):
         value = (value + 0.5) * (SCALES[m["halfscale"].lower()] if m["halfscale"] else 1)
         end = m.end()
-    elif m["den"] and m["words"] and end == m.end("words") and value <= 20 and value == int(value):
+    elif m["den"] and m["words"] and end == m.end("words") and value <= rules.max_fraction_count and value == int(value):
         value /= FRACTIONS[m["den"].lower()]
+        end = m.end()
+    elif m["pointed"] and end == m.start("pointed") and value == int(value):  # "one point three" -> 1.3
+        said = m["point"] if m["point"].isdigit() else "".join(str(_DIGIT_NAMES[w.lower()]) for w in m["point"].split())
+        value = float(f"{int(value)}.{said}") * (SCALES[m["pointscale"].lower()] if m["pointscale"] else 1)
         end = m.end()
     return (-value if m["sign"] else value), end
 
@@ -332,11 +427,12 @@ def _currency_before(m: re.Match) -> str | None:
     if m["sym"]:
         return _SYMBOLS[m["sym"].lower()]
     if m["isopre"]:
-        return "CNY" if m["isopre"] == "RMB" else m["isopre"]
+        code = m["isopre"].upper()
+        return "CNY" if code == "RMB" else code
     return None
 
 
-def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
+def _is_excluded(text: str, m: re.Match, start: int, end: int, rules: QuantityRules) -> bool:
     """Ids, codes, ordinals, times, scores and ages after names."""
     if not m["digits"]:
         word = (m["words"] or m["afrac"]).lower()
@@ -350,7 +446,7 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
         return bool(re.match(r"-(?:on|to|by)-", after))
     if m["digits"] and not (m["sym"] or m["dprefix"] or m["dprefix1"] or m["isopre"]):
         raw = m["digits"]
-        if _LEADING_ZERO.fullmatch(raw) or (_LONG_DIGITS.fullmatch(raw) and not m["sign"]):
+        if _LEADING_ZERO.fullmatch(raw) or (raw.isdecimal() and len(raw) >= rules.min_id_digits and not m["sign"]):
             return True
         before = text[max(0, start - 12):start]
         if before.endswith(("/", "#")) or (before.endswith("-") and not _DIGIT_HYPHEN_END.search(before) and not _UNIT_HYPHEN_END.search(before) and not m["sign"]):
@@ -359,7 +455,7 @@ def _is_excluded(text: str, m: re.Match, start: int, end: int) -> bool:
             return True
         if _ID_BEFORE.search(before):
             return True
-        if _AGE_AFTER_NAME.search(before) and _COMMA_OR_PAREN.match(text[end:end + 2]) and float(raw.replace(",", "")) < 120:
+        if _AGE_AFTER_NAME.search(before) and _COMMA_OR_PAREN.match(text[end:end + 2]) and float(raw.replace(",", "")) < rules.max_age_after_name:
             return True
         if _TIME_AFTER.match(text, end) or _COLON_DIGIT.match(text[end:end + 2]):
             return True
@@ -433,9 +529,9 @@ def _word_before(text: str, pos: int, lo: int) -> tuple[int, str]:
     return end, text[first:end] if first < end and text[first:end] != "." else ""
 
 
-_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm"))
+_PREFIX_WORDS = frozenset(("a", "an", "minus", "negative", "rs", "rs.", "rm", "le", "e.", "dm", "sfr", "ffr"))  # "e." ends "L.E."
 _ISO_LOWER = frozenset(code.lower() for code in _ISO_CODES)
-_SYMBOL_CHARS = frozenset("$£€¥₹₽₩₺₦₱₪₫₴฿")
+_SYMBOL_CHARS = frozenset(_SIGN_CHARS)
 
 
 def _prefix_start(text: str, hit: int) -> int:
@@ -457,11 +553,11 @@ def _prefix_start(text: str, hit: int) -> int:
     return prefix.start() if prefix else hit
 
 
-def _numbers(text: str, lowered: str) -> list[_Num]:
+def _numbers(text: str, hits: Callable[[Trigger], list[int]], rules: QuantityRules) -> list[_Num]:
     out = []
     done = 0
     urls = _UrlTokens(text)
-    for hit in _NUMBER_VOCABULARY.hits(text, lowered):
+    for hit in hits(_NUMBER_VOCABULARY):
         if hit < done:
             continue
         if hit and text[hit - 1] == "." and (hit < 2 or not text[hit - 2].isdigit()):
@@ -472,12 +568,12 @@ def _numbers(text: str, lowered: str) -> list[_Num]:
         if m is None:
             continue
         done = m.end()
-        parsed = _parsed(m, text)
+        parsed = _parsed(m, text, rules)
         if parsed is None:
             continue
         value, end = parsed
         start = m.start()
-        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end) or _in_url_or_phone(text, start, end, urls):
+        if _is_excluded(text, m, m.start("digits") if m["digits"] else start, end, rules) or _in_url_or_phone(text, start, end, urls):
             continue
         out.append(_Num(start, end, value, _currency_before(m), not m["digits"]))
     return out
@@ -499,7 +595,7 @@ def _unit_after(text: str, end: int, count: float) -> tuple[str | None, str | No
         return unit, None, end + pct.end(), True
     iso = _ISO_AFTER.match(rest)
     if iso:
-        code = iso.group(1)
+        code = iso.group(1).upper()
         return None, "CNY" if code == "RMB" else code, end + iso.end(), False
     if rest.startswith("元"):
         return None, "CNY", end + 1, False
@@ -597,6 +693,11 @@ def _counted_noun(words: list[re.Match], lowered: list[str], count: float) -> re
 def _named_unit(phrase: str, words: list[str], text: str, number_end: int) -> tuple[str | None, str | None, bool] | None:
     """Currency or measurement named by the words after a number ("million australian dollars")."""
     head = singular(words[-1])
+    head = _NAME_ALIASES.get(head, head)
+    if len(words) == 1 and head in _GLUED_NAMES:
+        return None, _GLUED_NAMES[head], False
+    if len(words) == 2 and words[0] in _CURRENCY_NAMES and words[1] in _MINOR_UNITS:  # "50 euro cents"
+        return _MINOR_UNITS[words[1]], None, False
     if head in _CURRENCY_NAMES or words[-1] in _CURRENCY_NAMES:
         name = head if head in _CURRENCY_NAMES else words[-1]
         adjective = " ".join(words[:-1])
@@ -623,8 +724,8 @@ def _scale_before(text: str, number_end: int) -> bool:
     return bool(_SCALE_END.search(text[max(0, number_end - 10):number_end]))
 
 
-def _qualifier(text: str, start: int) -> tuple[str, int]:
-    lo = max(0, start - 25)
+def _qualifier(text: str, start: int, window: int) -> tuple[str, int]:
+    lo = max(0, start - window)
     end, word = _word_before(text, start, lo)
     tilde = not word and text[end - 1:end] == "~"
     if not tilde and word.isascii() and word.lower() not in _QUALIFIER_LAST_WORDS:
@@ -636,11 +737,14 @@ def _qualifier(text: str, start: int) -> tuple[str, int]:
     return kind, m.start()
 
 
-def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantity]:
+def quantity_spans(text: str, detected: Detection | None = None, *, rules: QuantityRules = QuantityRules(),
+                   hits: Callable[[Trigger], list[int]] | None = None) -> list[Quantity]:
     """Every quantity in `text` with its value, range, unit, currency and qualifier, in text order.
-    `detected` is `pipeline.stages.dates.detect(text)` when the caller already has it."""
-    lowered = text.lower()
-    nums = _numbers(text, lowered)
+    `detected` is `pipeline.stages.dates.detect(text)` when the caller already has it; `hits` gives
+    the hits of `QUANTITY_TRIGGERS` in `text` when a `Scan` of its batch has them."""
+    if hits is None:
+        hits = partial(Scan([text], QUANTITY_TRIGGERS).hits, 0)
+    nums = _numbers(text, hits, rules)
     if nums and detected is None:
         detected = detect(text)
     dates_found = Intervals(detected.spans()) if nums else Intervals(())
@@ -656,7 +760,7 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
         value = num.value
         end = num.end
         currency = num.currency
-        qualifier, start = _qualifier(text, num.start)
+        qualifier, start = _qualifier(text, num.start, rules.qualifier_window)
         if i < len(nums):
             nxt = nums[i]
             join = _RANGE_JOIN.fullmatch(text, num.end, nxt.start)
@@ -699,13 +803,12 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
             if factor is None:
                 break
             value, unit, unit_end, i = value * factor + nums[i].value, unit2, end2, i + 1  # "7 feet 10 inches" -> 94 inches
+        if currency is None and unit is None:
+            named_before = _currency_name_before(text, start)
+            if named_before:  # "ringgit 42", "malaysian ringgit 42"
+                currency, start = named_before
         if currency and unit is None and qualifier != "range" and value == int(value):
-            minor = _MINOR_AMOUNT.match(text, unit_end)
-            if minor and (minor["minor"] or minor["close"] is not None):
-                cents = digits_value(minor["n"]) if minor["n"][0].isdigit() else small_number(minor["n"])
-                if cents is not None and 0 < cents < 100 and cents == int(cents):  # "3 dollars 50 cents"
-                    value += cents / 100
-                    unit_end = minor.end("minor") if minor["minor"] else minor.end("n")
+            value, unit_end = _with_minor_units(text, value, unit_end)
         if unit is None and currency is None and qualifier == "exact" and _CODE_BEFORE.search(text, max(0, num.start - 20), num.start):
             continue  # versions and bill numbers: "CentOS 8", "HR 6819", "H.R. 1"
         if dates_found.overlaps(num.start, end) and unit not in _TIME_UNITS.values():
@@ -716,9 +819,47 @@ def quantity_spans(text: str, detected: Detection | None = None) -> list[Quantit
             continue
         used_until = unit_end
         out.append(Quantity(start, unit_end, text[start:unit_end], value, low, high, unit, currency, qualifier))
-    out.extend(_vague(text, lowered, out))
-    out.extend(_one_unit(text, lowered, out, dates_found))
+    out.extend(_vague(text, hits, out, rules.vague_factor))
+    out.extend(_one_unit(text, hits, out, dates_found, rules.qualifier_window))
     return sorted(out, key=lambda q: (q.start, q.end))
+
+
+def _currency_name_before(text: str, start: int) -> tuple[str, int] | None:
+    """(code, start of the name) for a currency named right before a number; generic names need
+    their adjective, names that are also words ("pound", "won") are left out, and so are
+    capitalised names, which name things ("Euro 2016")."""
+    lo = max(0, start - 30)
+    _, word = _word_before(text, start, lo)
+    if not word.islower() or singular(word) not in _CURRENCY_NAMES:
+        return None
+    m = _NAME_BEFORE.search(text, lo, start)
+    if m is None:
+        return None
+    name = m["name"].lower()
+    code = _CURRENCY_ADJECTIVES.get((m["adj"].lower(), name)) if m["adj"] else None
+    if code is not None:
+        return code, m.start()
+    code = None if name in _AMBIGUOUS_CURRENCY else _CURRENCY_NAMES[name]
+    return (code, m.start("name")) if code else None
+
+
+def _with_minor_units(text: str, value: float, end: int) -> tuple[float, int]:
+    """A whole amount with the minor units after it: "3 dollars 50 cents" -> 3.5, "US$3 and
+    fourteen" -> 3.14 (a bare number counts hundredths, or the unit below a tenth)."""
+    per_main, above = 100, 1  # the next bare part counts 1/per_main; `above` of its unit per main unit before
+    while True:
+        minor = _MINOR_AMOUNT.match(text, end)
+        if not minor or not (minor["minor"] or minor["close"] is not None):
+            return value, end
+        part = _MINOR_PER_MAIN.get(minor["minor"].lower(), 100) if minor["minor"] else per_main
+        count = digits_value(minor["n"]) if minor["n"][0].isdigit() else small_number(minor["n"])
+        if count is None or not 0 < count < part // above or count != int(count):
+            return value, end
+        value += count / part
+        end = minor.end("minor") if minor["minor"] else minor.end("n")
+        if part >= 100:
+            return value, end
+        per_main, above = part * 10, part
 
 
 def _range_of_amounts(text: str, start: int, value: float, unit: str | None, currency: str | None, unit_end: int, nxt: _Num) -> tuple[float, float, int] | None:
@@ -739,13 +880,13 @@ def _unscaled(text: str, num: _Num) -> float:
     return parsed if parsed else num.value
 
 
-def _vague(text: str, lowered: str, found: list[Quantity]) -> list[Quantity]:
+def _vague(text: str, hits: Callable[[Trigger], list[int]], found: list[Quantity], factor: float) -> list[Quantity]:
     out = []
     taken = Intervals((q.start, q.end) for q in found)
-    for m in windowed(_VAGUE, text, trigger_hits(text, lowered, _VAGUE_TRIGGERS), back=0, ahead=60):
+    for m in windowed(_VAGUE, text, hits(_VAGUE_TRIGGERS), back=0, ahead=60):
         if taken.overlaps(m.start(), m.end()):
             continue
-        value = float(_VAGUE_VALUES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
+        value = float(factor * _VAGUE_SCALES[m["base"].lower()] * (_VAGUE_MULT[m["mult"].lower()] if m["mult"] else 1))
         unit, currency, end, _ = _noun_after(text, m.end(), value)
         end = end if unit or currency else m.start("mult") + len(m["mult"]) if m["mult"] else m.start() + len(m["base"])
         out.append(Quantity(m.start(), end, text[m.start():end], value, None, None, unit, currency, "at_least"))
@@ -759,16 +900,18 @@ _ONE_UNIT_WORDS = ("dollar", "euro", "yen", "yuan", "rupee", "ruble", "rouble", 
                    "kilo", "gram", "litre", "liter", "gallon", "tonne", "hectare", "acre")
 _ONE_UNIT = Vocabulary(("dollar", "euro", "yen", "yuan", "rupee", "rub", "rou", "cent", "penny", "mile", "kilo", "met",
                         "milli", "inch", "gram", "lit", "gallon", "tonne", "hectare", "acre"), frozenset(_ONE_UNIT_WORDS))
+# Every trigger the stage asks a `Scan` for.
+QUANTITY_TRIGGERS: tuple[Trigger, ...] = (_NUMBER_VOCABULARY, _VAGUE_TRIGGERS, _ONE_UNIT)
 _ARTICLE_BEFORE = re.compile(r"\b(?P<art>half\s+an?|an?|half)[\s-]+\Z", _I)
 _AMOUNT_END = re.compile(r"[\d%$€£¥]\s*\S*\s*\Z")
 
 
-def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Intervals) -> list[Quantity]:
+def _one_unit(text: str, hits: Callable[[Trigger], list[int]], found: list[Quantity], dates_found: Intervals, qualifier_window: int) -> list[Quantity]:
     """"a dollar", "an inch", "half a litre": one (or half) of a named unit. After an amount "a"
     means "per" ("$80 a barrel", "50 miles an hour"), so nothing is counted there."""
     out = []
     taken = Intervals((q.start, q.end) for q in found)
-    for hit in _ONE_UNIT.hits(text, lowered):
+    for hit in hits(_ONE_UNIT):
         art = _ARTICLE_BEFORE.search(text, max(0, hit - 8), hit)
         if art is None or _AMOUNT_END.search(text, max(0, art.start() - 12), art.start()):
             continue
@@ -778,7 +921,7 @@ def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Inter
             continue
         value = 0.5 if art["art"].lower().startswith("half") else 1.0
         end = hit + len(word)
-        qualifier, start = _qualifier(text, art.start())
+        qualifier, start = _qualifier(text, art.start(), qualifier_window)
         out.append(Quantity(start, end, text[start:end], value, None, None, named[0], named[1], qualifier))
     return out
 
@@ -786,15 +929,18 @@ def _one_unit(text: str, lowered: str, found: list[Quantity], dates_found: Inter
 _SCHEMA = polars_schema(Quantities)
 
 
-def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None) -> pl.DataFrame:
+def quantities(articles: pl.DataFrame, sentences: pl.DataFrame, detected: list[Detection] | None = None, *,
+               rules: QuantityRules = QuantityRules()) -> pl.DataFrame:
     """The `quantities` table for a shard: every quantity inside a sentence, sorted by article and start.
     `detected` is `pipeline.stages.dates.detections(articles)` when the caller already has it (the dates
-    stage needs the same detection)."""
+    stage needs the same detection, and the caller's `DateRules`)."""
     by_article = sentence_index(sentences)
-    detected = detections(articles) if detected is None else detected
+    texts = articles["text"].to_list()
+    detected = detect_all(texts) if detected is None else detected
+    scan = Scan(texts, QUANTITY_TRIGGERS)
     records = []
-    for aid, text, found in zip(articles["article_id"], articles["text"], detected, strict=True):
-        for q, sid in spans_in_sentences(quantity_spans(text, found), by_article.get(aid, [])):
+    for k, (aid, text, found) in enumerate(zip(articles["article_id"], texts, detected, strict=True)):
+        for q, sid in spans_in_sentences(quantity_spans(text, found, rules=rules, hits=partial(scan.hits, k)), by_article.get(aid, [])):
             records.append((stable_id(aid, q.start, q.end), aid, sid, q.text, q.start, q.end, q.value, q.low, q.high, q.unit, q.currency, q.qualifier))
     return pl.DataFrame(records, schema=_SCHEMA, orient="row").sort("article_id", "start", "end")
 

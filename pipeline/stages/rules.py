@@ -11,9 +11,11 @@ import json
 from dataclasses import asdict, dataclass
 
 from pipeline.stages.clean import CleanRules
+from pipeline.stages.dates import DateRules
 from pipeline.stages.duplicates import DuplicateRules
 from pipeline.stages.entities import EntityRules
 from pipeline.stages.ingest import IngestRules
+from pipeline.stages.quantities import QuantityRules
 from pipeline.stages.sentences import SentenceRules
 from pipeline.stages.stories import StoryRules
 
@@ -39,6 +41,8 @@ class Rules:
     clean: CleanRules = CleanRules()
     sentences: SentenceRules = SentenceRules()
     entities: EntityRules = EntityRules()
+    quantities: QuantityRules = QuantityRules()
+    dates: DateRules = DateRules()
     stories: StoryRules = StoryRules()
     duplicates: DuplicateRules = DuplicateRules()
     caps: CapRules = CapRules()
