@@ -186,7 +186,7 @@ NEWS_VERBS = {
     "enter": "enter check admit checkin check-in",
     "treat": "rehab treatment rehabilitation",
     "attack": "hit",
-    "kill": "murder slay homicide",
+    "kill": "murder slay",
     "threaten": "threaten endanger",
     "win": "win victory beat defeat triumph",
     "flee": "flee escape",
@@ -203,7 +203,10 @@ _SYNONYMS = {
     **dict.fromkeys("end ended ending complete completed conclude concluded finish finished close closed closure terminate terminated over".split(), "end"),
     **dict.fromkeys("troop soldier force serviceman servicemen personnel".split(), "troop"),
     **dict.fromkeys("withdraw withdrew withdrawn withdrawal leave left pull pullout exit depart departure".split(), "withdraw"),
-    **dict.fromkeys("kill killed killing dead death die died fatality".split(), "kill"),
+    # Killing names who did it, dying only who died: "police killed him" and "he died in hospital"
+    # are two claims (often of one story).
+    **dict.fromkeys("kill killed killing".split(), "kill"),
+    **dict.fromkeys("dead death die died fatality".split(), "die"),
     **dict.fromkeys("attack bomb bombing strike struck assault".split(), "attack"),
     **dict.fromkeys("agree agreed agreement deal accord sign signed treaty pact".split(), "agree"),
     **dict.fromkeys("mission operation".split(), "mission"),
@@ -217,6 +220,22 @@ _SYNONYMS = {
     **dict.fromkeys("elect election vote poll".split(), "elect"),
     **{word: name for name, words in NEWS_VERBS.items() for word in words.split()},
 }
+# Verbs whose particle makes another action: checking out of rehab is leaving it, not entering
+# it; running away is fleeing. The phrase is the predicate's lemma ("check out").
+PHRASAL_VERBS = {
+    "check out": "withdraw", "run away": "flee", "run off": "flee", "walk away": "flee", "walk off": "flee",
+    "get away": "flee", "roll back": "overturn", "strike down": "overturn", "step down": "resign", "pull out": "withdraw",
+    "turn down": "reject", "go into": "enter", "show up": "arrive", "turn up": "arrive",
+}
+_SYNONYMS.update(PHRASAL_VERBS)
+
+
+def _phrasal(lemma: str, following: str) -> str:
+    """The lemma of a verb and the word after it: a phrasal verb ("checked out" -> "check out"), else the verb's."""
+    phrase = f"{lemma} {following}"
+    return phrase if phrase in PHRASAL_VERBS else lemma
+
+
 # Nouns that name an event: each is an action of its own in a clause ("dodging arrest", "the quake
 # hit"), with the lemma it folds to.
 EVENT_NOUNS = {
@@ -253,7 +272,7 @@ _ACTION_NOUN_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ure")
 # Lemmas that name no action of their own (auxiliaries, copulas, hedges).
 _NOT_ACTIONS = frozenset("be have do get seem appear become accord include".split())
 # Folded words that name what happens; an event claim's actions are these among its words.
-_ACTIONS = frozenset("end withdraw kill attack agree train stay meet invade return deploy elect".split())
+_ACTIONS = frozenset("end withdraw kill die attack agree train stay meet invade return deploy elect".split())
 # Verbs that frame another action rather than being it: in "decided to withdraw" or "signed an
 # agreement ending the mission" the action is in the object, so they need not match.
 _LIGHT = frozenset("""announce decide order call plan start begin continue make take put succeed try want seek vow
@@ -482,7 +501,8 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
                 word = "be"
             lemma = _lemma(following[0]) if following else None
             if lemma is not None and lemma not in _AUX_BE:
-                return lemma, following[1], following[2]
+                after = at(n + 1)
+                return _phrasal(lemma, after[0] if after else ""), following[1], following[2]
             if word in _AUX_BE or word == "be":
                 return "be", w_start, w_end
             if word in _AUX_HAVE:
@@ -490,7 +510,8 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
         elif previous not in _DETERMINERS and not word.endswith("ing") and (
             (word in _VERB_FORMS and word != _VERB_FORMS[word]) or (len(word) > 4 and word.endswith("ed") and _lemma(word))
         ):
-            return _lemma(word), w_start, w_end
+            after = at(k)
+            return _phrasal(_lemma(word), after[0] if after else ""), w_start, w_end
         previous = word
     return None
 
@@ -694,10 +715,14 @@ def _sentence_claims(sentence: _Sentence, state: _Article) -> list[dict]:
                             speaker, words, negated=said.negated))
         # Denied, hoped-for or believed words are not asserted: no claims inside them.
         regions = [] if said.negated or said.lemma in _UNASSERTED else [(s, e, speaker) for s, e in content]
-        # "..., said X, who took office in May 2020": the writer's own words after the speaker, but
-        # not the reported words that may follow it ("According to X, ...", "said X, “...”").
-        if said.speaker_index is not None and local[said.speaker_index][0] > said.end:
-            regions.extend((s, e, None) for s, e in _uncovered(local[said.speaker_index][1], len(text), content))
+        # The rest of the sentence is the writer's own words: "..., said X, who took office in May
+        # 2020"; "The administration issued two rules that environmentalists say weaken ...";
+        # "Luck said after leading Indianapolis to a 20-13 victory" around a quote.
+        attribution = [(said.start, said.end)]
+        if said.speaker_index is not None:
+            attribution.append(local[said.speaker_index][:2])
+        attribution = [(min(s for s, _ in attribution), max(e for _, e in attribution))]
+        regions.extend((s, e, None) for s, e in _uncovered(0, len(text), [*content, *attribution]))
     for r_start, r_end, by in regions:
         for c_start, c_end in _clauses(text, r_start, r_end):
             found.extend(_clause_claims(sentence, c_start, c_end, by))
@@ -807,6 +832,8 @@ def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str
         if w_start == main_at or (previous == "to" and word in _AUXILIARIES):
             continue
         action = _action_lemma(word, previous)
+        if action is not None:
+            action = _phrasal(action, words[k + 1][0] if k + 1 < len(words) else "")
         # "US troops", "forces invaded": plural nouns, not verbs ("dies", "checks into" are verbs).
         if action is not None and word not in EVENT_NOUNS and _plural_noun(text, word, w_start, words[k + 1] if k + 1 < len(words) else None):
             continue
@@ -868,7 +895,7 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     by_quantity = _per_sentence(quantities, ["start", "end", "quantity_id", "unit"])
     by_date = _per_sentence(dates, ["start", "end", "date_id"])
     place_of = _entity_places(entities)
-    people = frozenset(entities.filter(pl.col("type") == "PERSON")["entity_id"].to_list())
+    surname = _surnames(entities)
     rows: list[tuple] = []
     state = _Article("")
     ordered = sentences.sort("article_id", "position").select("article_id", "sentence_id", "start", "text")
@@ -886,7 +913,7 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
             row["subject_entity_ids"] = "|".join(subjects)
             row["_places"] = "|".join(sorted({place_of[e] for e in subjects if e in place_of} | {
                 place for at, place in named if row["start"] - start <= at < row["end"] - start}))
-            row["_persons"] = "|".join(e for e in subjects if e in people)
+            row["_persons"] = "|".join(sorted({surname[e] for e in subjects if e in surname}))
             rows.append(_ROW(row))
     frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row").with_columns(
         pl.when(pl.col("subject_entity_ids") == "").then(pl.lit([], dtype=pl.List(pl.Utf8)))
@@ -919,6 +946,22 @@ def _named_places(text: str) -> list[tuple[int, str]]:
         if place is not None:
             found.append((m.start(), place))
     return found
+
+
+@functools.cache
+def _country_names() -> frozenset[str]:
+    """Names of countries (pycountry's ISO 3166 names and the gazetteer's demonym countries)."""
+    import pycountry
+
+    names = {getattr(c, k, None) for c in pycountry.countries for k in ("name", "common_name", "official_name")}
+    return frozenset(n for n in names | set(_place_lexicon()[0].values()) if n)
+
+
+def _surnames(entities: pl.DataFrame) -> dict[str, str]:
+    """Person entity id -> the person's surname, case-folded: articles name one person in full
+    and by surname ("Vincent Jackson", "Jackson"), which the entities stage may keep apart."""
+    return {entity_id: name.split()[-1].casefold() for entity_id, name in
+            entities.filter(pl.col("type") == "PERSON").select("entity_id", "name").iter_rows() if name and name.split()}
 
 
 def _entity_places(entities: pl.DataFrame) -> dict[str, str]:
@@ -1023,7 +1066,7 @@ def _date_terms(dates: pl.DataFrame) -> pl.DataFrame:
 
 # --- Grouping --------------------------------------------------------------------------------
 # Words that only say what is counted; two counts sharing nothing else share no context.
-_COUNTED_WORDS = frozenset(set(_UNITS) | _PEOPLE | {"troop", "kill", "number"})
+_COUNTED_WORDS = frozenset(set(_UNITS) | _PEOPLE | {"troop", "kill", "die", "number"})
 
 
 def _windows(claims: pl.DataFrame) -> pl.DataFrame:
@@ -1063,6 +1106,8 @@ def _prepared(row: dict) -> dict:
     row["_places"] = frozenset(filter(None, row["_places"].split("|")))
     row["_context"] = frozenset(filter(None, (row["_context"] or "").split("|")))
     row["_persons"] = frozenset(filter(None, row["_persons"].split("|")))
+    row["_countries"] = row["_places"] & _country_names()
+    row["_context_countries"] = row["_context"] & _country_names()
     row["_subjects"] = frozenset(row["subject_entity_ids"])
     row["_class"] = _SYNONYMS.get(row["predicate"], row["predicate"])
     # The quantity's own words ("five miles") say what is counted, not what it is about.
@@ -1080,11 +1125,14 @@ def _places_agree(a: dict, b: dict) -> bool:
     or its article. "Iraq" and "United States, Iraq" can; "Canada, Kenya" and "Canada,
     Lithuania" cannot. Else each claim's article must name the other's places too: "US
     soldiers in the country" can join "troops in Iraq" when both articles are about both."""
-    own_a, own_b = a["_places"], b["_places"]
+    return _places_nest(a["_places"], b["_places"], a["_context"], b["_context"])
+
+
+def _places_nest(own_a: frozenset[str], own_b: frozenset[str], context_a: frozenset[str], context_b: frozenset[str]) -> bool:
     if own_a <= own_b or own_b <= own_a:
         return True
     both = own_a | own_b
-    return both <= own_a | a["_context"] and both <= own_b | b["_context"]
+    return both <= own_a | context_a and both <= own_b | context_b
 
 
 def _coexist(a: dict, b: dict) -> bool:
@@ -1112,6 +1160,11 @@ def _compatible(a: dict, b: dict) -> bool:
     # reporter: "Reid checked in, her rep Ketsoyan said" and "Reid entered rehab" are one event.)
     if a["kind"] == "event" and a["_persons"] and b["_persons"] and not a["_persons"] & b["_persons"] and not _same_story(a, b):
         return False
+    if a["kind"] == "event" and _same_story(a, b) and a["_main"] and a["_main"] == b["_main"]:
+        # One story's reports of one action name its places at every scale ("Brooklyn", "East
+        # Flatbush", "117th Street"): only different countries tell its events apart (a withdrawal
+        # from Iraq is not one from Afghanistan).
+        return _places_nest(a["_countries"], b["_countries"], a["_context_countries"], b["_context_countries"])
     return _places_agree(a, b)
 
 
