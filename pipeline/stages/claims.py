@@ -247,7 +247,7 @@ EVENT_NOUNS = {
         hijacking kidnapping rescue evacuation investigation probe lawsuit treatment overdose suicide stabbing
         hearing ruling playoff championship game vigil damage assault dui dwi rally march parade concert festival sale
         layoff bankruptcy scandal fraud bribery abuse rape burglary relapse recovery retirement transfer suspension ban fine
-        penalty goal touchdown testimony""".split()},
+        penalty goal touchdown testimony suspicion incident round bout clash shootout standoff gunfire jailbreak""".split()},
 }
 # Endings of nouns made from verbs, and what replaces them to give the verb back.
 _DEVERBAL = (("ing", ""), ("ment", ""), ("ion", ""), ("ation", "ate"), ("sion", "de"), ("al", ""), ("al", "e"), ("ure", ""), ("ure", "e"))
@@ -817,6 +817,12 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
     return found
 
 
+# Words that never qualify an action that follows them: function words, pronouns, auxiliaries.
+_NOT_MODIFIERS = _DETERMINERS | _AUXILIARIES | _SKIPPABLE | _GAP_OK | set(
+    """in on at for with by from into onto over under after before during about against between as than and or but nor
+    so if because since until while when where who whom what he she it they we i you him them us me""".split())
+
+
 def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str], speaker: str | None,
                    masked: list[tuple[int, int]], main_at: int | None) -> list[dict]:
     """One event claim per further action of the clause (verbs besides its main one, event nouns
@@ -838,21 +844,33 @@ def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str
         if action is not None and word not in EVENT_NOUNS and _plural_noun(text, word, w_start, words[k + 1] if k + 1 < len(words) else None):
             continue
         if action is not None:
-            actions.append((w_start, action))
-    boundaries = sorted({at for at, _ in actions} | ({main_at} if main_at is not None else set()) | {end})
+            actions.append((k, action))
+    starts = {words[k][1] for k, _ in actions} | ({main_at} if main_at is not None else set())
+    # An action's claim opens with the words that qualify it: "drunken driving", "the sixth
+    # round", "police shot": modifiers right before it, up to a function word or another action.
+    opening = {}
+    for k, _ in actions:
+        j = k
+        while j > 0 and words[j - 1][1] not in starts and words[j - 1][0] not in _NOT_MODIFIERS and not words[j - 1][0].endswith("ly") \
+                and text[words[j - 1][2]:words[j][1]].strip(" -") == "":
+            j -= 1
+        opening[k] = words[j][1]
+    boundaries = sorted(set(opening.values()) | ({main_at} if main_at is not None else set()) | {end})
     found = []
-    for a_start, lemma in actions:
+    for k, lemma in actions:
+        verb_start = words[k][1]
+        a_start = opening[k]
         a_end = boundaries[boundaries.index(a_start) + 1]
         a_start, a_end = _trimmed(text, a_start, a_end)
         if a_end <= a_start:
             continue
         folded = _SYNONYMS.get(lemma, lemma)
-        words = _words_of(text, base, a_start, a_end, sentence.masked) | {folded}
-        verb_end = a_start + len(_WORD_RE.match(text, a_start).group())
+        words_in = _words_of(text, base, a_start, a_end, sentence.masked) | {folded}
+        verb_end = words[k][2]
         found.append(_claim(sentence.id, base, text, "event", a_start, a_end, subjects, lemma,
                             text[slice(*_trimmed(text, verb_end, a_end))], None,
-                            _nearest(sentence.dates, base + start, base + end, base + a_start), speaker, words, folded,
-                            bool(_NEGATED_BEFORE.search(text, max(start, a_start - 24), a_start)), {folded}, "action"))
+                            _nearest(sentence.dates, base + start, base + end, base + verb_start), speaker, words_in, folded,
+                            bool(_NEGATED_BEFORE.search(text, max(start, verb_start - 24), verb_start)), {folded}, "action"))
     return found
 
 
