@@ -1124,6 +1124,7 @@ def _prepared(row: dict) -> dict:
     row["_places"] = frozenset(filter(None, row["_places"].split("|")))
     row["_context"] = frozenset(filter(None, (row["_context"] or "").split("|")))
     row["_persons"] = frozenset(filter(None, row["_persons"].split("|")))
+    row["_ordinals"] = frozenset(filter(None, map(_ordinal, row["_words"])))
     row["_countries"] = row["_places"] & _country_names()
     row["_context_countries"] = row["_context"] & _country_names()
     row["_subjects"] = frozenset(row["subject_entity_ids"])
@@ -1131,6 +1132,19 @@ def _prepared(row: dict) -> dict:
     # The quantity's own words ("five miles") say what is counted, not what it is about.
     row["_counted"] = content_words(row["object"]) if row["kind"] == "quantity" else frozenset()
     return row
+
+
+_ORDINAL_WORDS = {w: n for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)}
+_ORDINAL_NUMBER = re.compile(r"(\d+)(?:st|nd|rd|th)")
+
+
+def _ordinal(word: str) -> int | None:
+    """The number an ordinal word names ("sixth", "6th" -> 6), else None."""
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
+    match = _ORDINAL_NUMBER.fullmatch(word)
+    return int(match.group(1)) if match else None
 
 
 def _quantity_places(row: dict) -> frozenset[str]:
@@ -1156,6 +1170,10 @@ def _places_nest(own_a: frozenset[str], own_b: frozenset[str], context_a: frozen
 def _coexist(a: dict, b: dict) -> bool:
     """The cheap half of `_compatible`: times, polarity, and for counts unit and value, agree."""
     if not _overlap(a["_gfrom"], a["_gto"], b["_gfrom"], b["_gto"]) or a["_negated"] != b["_negated"]:
+        return False
+    # Ordinals tell repeated events apart: "the sixth round" is not "the fifth round", nor a
+    # "second arrest" the first.
+    if a["_ordinals"] and b["_ordinals"] and not a["_ordinals"] & b["_ordinals"]:
         return False
     if (a["_from"] is None or b["_from"] is None) and None not in (a["_month"], b["_month"]) and a["_month"] != b["_month"]:
         return False
@@ -1305,10 +1323,15 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
             if score:
                 scores[j] = score
         for founder, _ in sorted(scores.items(), key=lambda fs: (-fs[1], fs[0])):
-            # In one story, an event is checked against the group's founder only: its members are
-            # reports of one event whose wording (places named, people quoted) varies.
-            checked = members[founder][:1] if _same_story(row, found[founder]) and row["kind"] == "event" else members[founder][:_MAX_BLOCK]
-            if all(_compatible(row, found[m]) for m in checked):
+            # In one story, an event is checked in full against the group's founder only: its
+            # members are reports of one event whose wording (places named, people quoted)
+            # varies; but no member may tell another time, polarity or ordinal.
+            group = members[founder][:_MAX_BLOCK]
+            if _same_story(row, found[founder]) and row["kind"] == "event":
+                ok = _compatible(row, found[founder]) and all(_coexist(row, found[m]) for m in group)
+            else:
+                ok = all(_compatible(row, found[m]) for m in group)
+            if ok:
                 anchor[i] = founder
                 members[founder].append(i)
                 break
