@@ -437,7 +437,9 @@ def _action_lemma(word: str, previous: str) -> str | None:
     if word in _AUXILIARIES or word in _SKIPPABLE or len(word) < 3:
         return None
     lemma = _VERB_FORMS.get(word) or _verb_lemma(word)
-    if (lemma == word and word not in _SAME_PAST) or (lemma is None and getAllLemmas(word, upos="VERB")):
+    if word in _SAME_PAST:
+        lemma = word
+    elif lemma == word or (lemma is None and getAllLemmas(word, upos="VERB")):
         # A base form is a verb after "to" or a modal only ("the end of 2024" is no action),
         # unless it is also the past tense ("the quake hit").
         lemma = word if previous in _MODALS else None
@@ -536,7 +538,8 @@ def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, 
     # No noun reads so ("withdraws", "says"): a verb, whatever precedes it.
     if not getAllLemmas(word, upos="NOUN"):
         return False
-    if _token_before(text, w_start)[:1].isupper():
+    # (In a headline every word is capitalised: "Lohan Checks Into Rehab" reads on.)
+    if _token_before(text, w_start)[:1].isupper() and not text[w_start].isupper():
         return True
     following = following[0] if following else ""
     return following in _MODALS or following in _AUX_BE or following in _AUX_HAVE or (
