@@ -197,7 +197,9 @@ NEWS_VERBS = {
     "charge": "charge accuse indict",
     "fix": "fix patch plug repair",
     "place": "place put",
-    "overturn": "overturn rescind repeal",
+    "overturn": "overturn rescind repeal reverse revoke",
+    "damage": "damage destroy devastate wreck",
+    "fire": "blaze inferno",
 }
 _SYNONYMS = {
     **dict.fromkeys("end ended ending complete completed conclude concluded finish finished close closed closure terminate terminated over".split(), "end"),
