@@ -134,7 +134,7 @@ _IRREGULAR = {
 }
 _REGULAR = """accept accuse add advise agree aim allow announce appoint approve arrest assist attack back ban
     call capture carry cause change claim close commit complete conclude confirm confront consider continue
-    count cross decide declare defeat defend deliver deny deploy describe destroy discuss displace elect
+    count cross decide declare defeat defend deliver deny deploy describe destroy die discuss displace elect
     eliminate end erupt escalate establish expand expect face fire focus follow force form free hand help
     hope increase invade join kill launch limit mark move name need occupy offer open order oust plan
     pledge present press prevent promise propose protest provide pull push raise reach receive recognize
