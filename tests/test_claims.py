@@ -744,3 +744,21 @@ def test_a_person_named_in_full_or_by_surname_is_one_actor():
     entities = pl.DataFrame({"entity_id": ["x", "y", "z"], "name": ["Vincent Jackson", "Jackson", "Chile"],
                              "type": ["PERSON", "PERSON", "GPE"]})
     assert _surnames(entities) == {"x": "jackson", "y": "jackson"}
+
+
+def test_rules_reach_extraction_and_grouping():
+    from dataclasses import replace
+
+    from pipeline.stages.claims import ClaimRules
+
+    long_clause = "Ana Lopez counted 30 protesters in Chile " + "and many more words after them " * 12 + "there."
+    frames = stage_frames({"a1": long_clause})
+    default = only(extracted(frames), kind="quantity")
+    short = only(claims(frames["articles"], frames["sentences"], frames["mentions"], frames["entities"], frames["quantities"],
+                        frames["dates"], rules=replace(ClaimRules(), max_claim_chars=120)), kind="quantity")
+    assert len(short["text"]) <= 120 < len(default["text"]) and "30 protesters" in short["text"]
+    found = extracted(stage_frames({"a1": "Ana Lopez visited the naval base in Chile quickly in 2024.",
+                                    "a2": "Ana Lopez visited the old naval base in Chile in 2024."}))
+    assert len(set(_groups(grouped_claims(found), "event").values())) == 1
+    strict = replace(ClaimRules(), min_overlap=1.0, min_word_overlap=1.0)
+    assert len(set(_groups(grouped_claims(found, rules=strict), "event").values())) == 2

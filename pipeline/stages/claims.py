@@ -74,6 +74,7 @@ import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
 
@@ -89,7 +90,53 @@ COLUMNS = (
     "claim_id", "article_id", "sentence_id", "kind", "text", "start", "end", "subject_entity_ids", "predicate",
     "object", "quantity_id", "date_id", "speaker_entity_id", "group_id", "n_sources", "conflicts_with", "scope", "conflict",
 )
-MIN_SHARED_WORDS = 2
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    """Tunables of claim extraction and grouping. The overlaps, windows and value margins were set
+    looking at the seeds (tests/gold/seed_claims.jsonl) and the invented multi-source set; the
+    story rules of grouping were checked on the odd ECB+ development topics (benchmarks/ecb_eval.py,
+    even topics held out). See README, "Claims"."""
+
+    max_predicate_words: int = 40
+    """The main verb is looked for among a clause's first this many words; later ones are rarely it."""
+    max_claim_chars: int = 2_000
+    """In a sentence longer than this, a quantity claim keeps the part of its clause around its number
+    (and that part's words), not the whole clause: a copy per number made one long sentence of
+    numbers cost the square of its length (tests/test_robustness.py)."""
+    context_places: int = 3
+    """A claim that names no place ("the soldiers in the Asian country") takes its article's this many
+    most mentioned places."""
+    approximate: float = 0.1
+    """"around 2,500" covers 2,500 give or take this share when grouping, twice that before two
+    values conflict; "at least" and "at most" reach as far on their open side."""
+    min_shared_words: int = 2
+    """Two event or statement claims outside one story's action share at least this many words."""
+    min_overlap: float = 0.3
+    """Share of the smaller claim's words two event claims of one action class (or two statements of
+    one speaker in one story) must have in common."""
+    min_word_overlap: float = 0.6
+    """The same share for any other verb, and for one speaker's statements across stories."""
+    distinct_value: float = 100
+    """Counts below this are common enough that matching needs a shared word besides the unit."""
+    undated_group_days: int = 365
+    """An undated claim speaks of its article's time: within this many days of publication for grouping..."""
+    undated_conflict_days: int = 31
+    """...and within this many for conflicts."""
+    count_slack_days: int = 183
+    """A count describes a lasting state: its time may be this many days off ("around 2,500 since
+    late last year" joins "2,500 as of the end of 2021")."""
+    max_block: int = 200
+    """Claims compared per block key (the latest ones), and the group members a claim is checked against."""
+    max_conflict_block: int = 500
+    """Quantity claims compared for conflicts per story, unit and places (the first ones)."""
+    min_conflict_context: float = 0.5
+    """Share of the smaller claim's words (beyond what is counted) two counts must share to measure
+    the same thing and conflict."""
+    max_conflict_names: int = 3
+    """How many differing values a group's `conflict` names."""
+
 
 _SCHEMA = {
     "claim_id": pl.Utf8, "article_id": pl.Utf8, "sentence_id": pl.Utf8, "kind": pl.Utf8, "text": pl.Utf8,
@@ -299,28 +346,8 @@ _PEOPLE = {"people", "protester", "civilian", "refugee", "worker", "student", "m
 _KILLING = re.compile(r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|deaths?|lost (?:their|the) li(?:fe|ves))\b", re.IGNORECASE)
 _UNIT_WORD = re.compile(r"[a-z]+")
 _TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century"}
-_APPROX = 0.1
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-# Counts below this are common enough that matching needs a shared word besides the unit.
-_DISTINCT_VALUE = 100
-# An undated claim is taken to speak of its article's time: within a year of publication for
-# grouping, within a month for conflicts.
-_UNDATED_GROUP_DAYS = 365
-_UNDATED_CONFLICT_DAYS = 31
-_COUNT_SLACK_DAYS = 183
-# Places of an article used for claims that name none themselves ("in the Asian country").
-_CONTEXT_PLACES = 3
-# Claims compared per block key (the latest ones), and quantity claims compared for conflicts per block.
-_MAX_BLOCK = 200
-_MAX_CONFLICT_BLOCK = 500
-# Conflicts: share of the smaller claim's words (beyond what is counted) two claims must share to
-# measure the same thing; how many differing values a claim's `conflict` names.
-MIN_CONFLICT_CONTEXT = 0.5
-_MAX_CONFLICT_NAMES = 3
 _NOT_A_TOTAL = r"(?i)\b(?:per|each|every|a (?:day|week|month|year)|daily|weekly|annually|more|fewer|less|additional|another|increase[ds]?|rise|rose|up from|down from)\b"
-# Share of the smaller claim's words two event or statement claims must have in common.
-MIN_OVERLAP = 0.3
-MIN_WORD_OVERLAP = 0.6
 
 
 # --- Clause scanning -------------------------------------------------------------------------
@@ -340,12 +367,6 @@ _OPENING = re.compile(
     r"unless|because|when|while|earlier|previously|however|still|overall|last|this|today|yesterday)\b[^,;]{0,60},\s*",
     re.IGNORECASE,
 )
-# The main verb is looked for among a clause's first words only; later ones are rarely it.
-_MAX_PREDICATE_WORDS = 40
-# In a sentence longer than this, a quantity claim keeps the part of its clause around its number
-# (and that part's words), not the whole clause: a copy per number made one long sentence of
-# numbers cost the square of its length.
-MAX_CLAIM_CHARS = 2_000
 _REFERRING = {"the", "these", "those", "both", "all", "its", "their", "his", "her", "our"}
 _QUOTE_MARK = re.compile(r"[“«\"”»]")
 _OPENING_QUOTE = re.compile(r"[“«\"]")
@@ -466,8 +487,9 @@ def _clause_words(text: str, start: int, end: int, masked: list[tuple[int, int]]
         yield m.group().lower(), w_start, m.end()
 
 
-def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> tuple[str, int, int] | None:
-    """(lemma, start, end) of the clause's main verb; lemma "be" for a copula. Names are masked.
+def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]], max_words: int) -> tuple[str, int, int] | None:
+    """(lemma, start, end) of the clause's main verb among its first `max_words` words; lemma "be"
+    for a copula. Names are masked.
 
     A short opening phrase ("As planned, ...", "Following the defeat, ...") is skipped.
     """
@@ -475,7 +497,7 @@ def _predicate(text: str, start: int, end: int, masked: list[tuple[int, int]]) -
     if opening:
         start = opening.end()
     # Words are read only as far as needed: the verb is usually among the first few.
-    stream = islice(_clause_words(text, start, end, masked), _MAX_PREDICATE_WORDS)
+    stream = islice(_clause_words(text, start, end, masked), max_words)
     words: list[tuple[str, int, int]] = []
 
     def at(n: int) -> tuple[str, int, int] | None:
@@ -696,7 +718,7 @@ class _Sentence:
         return self._words
 
 
-def _sentence_claims(sentence: _Sentence, state: _Article) -> list[dict]:
+def _sentence_claims(sentence: _Sentence, state: _Article, rules: ClaimRules) -> list[dict]:
     """Claims of one sentence."""
     sentence_id, base, text, local, dates = sentence.id, sentence.base, sentence.text, sentence.mentions, sentence.dates
     if text.rstrip().rstrip("”\"»’').").endswith("?"):
@@ -730,7 +752,7 @@ def _sentence_claims(sentence: _Sentence, state: _Article) -> list[dict]:
         regions.extend((s, e, None) for s, e in _uncovered(0, len(text), [*content, *attribution]))
     for r_start, r_end, by in regions:
         for c_start, c_end in _clauses(text, r_start, r_end):
-            found.extend(_clause_claims(sentence, c_start, c_end, by))
+            found.extend(_clause_claims(sentence, c_start, c_end, by, rules))
     for m in local:
         if m[3] == "PERSON":
             state.last_person = m[2]
@@ -774,7 +796,7 @@ def _counted(text: str, base: int, quantity: tuple) -> bool:
     return any(c.isdigit() for c in text[q_start - base:q_end - base]) or not (before and before[-1].lower() in _REFERRING)
 
 
-def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | None) -> list[dict]:
+def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | None, rules: ClaimRules) -> list[dict]:
     sentence_id, base, text, dates = sentence.id, sentence.base, sentence.text, sentence.dates
     if text[start:end].rstrip("”\"»’').").endswith("?"):
         return []
@@ -783,7 +805,7 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
     counted = [q for q in sentence.quantities if q[0] >= base + start and q[1] <= base + end and _counted(text, base, q)]
     places = any(start <= at < end for at, _ in sentence.named)
     masked = [(m[0], m[1]) for m in inside]
-    predicate = _predicate(text, start, end, masked)
+    predicate = _predicate(text, start, end, masked, rules.max_predicate_words)
     found = []
     main_at = None
     # No number, no name, no nationality: no clause-wide claim, whatever the verb (its actions
@@ -794,8 +816,8 @@ def _clause_claims(sentence: _Sentence, start: int, end: int, speaker: str | Non
             # A number is matched by what its whole sentence is about ("a bomb attack ..., killing 30");
             # in a very long sentence, by the part around it, so claims never copy the clause per number.
             c_start, c_end, words = start, end, sentence.words()
-            if len(text) > MAX_CLAIM_CHARS:
-                c_start, c_end = _around(text, start, end, q_start - base, q_end - base)
+            if len(text) > rules.max_claim_chars:
+                c_start, c_end = _around(text, start, end, q_start - base, q_end - base, rules.max_claim_chars)
                 words = _words_of(text, base, c_start, c_end, sentence.masked)
             found.append(_claim(sentence_id, base, text, "quantity", c_start, c_end, subjects, lemma, text[q_start - base:q_end - base],
                                 quantity_id, _nearest(dates, base + c_start, base + c_end, q_start), speaker, words))
@@ -879,9 +901,9 @@ def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str
     return found
 
 
-def _around(text: str, start: int, end: int, q_start: int, q_end: int) -> tuple[int, int]:
-    """The words of text[start:end] within MAX_CLAIM_CHARS / 2 of the number at [q_start, q_end)."""
-    half = MAX_CLAIM_CHARS // 2
+def _around(text: str, start: int, end: int, q_start: int, q_end: int, max_chars: int) -> tuple[int, int]:
+    """The words of text[start:end] within max_chars / 2 of the number at [q_start, q_end)."""
+    half = max_chars // 2
     left, right = max(start, q_start - half), min(end, q_end + half)
     if left > start:
         left = text.find(" ", left, q_start) + 1 or left
@@ -905,7 +927,7 @@ def _claim(sentence_id: str, base: int, text: str, kind: str, start: int, end: i
 
 
 def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame,
-           quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+           quantities: pl.DataFrame, dates: pl.DataFrame, rules: ClaimRules = ClaimRules()) -> pl.DataFrame:
     """Claims of one shard, without the group columns, sorted by article_id, start, end, claim_id.
 
     Besides the table's columns it carries working columns (prefixed "_": the quantity's value
@@ -927,7 +949,7 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
             state = _Article(article_id)
         named = _named_places(text)
         found = _sentence_claims(_Sentence(sentence_id, start, text, by_mention.get(sentence_id, []),
-                                           by_quantity.get(sentence_id, []), by_date.get(sentence_id, []), named), state)
+                                           by_quantity.get(sentence_id, []), by_date.get(sentence_id, []), named), state, rules)
         for row in found:
             subjects = row["subject_entity_ids"]
             row["article_id"] = article_id
@@ -941,8 +963,8 @@ def claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFra
     frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row").with_columns(
         pl.when(pl.col("subject_entity_ids") == "").then(pl.lit([], dtype=pl.List(pl.Utf8)))
         .otherwise(pl.col("subject_entity_ids").str.split("|")).alias("subject_entity_ids"))
-    frame = frame.join(_quantity_terms(quantities), on="quantity_id", how="left").join(_date_terms(dates), on="date_id", how="left")
-    frame = frame.join(_context_places(mentions, place_of), on="article_id", how="left").join(
+    frame = frame.join(_quantity_terms(quantities, rules.approximate), on="quantity_id", how="left").join(_date_terms(dates), on="date_id", how="left")
+    frame = frame.join(_context_places(mentions, place_of, rules.context_places), on="article_id", how="left").join(
         articles.select("article_id", pl.col("published_date").alias("_published")), on="article_id", how="left")
     return _with_inferred_units(frame.select(*COLUMNS[:13], "scope", pl.col("^_.*$")).sort("article_id", "start", "end", "claim_id"))
 
@@ -1002,13 +1024,13 @@ def _entity_places(entities: pl.DataFrame) -> dict[str, str]:
     return found
 
 
-def _context_places(mentions: pl.DataFrame, place_of: dict[str, str]) -> pl.DataFrame:
-    """(article_id, _context): the article's most mentioned places, sorted and "|"-separated."""
+def _context_places(mentions: pl.DataFrame, place_of: dict[str, str], n_places: int) -> pl.DataFrame:
+    """(article_id, _context): the article's `n_places` most mentioned places, sorted and "|"-separated."""
     return (
         mentions.select("article_id", pl.col("entity_id").replace_strict(place_of, default=None, return_dtype=pl.Utf8).alias("place"))
         .drop_nulls().group_by("article_id", "place").len()
         .sort("article_id", "len", "place", descending=[False, True, False])
-        .group_by("article_id", maintain_order=True).agg(pl.col("place").head(_CONTEXT_PLACES).sort().str.join("|").alias("_context"))
+        .group_by("article_id", maintain_order=True).agg(pl.col("place").head(n_places).sort().str.join("|").alias("_context"))
     )
 
 
@@ -1039,8 +1061,9 @@ def _with_inferred_units(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.Series("_unit", units, dtype=pl.Utf8), pl.Series("_places", places, dtype=pl.Utf8))
 
 
-def _quantity_terms(quantities: pl.DataFrame) -> pl.DataFrame:
-    """Per quantity: the unit class and the value interval used to group and to find conflicts."""
+def _quantity_terms(quantities: pl.DataFrame, approximate: float) -> pl.DataFrame:
+    """Per quantity: the unit class and the value interval used to group and to find conflicts
+    ("about" and "at least" widened by `approximate`)."""
     unit = pl.col("unit").str.to_lowercase()
     folded = pl.when(pl.col("currency").is_not_null()).then(pl.lit("money:") + pl.col("currency")).otherwise(
         unit.replace_strict(_UNITS, default=unit)
@@ -1051,13 +1074,13 @@ def _quantity_terms(quantities: pl.DataFrame) -> pl.DataFrame:
     return quantities.select(
         "quantity_id",
         folded.alias("_unit"),
-        pl.when(ranged).then(low).when(qualifier == "approximate").then(value * (1 - _APPROX))
-        .when(qualifier == "at_most").then(value * (1 - _APPROX)).otherwise(value).alias("_low"),
-        pl.when(ranged).then(high).when(qualifier.is_in(["approximate", "at_least"])).then(value * (1 + _APPROX))
+        pl.when(ranged).then(low).when(qualifier == "approximate").then(value * (1 - approximate))
+        .when(qualifier == "at_most").then(value * (1 - approximate)).otherwise(value).alias("_low"),
+        pl.when(ranged).then(high).when(qualifier.is_in(["approximate", "at_least"])).then(value * (1 + approximate))
         .otherwise(value).alias("_high"),
-        pl.when(ranged).then(low).when(qualifier == "approximate").then(value * (1 - 2 * _APPROX))
+        pl.when(ranged).then(low).when(qualifier == "approximate").then(value * (1 - 2 * approximate))
         .when(qualifier == "at_most").then(float("-inf")).otherwise(value).alias("_min"),
-        pl.when(ranged).then(high).when(qualifier == "approximate").then(value * (1 + 2 * _APPROX))
+        pl.when(ranged).then(high).when(qualifier == "approximate").then(value * (1 + 2 * approximate))
         .when(qualifier == "at_least").then(float("inf")).otherwise(value).alias("_max"),
     )
 
@@ -1092,7 +1115,7 @@ def _date_terms(dates: pl.DataFrame) -> pl.DataFrame:
 _COUNTED_WORDS = frozenset(set(_UNITS) | _PEOPLE | {"troop", "kill", "die", "number"})
 
 
-def _windows(claims: pl.DataFrame) -> pl.DataFrame:
+def _windows(claims: pl.DataFrame, rules: ClaimRules) -> pl.DataFrame:
     """Adds the time windows used to group (_gfrom, _gto) and to find conflicts (_cfrom, _cto):
     the claim's own date, else a window around its article's publication, else null (unknown)."""
     # An undated article's time is its story's (the latest publication date in it): "at the end of
@@ -1102,14 +1125,14 @@ def _windows(claims: pl.DataFrame) -> pl.DataFrame:
     since = pl.col("text").str.slice(0, pl.max_horizontal(pl.col("_dstart") - pl.col("start"), 0)).str.contains(r"\bsince\s*$")
     # A count describes a state that lasts: "around 2,500 since late last year" and "2,500 as of the
     # end of 2021" can group; events need their own times to overlap.
-    slack = pl.when(pl.col("kind") == "quantity").then(pl.duration(days=_COUNT_SLACK_DAYS)).otherwise(pl.duration(days=0))
+    slack = pl.when(pl.col("kind") == "quantity").then(pl.duration(days=rules.count_slack_days)).otherwise(pl.duration(days=0))
     claims = claims.with_columns(pl.when(since & published.is_not_null()).then(pl.max_horizontal("_to", published))
                                  .otherwise(pl.col("_to")).alias("_to"))
     return claims.with_columns(
-        pl.coalesce(pl.col("_from") - slack, published - pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gfrom"),
-        pl.coalesce(pl.col("_to") + slack, published + pl.duration(days=_UNDATED_GROUP_DAYS)).alias("_gto"),
-        pl.coalesce("_from", published - pl.duration(days=_UNDATED_CONFLICT_DAYS)).alias("_cfrom"),
-        pl.coalesce("_to", published + pl.duration(days=_UNDATED_CONFLICT_DAYS)).alias("_cto"),
+        pl.coalesce(pl.col("_from") - slack, published - pl.duration(days=rules.undated_group_days)).alias("_gfrom"),
+        pl.coalesce(pl.col("_to") + slack, published + pl.duration(days=rules.undated_group_days)).alias("_gto"),
+        pl.coalesce("_from", published - pl.duration(days=rules.undated_conflict_days)).alias("_cfrom"),
+        pl.coalesce("_to", published + pl.duration(days=rules.undated_conflict_days)).alias("_cto"),
     )
 
 
@@ -1213,7 +1236,7 @@ def _same_story(a: dict, b: dict) -> bool:
     return a["_story"] is not None and a["_story"] == b["_story"]
 
 
-def _support(a: dict, b: dict) -> float:
+def _support(a: dict, b: dict, rules: ClaimRules) -> float:
     """How much says the two claims assert the same thing (0: nothing does); compatibility apart."""
     words_a, words_b = a["_words"], b["_words"]
     shared = words_a & words_b
@@ -1231,13 +1254,13 @@ def _support(a: dict, b: dict) -> float:
         if not same_subject and a["_unit"] not in _PEOPLE and a["_unit"] not in ("military", "death"):
             return 0.0
         context = {w for w in shared - _COUNTED_WORDS - a["_counted"] - b["_counted"] if not w[0].isdigit()}
-        if min(abs(a["_low"]), abs(b["_low"])) < _DISTINCT_VALUE and not context:
+        if min(abs(a["_low"]), abs(b["_low"])) < rules.distinct_value and not context:
             return 0.0
         return 1.0 + len(context) / (1 + min(len(words_a), len(words_b)))
     overlap = len(shared) / max(1, min(len(words_a), len(words_b)))
-    if len(shared) < MIN_SHARED_WORDS:
+    if len(shared) < rules.min_shared_words:
         return 0.0
-    if a["kind"] == "statement" and overlap >= (MIN_OVERLAP if _same_story(a, b) else MIN_WORD_OVERLAP):
+    if a["kind"] == "statement" and overlap >= (rules.min_overlap if _same_story(a, b) else rules.min_word_overlap):
         # One speaker in one story: less of the wording need be the same.
         return overlap
     actions = a["_actions"] & b["_actions"]
@@ -1246,7 +1269,7 @@ def _support(a: dict, b: dict) -> float:
     if not (same_subject or a["_places"] & b["_places"]):
         return 0.0
     # A verb outside the action classes ("tweeted", "served") needs the rest of the wording too.
-    if overlap < (MIN_OVERLAP if actions & _ACTIONS else MIN_WORD_OVERLAP):
+    if overlap < (rules.min_overlap if actions & _ACTIONS else rules.min_word_overlap):
         return 0.0
     # Between groups, prefer the one doing the same things: "will train" joins "will continue to
     # train" before "agreed in April to train".
@@ -1301,12 +1324,12 @@ def _block_keys(claims: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([quantity, event, in_story, statement]).unique()
 
 
-def _anchors(ordered: pl.DataFrame) -> list[int]:
+def _anchors(ordered: pl.DataFrame, rules: ClaimRules) -> list[int]:
     """Per claim (by position in `ordered`), the position of its group's founder.
 
     Claims, in order, join the group they are best supported by, provided they are compatible with
     every member (so a chain of loose pairs cannot merge claims that disagree); else they found a
-    group. Candidate founders come from blocks, the latest _MAX_BLOCK per key; only keys that two
+    group. Candidate founders come from blocks, the latest `max_block` per key; only keys that two
     claims share are kept, so claims with no possible match cost no Python work at all."""
     keys = _block_keys(ordered).filter(pl.len().over("_key") > 1)
     per_claim = keys.group_by("_i").agg("_key").sort("_i")
@@ -1322,16 +1345,16 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
     for i, row_keys in zip(active, per_claim["_key"].to_list()):
         row = found[i]
         scores: dict[int, float] = {}
-        for j in sorted({j for key in row_keys for j in blocks.get(key, ())[-_MAX_BLOCK:]}):
+        for j in sorted({j for key in row_keys for j in blocks.get(key, ())[-rules.max_block:]}):
             # A founder the claim cannot coexist with is never joined: skip weighing its support.
-            score = _coexist(row, found[j]) and _support(row, found[j])
+            score = _coexist(row, found[j]) and _support(row, found[j], rules)
             if score:
                 scores[j] = score
         for founder, _ in sorted(scores.items(), key=lambda fs: (-fs[1], fs[0])):
             # In one story, an event is checked in full against the group's founder only: its
             # members are reports of one event whose wording (places named, people quoted)
             # varies; but no member may tell another time, polarity or ordinal.
-            group = members[founder][:_MAX_BLOCK]
+            group = members[founder][:rules.max_block]
             if _same_story(row, found[founder]) and row["kind"] == "event":
                 ok = _compatible(row, found[founder]) and all(_coexist(row, found[m]) for m in group)
             else:
@@ -1347,18 +1370,18 @@ def _anchors(ordered: pl.DataFrame) -> list[int]:
     return anchor
 
 
-def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
+def _conflicts(ordered: pl.DataFrame, rules: ClaimRules) -> pl.DataFrame:
     """(group_id, conflicts_with, conflict): the quantity groups each group disagrees with, and
     what differs ("value: 30 vs 45"). Two claims conflict only when they are about the same thing
     at the same place and time and their values cannot both hold: the same story (when stories
     are known), unit and places, the same entities named (who or what the number is about: the
     "two boats" of INS Mysore are not the "three boats" of INS Sukanya); one number in each clause,
     a total rather than a rate or a change (`_NOT_A_TOTAL`); unless the unit names who is counted
-    (troops, the dead, people), at least `MIN_CONFLICT_CONTEXT` of the smaller claim's other words
+    (troops, the dead, people), at least `min_conflict_context` of the smaller claim's other words
     in common (what is measured: "37% of the pollution that reaches Ohio" is not "57 percent of
     the public"); the same time (known and overlapping, or unknown in
     both). Groups sharing an article are skipped: an article giving two values ("2,500 now, up
-    from 170,000") describes a change, not a dispute. The first _MAX_CONFLICT_BLOCK claims of a
+    from 170,000") describes a change, not a dispute. The first `max_conflict_block` claims of a
     story, unit and places are compared."""
     places = pl.when(pl.col("_places") != "").then(pl.col("_places")).otherwise(pl.col("_context"))
     quantity = ordered.filter(pl.col("kind") == "quantity")
@@ -1373,7 +1396,7 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
                 pl.col("_words").str.split(" ").list.set_difference(list(_COUNTED_WORDS))
                 .list.eval(pl.element().filter(~pl.element().str.contains(r"^\d"))).alias("_measured"))
         .filter(pl.col("_where").is_not_null() & (pl.col("_where") != ""))
-        .sort("_i").filter(pl.int_range(pl.len()).over("_story", "_unit", "_where") < _MAX_CONFLICT_BLOCK)
+        .sort("_i").filter(pl.int_range(pl.len()).over("_story", "_unit", "_where") < rules.max_conflict_block)
     )
     # Undated claims meet only undated ones; dated ones must overlap.
     same_time = pl.col("_undated") | ((pl.col("_cfrom") <= pl.col("_cto_b")) & (pl.col("_cfrom_b") <= pl.col("_cto")))
@@ -1383,7 +1406,7 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
         counts.join(counts, on=["_story", "_unit", "_where", "_about", "_undated"], suffix="_b")
         .filter(pl.col("_i") < pl.col("_i_b"), pl.col("group_id") != pl.col("group_id_b"), same_time,
                 (pl.col("_max") < pl.col("_min_b")) | (pl.col("_max_b") < pl.col("_min")),
-                pl.col("_unit").is_in(list(_PEOPLE | {"military", "death"})) | (shared >= MIN_CONFLICT_CONTEXT * pl.max_horizontal(smaller, 1)))
+                pl.col("_unit").is_in(list(_PEOPLE | {"military", "death"})) | (shared >= rules.min_conflict_context * pl.max_horizontal(smaller, 1)))
         .select("group_id", "group_id_b", "object", "object_b")
     )
     articles = ordered.select("group_id", "article_id").unique()
@@ -1395,11 +1418,11 @@ def _conflicts(ordered: pl.DataFrame) -> pl.DataFrame:
     return (
         both_ways.with_columns(pl.concat_str(pl.lit("value: "), "object", pl.lit(" vs "), "object_b").alias("conflict"))
         .group_by("group_id").agg(pl.col("group_id_b").unique().sort().alias("conflicts_with"),
-                                  pl.col("conflict").unique().sort().head(_MAX_CONFLICT_NAMES).str.join("; "))
+                                  pl.col("conflict").unique().sort().head(rules.max_conflict_names).str.join("; "))
     )
 
 
-def grouped_claims(claims: pl.DataFrame, stories: pl.DataFrame | None = None) -> pl.DataFrame:
+def grouped_claims(claims: pl.DataFrame, stories: pl.DataFrame | None = None, rules: ClaimRules = ClaimRules()) -> pl.DataFrame:
     """All shards' claims with group_id, n_sources and conflicts_with; working columns dropped.
 
     `stories` (article_id, story_id; `dedup.story_ids`) lets event claims of one story group on
@@ -1412,11 +1435,11 @@ def grouped_claims(claims: pl.DataFrame, stories: pl.DataFrame | None = None) ->
         claims = claims.join(stories.select("article_id", pl.col("story_id").alias("_story")), on="article_id", how="left")
     # Dated claims found groups first, so that an undated claim cannot tie together claims
     # about different years by coming first.
-    ordered = _windows(claims).sort(pl.col("_from").is_null(), "article_id", "start", "end", "kind", "claim_id").with_row_index("_i")
-    founder = ordered["claim_id"].gather(_anchors(ordered))
+    ordered = _windows(claims, rules).sort(pl.col("_from").is_null(), "article_id", "start", "end", "kind", "claim_id").with_row_index("_i")
+    founder = ordered["claim_id"].gather(_anchors(ordered, rules))
     group_of = {c: stable_id("claim-group", c) for c in founder.unique().to_list()}
     ordered = ordered.with_columns(founder.replace_strict(group_of, return_dtype=pl.Utf8).alias("group_id"))
-    grouped = ordered.join(_conflicts(ordered), on="group_id", how="left").with_columns(
+    grouped = ordered.join(_conflicts(ordered, rules), on="group_id", how="left").with_columns(
         pl.col("conflicts_with").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))),
         pl.col("article_id").n_unique().over("group_id").cast(pl.Int32).alias("n_sources"),
     )

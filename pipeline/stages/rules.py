@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+from pipeline.stages.claims import ClaimRules
 from pipeline.stages.clean import CleanRules
 from pipeline.stages.duplicates import DuplicateRules
 from pipeline.stages.entities import EntityRules
@@ -39,6 +40,7 @@ class Rules:
     clean: CleanRules = CleanRules()
     sentences: SentenceRules = SentenceRules()
     entities: EntityRules = EntityRules()
+    claims: ClaimRules = ClaimRules()
     stories: StoryRules = StoryRules()
     duplicates: DuplicateRules = DuplicateRules()
     caps: CapRules = CapRules()
