@@ -716,9 +716,12 @@ def test_ordinals_tell_repeated_events_apart():
 
 
 def test_an_actions_claim_opens_with_its_modifiers():
-    out = run({"a1": "Ana Lopez was arrested in Peru on suspicion of drunken driving."})
+    out = run({"a1": "Ana Lopez was arrested in Peru on suspicion of drunken driving.",
+               "a2": "Grace Okafor was arrested in Chile for drunk driving, dodging arrest twice before."})
     texts = actions(out)["text"].to_list()
     assert "drunken driving." in texts and "suspicion of" in texts
+    # "drunk" (also an adjective) qualifies the driving; "dodging" (a verb only) is an action of its own.
+    assert "drunk driving" in texts and "dodge" in actions(out)["predicate"].to_list()
 
 
 def test_headline_verbs_and_past_tenses_like_their_base_are_actions():

@@ -872,6 +872,11 @@ def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str
             continue
         if action is not None:
             actions.append((k, action))
+    # A word that is also an adjective, right before another action, qualifies it: "drunk
+    # driving", "armed robbery" are one action each.
+    actions = [(k, action) for n, (k, action) in enumerate(actions)
+               if not (n + 1 < len(actions) and actions[n + 1][0] == k + 1 and getAllLemmas(words[k][0], upos="ADJ")
+                       and text[words[k][2]:words[k + 1][1]].strip(" -") == "")]
     starts = {words[k][1] for k, _ in actions} | ({main_at} if main_at is not None else set())
     # An action's claim opens with the words that qualify it: "drunken driving", "the sixth
     # round", "police shot": modifiers right before it, up to a function word or another action.
