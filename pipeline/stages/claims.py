@@ -850,6 +850,12 @@ _NOT_MODIFIERS = _DETERMINERS | _AUXILIARIES | _SKIPPABLE | _GAP_OK | set(
     so if because since until while when where who whom what he she it they we i you him them us me""".split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _adjective(word: str) -> bool:
+    """Whether lemminflect knows the word as an adjective ("drunk", "armed")."""
+    return bool(getAllLemmas(word, upos="ADJ"))
+
+
 def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str], speaker: str | None,
                    masked: list[tuple[int, int]], main_at: int | None) -> list[dict]:
     """One event claim per further action of the clause (verbs besides its main one, event nouns
@@ -875,7 +881,7 @@ def _action_claims(sentence: _Sentence, start: int, end: int, subjects: list[str
     # A word that is also an adjective, right before another action, qualifies it: "drunk
     # driving", "armed robbery" are one action each.
     actions = [(k, action) for n, (k, action) in enumerate(actions)
-               if not (n + 1 < len(actions) and actions[n + 1][0] == k + 1 and getAllLemmas(words[k][0], upos="ADJ")
+               if not (n + 1 < len(actions) and actions[n + 1][0] == k + 1 and _adjective(words[k][0])
                        and text[words[k][2]:words[k + 1][1]].strip(" -") == "")]
     starts = {words[k][1] for k, _ in actions} | ({main_at} if main_at is not None else set())
     # An action's claim opens with the words that qualify it: "drunken driving", "the sixth
