@@ -554,6 +554,10 @@ def _token_before(text: str, position: int) -> str:
     return text[start:end]
 
 
+# Words after which an "-s" word is a verb taking an object, not a plural noun.
+_VERB_CUES = frozenset("into onto a an the his her their its my our your".split())
+
+
 def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, int] | None) -> bool:
     """An "-s" word that reads as a plural noun: after a capitalised word ("Iraqi forces") or
     before a verb ("foreign forces invaded", "troops will")."""
@@ -562,10 +566,14 @@ def _plural_noun(text: str, word: str, w_start: int, following: tuple[str, int, 
     # No noun reads so ("withdraws", "says"): a verb, whatever precedes it.
     if not getAllLemmas(word, upos="NOUN"):
         return False
+    following = following[0] if following else ""
+    # An article or "into" right after it takes an object: "Lohan checks into rehab", "Lohan
+    # rehires her lawyer" (no plural noun is followed so: "Iraqi forces the ..." is no English).
+    if following in _VERB_CUES:
+        return False
     # (In a headline every word is capitalised: "Lohan Checks Into Rehab" reads on.)
     if _token_before(text, w_start)[:1].isupper() and not text[w_start].isupper():
         return True
-    following = following[0] if following else ""
     return following in _MODALS or following in _AUX_BE or following in _AUX_HAVE or (
         following in _VERB_FORMS and following != _VERB_FORMS[following] and not following.endswith(("s", "ing"))
     ) or following.endswith("ed")
