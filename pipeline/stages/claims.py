@@ -16,15 +16,19 @@ A claim is one checkable assertion made in one sentence, kept with its exact cla
   The speaker is linked to an entity (a "he"/"she" speaker to the article's last named person).
   The events and numbers inside the reported words are claims too, carrying the speaker; reported
   words that open with a pronoun ("The European Union said it would release €500,000") have the
-  speaker as their actor. A statement reporting no words ("Pelosi said.") is no claim.
+  speaker as their actor. A statement reporting no words ("Pelosi said.") is no claim. The rest
+  of the sentence is the writer's own words, read as such: "The administration issued two rules
+  that environmentalists say weaken ..." claims "issued".
 
 Each of these reads a whole clause (`scope` "clause"). Every further action of a clause is an
 event claim of its own (`scope` "action"): the other verbs ("Lohan checked into rehab, dodging
 arrest") and event nouns ("the arrest", "the quake", `EVENT_NOUNS`; "the shooting" has the
-lemma "shoot"), each spanning from its action
+lemma "shoot"), each spanning from its action, with the words qualifying it ("drunken driving",
+"the sixth round"; "drunk", also an adjective, qualifies "driving" rather than being an action),
 to the next one, with the clause's actors, places and time; they are made even in clauses that
 name no actor. Predicates are lemmas (lemminflect, plus the irregular forms below): "stabbed" ->
-"stab"; an "-ed" adjective ("unprecedented") is no verb.
+"stab"; an "-ed" adjective ("unprecedented") is no verb; a particle that makes another action
+belongs to the lemma (`PHRASAL_VERBS`: "checked out" -> "check out", "ran away" -> "run away").
 
 Not claims: questions ("What do we need?"); clauses with no named actor and no number ("It will
 not be, even so, a placid transition."); states described with "to be" and no number ("Iraq is
@@ -34,11 +38,14 @@ not what is true: "the announcement marks the end of World War II" (a translatio
 event claim, and its group shows that only one source makes it.
 
 Grouping: claims of one kind that assert the same thing in any articles share a `group_id`, and
-`n_sources` counts the group's distinct articles. Given the stories (`dedup.story_ids`), two event
+`n_sources` counts the group's distinct articles. Given the stories (`stories.story_ids`), two event
 claims of one story are the same event when their actions are the same verb or synonyms
-(`NEWS_VERBS`: say/tell/state/announce, enter/check into, kill/murder, ...; a framing verb such as
-"decide" also needs a shared word) and their places, times and polarity agree (checked against
-the group's founder); an undated article speaks of its story's time. Every claim has places: the countries and
+(`NEWS_VERBS`: say/tell/state/announce, enter/check into, kill/murder, ...; killing and dying are
+two claims; a framing verb such as "decide" also needs a shared word) and nothing tells them
+apart: countries (one story's reports name its places at every scale, so only another country
+splits one action) checked against the group's founder; times, polarity and ordinals ("the
+sixth round" is not "the 11th") against every member. An undated article speaks of its story's
+time; people (across stories) are compared by surname ("Vincent Jackson" is "Jackson"). Every claim has places: the countries and
 places it names, by entity or by nationality ("Iraqi Army", "American forces" and "U.S." name
 Iraq and the United States), and, for a count that names none ("the 2,500 remaining soldiers in
 the Asian country"), those its article names most. Two claims can group only when nothing keeps
@@ -1444,7 +1451,7 @@ def _conflicts(ordered: pl.DataFrame, rules: ClaimRules) -> pl.DataFrame:
 def grouped_claims(claims: pl.DataFrame, stories: pl.DataFrame | None = None, rules: ClaimRules = ClaimRules()) -> pl.DataFrame:
     """All shards' claims with group_id, n_sources and conflicts_with; working columns dropped.
 
-    `stories` (article_id, story_id; `dedup.story_ids`) lets event claims of one story group on
+    `stories` (article_id, story_id; `stories.story_ids`) lets event claims of one story group on
     their action alone. Deterministic and independent of row order and sharding; sorted by
     article_id, start, end, claim_id.
     """
