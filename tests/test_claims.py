@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.stages.claims import COLUMNS, claim_records, claims, grouped_claims
 from pipeline.core.ids import stable_id
+from pipeline.stages.entities import load_gazetteer
 from schemas.claims import Claims
 from schemas.validate import validated
 
@@ -112,7 +113,7 @@ def stage_frames(texts: dict[str, str], published: dict[str, dt.date] | None = N
 
 def extracted(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return claims(frames["articles"], frames["sentences"], frames["mentions"], frames["entities"],
-                  frames["quantities"], frames["dates"])
+                  frames["quantities"], frames["dates"], load_gazetteer())
 
 
 def run(texts: dict[str, str], published: dict[str, dt.date] | None = None, one_story: bool = False) -> pl.DataFrame:
@@ -668,3 +669,101 @@ def test_an_event_noun_and_its_verb_report_one_action():
     assert shoot["article_id"].to_list() == ["a1", "a2"] and shoot["group_id"].n_unique() == 1
     assert "decide" in actions(out).filter(pl.col("article_id") == "a3")["predicate"].to_list()  # "her decision"
     assert "state" not in out["predicate"].to_list()  # "the station" is no statement
+
+
+def test_the_writers_words_around_an_attribution_are_claims():
+    out = run({"a1": "Ana Lopez thanked the people of Peru and said she would return to Chile.",
+               "a2": "Ana Lopez closed the port of Lima in 2024, a decision that Grace Okafor says harms Peru."})
+    events = clause_level(out).filter(pl.col("kind") == "event")
+    assert "thank" in events.filter(pl.col("article_id") == "a1")["predicate"].to_list()
+    assert "close" in events.filter(pl.col("article_id") == "a2")["predicate"].to_list()
+    # The reported words stay the speaker's, the attribution itself is no claim of its own.
+    said = only(out.filter(pl.col("article_id") == "a2"), kind="statement")
+    assert said["speaker_entity_id"] == eid("okafor") and "harms Peru" in said["object"]
+
+
+def test_a_particle_makes_another_action():
+    out = run({"a1": "Ana Lopez checked into a clinic in Peru on Monday.",
+               "a2": "Ana Lopez checked out of the clinic in Peru on Monday.",
+               "a3": "Ana Lopez ran away from the clinic in Peru on Monday.",
+               "a4": "Ana Lopez fled the clinic in Peru on Monday."}, one_story=True)
+    events = clause_level(out).filter(pl.col("kind") == "event")
+    predicate = dict(zip(events["article_id"], events["predicate"]))
+    assert predicate == {"a1": "check", "a2": "check out", "a3": "run away", "a4": "flee"}
+    groups = _groups(out, "event")
+    assert groups["a1"] != groups["a2"] and groups["a3"] == groups["a4"] != groups["a2"]
+
+
+def test_killing_and_dying_are_two_claims():
+    groups = _groups(run({"a1": "Police killed Ana Lopez in Peru on Monday.",
+                          "a2": "Ana Lopez was killed in Peru on Monday.",
+                          "a3": "Ana Lopez died in Peru on Monday."}, one_story=True), "event")
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_ordinals_tell_repeated_events_apart():
+    out = run({"a1": "Ana Lopez stopped Grace Okafor in the sixth round in Peru.",
+               "a2": "Ana Lopez stopped Grace Okafor in the 6th round in Peru.",
+               "a3": "Ana Lopez stopped Grace Okafor in Peru.",
+               "a4": "Ana Lopez stopped Grace Okafor in the 11th round in Peru."}, one_story=True)
+    groups = _groups(out, "event")
+    assert groups["a1"] == groups["a2"] == groups["a3"] != groups["a4"]
+    # A group holding a sixth round takes no eleventh, whichever report founded it.
+    reordered = _groups(run({"a0": "Ana Lopez stopped Grace Okafor in Peru.", "a1": "Ana Lopez stopped Grace Okafor in the sixth round in Peru.",
+                             "a2": "Ana Lopez stopped Grace Okafor in the 11th round in Peru."}, one_story=True), "event")
+    assert reordered["a0"] == reordered["a1"] != reordered["a2"]
+
+
+def test_an_actions_claim_opens_with_its_modifiers():
+    out = run({"a1": "Ana Lopez was arrested in Peru on suspicion of drunken driving.",
+               "a2": "Grace Okafor was arrested in Chile for drunk driving, dodging arrest twice before."})
+    texts = actions(out)["text"].to_list()
+    assert "drunken driving." in texts and "suspicion of" in texts
+    # "drunk" (also an adjective) qualifies the driving; "dodging" (a verb only) is an action of its own.
+    assert "drunk driving" in texts and "dodge" in actions(out)["predicate"].to_list()
+
+
+def test_headline_verbs_and_past_tenses_like_their_base_are_actions():
+    out = run({"a1": "Ana Lopez Checks Into Clinic In Peru", "a2": "Chile beat Peru in Lima on Monday.",
+               "a3": "Ana Lopez checks into a clinic in Peru.", "a4": "Iraqi forces left Peru."})
+    for article in ("a1", "a3"):
+        assert "check" in out.filter(pl.col("article_id") == article)["predicate"].to_list()
+    assert "force" not in out.filter(pl.col("article_id") == "a4")["predicate"].to_list()
+    assert "beat" in out.filter(pl.col("article_id") == "a2")["predicate"].to_list()
+
+
+def test_in_one_story_only_another_country_splits_one_action():
+    out = _real_stage_claims({
+        "a1": "Grace Okafor fell on Mount Sefton in New Zealand on Saturday.",
+        "a2": "Grace Okafor fell near the Tasman Glacier on Saturday.",
+        "a3": "Grace Okafor fell on Mount Kenya in Kenya on Saturday.",
+    })
+    falls = clause_level(out).filter(pl.col("predicate") == "fall")
+    groups = dict(zip(falls["article_id"], falls["group_id"]))
+    assert groups["a1"] == groups["a2"] != groups["a3"]
+
+
+def test_a_person_named_in_full_or_by_surname_is_one_actor():
+    from pipeline.stages.claims import _surnames
+
+    entities = pl.DataFrame({"entity_id": ["x", "y", "z"], "name": ["Vincent Jackson", "Jackson", "Chile"],
+                             "type": ["PERSON", "PERSON", "GPE"]})
+    assert _surnames(entities) == {"x": "jackson", "y": "jackson"}
+
+
+def test_rules_reach_extraction_and_grouping():
+    from dataclasses import replace
+
+    from pipeline.stages.claims import ClaimRules
+
+    long_clause = "Ana Lopez counted 30 protesters in Chile " + "and many more words after them " * 12 + "there."
+    frames = stage_frames({"a1": long_clause})
+    default = only(extracted(frames), kind="quantity")
+    short = only(claims(frames["articles"], frames["sentences"], frames["mentions"], frames["entities"], frames["quantities"],
+                        frames["dates"], load_gazetteer(), rules=replace(ClaimRules(), max_claim_chars=120)), kind="quantity")
+    assert len(short["text"]) <= 120 < len(default["text"]) and "30 protesters" in short["text"]
+    found = extracted(stage_frames({"a1": "Ana Lopez visited the naval base in Chile quickly in 2024.",
+                                    "a2": "Ana Lopez visited the old naval base in Chile in 2024."}))
+    assert len(set(_groups(grouped_claims(found), "event").values())) == 1
+    strict = replace(ClaimRules(), min_overlap=1.0, min_word_overlap=1.0)
+    assert len(set(_groups(grouped_claims(found, rules=strict), "event").values())) == 2

@@ -339,9 +339,9 @@ def test_one_sentence_of_thousands_of_numbers_is_capped_and_counted():
     assert stages["quantities"].removed["quantities_over_sentence_cap"] > 2000
     claims = tables["claims"]
     assert 0 < claims.height <= caps.max_claims_per_sentence
-    from pipeline.stages.claims import MAX_CLAIM_CHARS
+    from pipeline.stages.claims import ClaimRules
 
-    assert claims["text"].str.len_chars().max() <= MAX_CLAIM_CHARS, "a quantity claim must not copy the whole clause"
+    assert claims["text"].str.len_chars().max() <= ClaimRules().max_claim_chars, "a quantity claim must not copy the whole clause"
 
 
 def test_caps_are_named_in_the_manifest(prefect_harness, tmp_path):

@@ -1183,6 +1183,8 @@ class Scan:
                 self._hits[i][k] = hits_of(texts[k], lowered[k], trigger)
 
     def _scan(self, joined: str, lowered: str, starts: list[int], triggers: tuple[Trigger, ...]) -> None:
+        if len(starts) < 2:  # no texts: nothing to find
+            return
         union = _union(triggers)
         search, keys_of = union.pattern.search, union.keys_of
         doc, next_start = 0, starts[1]

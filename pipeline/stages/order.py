@@ -112,10 +112,10 @@ def mentions(candidates: pl.DataFrame, gazetteer: Gazetteer, rules: entities.Ent
 
 
 def extracted_claims(articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame,
-                     gazetteer: Gazetteer) -> Output:
+                     gazetteer: Gazetteer, rules: claim_stage.ClaimRules) -> Output:
     """Claims of each article, before grouping: per article once entities are resolved; places
     also from the build's gazetteer (a user's included)."""
-    return Output({"extracted_claims": claim_stage.claims(articles, sentences, mentions, entities, quantities, dates, gazetteer)})
+    return Output({"extracted_claims": claim_stage.claims(articles, sentences, mentions, entities, quantities, dates, gazetteer, rules)})
 
 
 def story_features(articles: pl.DataFrame, mentions: pl.DataFrame) -> Output:
@@ -128,9 +128,9 @@ def stories(story_features: pl.DataFrame, rules: story_stage.StoryRules) -> Outp
     return Output({"stories": found}, counted=tally(found.select("story_id").unique(), "stories"))
 
 
-def claims(extracted_claims: pl.DataFrame, stories: pl.DataFrame) -> Output:
+def claims(extracted_claims: pl.DataFrame, stories: pl.DataFrame, rules: claim_stage.ClaimRules) -> Output:
     """Claims with their group, sources and conflicts, across all articles."""
-    return Output({"claims": claim_stage.grouped_claims(extracted_claims, stories)})
+    return Output({"claims": claim_stage.grouped_claims(extracted_claims, stories, rules)})
 
 
 def duplicates(sentence_signatures: pl.DataFrame, rules: duplicate_stage.DuplicateRules) -> Output:
@@ -165,9 +165,9 @@ SHARD = (
 CORPUS = (
     Stage(mentions, ("mentions", "entities"), "entities", "mentions", rows_out="mentions", rows_in="candidates", rules="entities"),
     Stage(extracted_claims, ("extracted_claims",), "claims", "claims", rows_out="extracted_claims",
-          cap=Cap("extracted_claims", "sentence_id", "caps.max_claims_per_sentence", "claims_over_sentence_cap")),
+          cap=Cap("extracted_claims", "sentence_id", "caps.max_claims_per_sentence", "claims_over_sentence_cap"), rules="claims"),
     Stage(story_features, ("story_features",)),
     Stage(stories, ("stories",), "stories", "articles", rows_out="stories", rows_in="story_features", rules="stories"),
-    Stage(claims, ("claims",)),
+    Stage(claims, ("claims",), rules="claims"),
     Stage(duplicates, ("duplicates",), "duplicate_sentences", "sentences", rows_out="duplicates", rows_in="sentence_signatures", rules="duplicates"),
 )

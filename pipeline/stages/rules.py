@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+from pipeline.stages.claims import ClaimRules
 from pipeline.stages.clean import CleanRules
 from pipeline.stages.dates import DateRules
 from pipeline.stages.duplicates import DuplicateRules
@@ -43,6 +44,7 @@ class Rules:
     entities: EntityRules = EntityRules()
     quantities: QuantityRules = QuantityRules()
     dates: DateRules = DateRules()
+    claims: ClaimRules = ClaimRules()
     stories: StoryRules = StoryRules()
     duplicates: DuplicateRules = DuplicateRules()
     caps: CapRules = CapRules()
