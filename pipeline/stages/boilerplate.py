@@ -1233,23 +1233,16 @@ def _learned_title_and_date(lines: _Lines, model: LineModel, view: LineView, log
     title's line index."""
     reason = lines.reason
     cand, x = _title_rows(lines, view, logit)
-    # the rules' headline (a first line set apart) stands unless the scorer finds it no headline
-    # and prefers another line by far; without one, the scorer's best line if it likes it
+    # the rules' headline (a first line set apart) is one of the candidates, its pattern one of
+    # the scorer's features: the scorer's best line wins over it, and without it stands when
+    # the scorer likes it at all (a page's headline is nearly always one of its header lines);
+    # a date line the rules read as metadata is never the headline
     title_at = reason_index(reason, "title")
-    if len(cand):
-        scores = model.title.logit(x)
+    if len(cand) and not all(reason[i] == "metadata" for i in cand):
+        scores = np.where([reason[i] == "metadata" for i in cand], -np.inf, model.title.logit(x))
         best = int(np.argmax(scores))
-        if title_at is None:
-            at = int(cand[best])
-            # a headline-shaped line (short, no final period) needs less
-            shaped = (not lines.terminal[at] and lines.units[at] <= _HEADLINE_UNITS and reason[at] != "metadata"
-                      and _date(lines.text[at]) is None)
-            if scores[best] >= model.title_threshold - (TITLE_SHAPED_BONUS if shaped else 0.0):
-                title_at = at
-        elif title_at in cand and cand[best] != title_at:
-            rules_score = scores[int(np.flatnonzero(cand == title_at)[0])]
-            if rules_score <= TITLE_REJECT and scores[best] - rules_score >= TITLE_SWITCH:
-                title_at = int(cand[best])
+        if title_at in cand or scores[best] >= TITLE_MIN_SCORE:
+            title_at = int(cand[best])
     for i, r in enumerate(reason):
         if r == "title" and i != title_at:
             reason[i] = "navigation"  # the rules' first-line guess, not the headline
@@ -1263,10 +1256,7 @@ def _learned_title_and_date(lines: _Lines, model: LineModel, view: LineView, log
     return title_at, _date(lines.text[date_at])
 
 
-TITLE_SHAPED_BONUS = 3.0  # lower bar for the scorer's best line when it is shaped like a headline
-_HEADLINE_UNITS = 20
-TITLE_REJECT = -6.0  # the scorer's score of a line that is surely no headline (a menu, a byline)
-TITLE_SWITCH = 4.0  # how much better another line must score to replace the rules' headline
+TITLE_MIN_SCORE = -4.0
 _DATE_LINE_UNITS = 12  # a date line of the header is short
 _DATE_LINE_REACH = 3  # lines from the title a date line may be
 
