@@ -21,7 +21,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.stages.dedup import duplicate_sentences, story_ids  # noqa: E402
+from pipeline.stages.duplicates import duplicate_sentences  # noqa: E402
+from pipeline.stages.stories import story_ids  # noqa: E402
 from pipeline.core.ids import stable_id  # noqa: E402
 
 CORPORA = {"reuters21578": "Reuters-21578, Distribution 1.0", "bbc-news": "BBC News (Greene & Cunningham 2006)"}

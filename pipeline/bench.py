@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import build, io
-from pipeline.stages import claims, clean, dates, dedup, entities, quantities, sentences
+from pipeline.stages import claims, clean, dates, duplicates, entities, quantities, sentences, stories
 from pipeline.stages.ingest import InputFile
 
 
@@ -67,21 +67,22 @@ def stage_figures(inputs: list[InputFile], options: build.BuildOptions = build.B
     def step(name, fn):
         return _timed(rows, name, n, size, fn)
 
-    docs = build.concatenated([step("ingest (decode)", lambda: build.ingested(inputs))], "documents")
+    rules = options.rules
+    docs = build.concatenated([step("ingest (decode)", lambda: build.ingested(inputs, rules.ingest))], "documents")
     unique, _, _ = step("deduplicate", lambda: build.unique_documents(docs))
     templates = step("template lines", lambda: build.template_keys(unique))
-    articles, _, _ = step("clean", lambda: clean.articles(unique, templates))
-    sents = step("sentences", lambda: sentences.sentences(articles))
+    articles, _, _ = step("clean", lambda: clean.articles(unique, templates, rules.clean))
+    sents = step("sentences", lambda: sentences.sentences(articles, rules.sentences))
     gazetteer = build.gazetteer(options)
-    candidates = step("entity candidates", lambda: entities.mention_candidates(articles, sents, gazetteer, options.ner))
+    candidates = step("entity candidates", lambda: entities.mention_candidates(articles, sents, gazetteer, options.ner, rules.entities))
     detected = step("date detection", lambda: dates.detections(articles))  # shared by the next two, as in the build
     found_quantities = step("quantities", lambda: quantities.quantities(articles, sents, detected))
     found_dates = step("dates", lambda: dates.dates(articles, sents, detected))
-    mentions, ents = step("entity resolution", lambda: entities.resolved_entities(candidates, gazetteer))
+    mentions, ents = step("entity resolution", lambda: entities.resolved_entities(candidates, gazetteer, rules.entities))
     found_claims = step("claims", lambda: claims.claims(articles, sents, mentions, ents, found_quantities, found_dates))
     step("claim groups", lambda: claims.grouped_claims(found_claims))
-    step("stories", lambda: dedup.story_ids(articles, mentions))
-    step("duplicate sentences", lambda: dedup.duplicate_sentences(sents))
+    step("stories", lambda: stories.story_ids(articles, mentions, rules.stories))
+    step("duplicate sentences", lambda: duplicates.duplicate_sentences(sents, rules.duplicates))
     total = sum(r[1] for r in rows)
     rows.append(("total", total, n / total, size / 1e6 / total, _peak_mb()))
     return rows

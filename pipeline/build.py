@@ -10,30 +10,26 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 import polars as pl
 
 from pipeline.stages import claims as claim_stage
-from pipeline.stages import clean, dedup, entities, ingest
+from pipeline.stages import clean, duplicates, entities, ingest, stories
 from pipeline.stages import dates as date_stage
 from pipeline.stages import quantities as quantity_stage
 from pipeline.stages import sentences as sentence_stage
 from pipeline.stages.boilerplate import template_line_keys
-from pipeline.stages.ingest import InputFile
+from pipeline.stages.ingest import InputFile, IngestRules
+from pipeline.stages.rules import Rules
 
 
-# Caps that keep one pathological sentence or article (a 1.5 MB "sentence" of numbers) from
-# costing more than a constant per character downstream. Rows past a cap (by position) are dropped
-# and counted in the manifest, under the stage's `removed`; real news text stays far below them.
-MAX_QUANTITIES_PER_SENTENCE = 200
-MAX_DATES_PER_SENTENCE = 200
-MAX_CLAIMS_PER_SENTENCE = 200
-MAX_MENTIONS_PER_ARTICLE = 5_000
-# (table, the rows it is capped within, cap, stage report, reason)
+# The caps on annotation rows (`CapRules`, `EntityRules.max_mentions_per_article`):
+# (table, the rows it is capped within, the cap in the rules, stage report, reason).
 _ANNOTATION_CAPS = (
-    ("quantities", "sentence_id", MAX_QUANTITIES_PER_SENTENCE, "quantities", "quantities_over_sentence_cap"),
-    ("dates", "sentence_id", MAX_DATES_PER_SENTENCE, "dates", "dates_over_sentence_cap"),
-    ("candidates", "article_id", MAX_MENTIONS_PER_ARTICLE, "mention_candidates", "mentions_over_article_cap"),
+    ("quantities", "sentence_id", attrgetter("caps.max_quantities_per_sentence"), "quantities", "quantities_over_sentence_cap"),
+    ("dates", "sentence_id", attrgetter("caps.max_dates_per_sentence"), "dates", "dates_over_sentence_cap"),
+    ("candidates", "article_id", attrgetter("entities.max_mentions_per_article"), "mention_candidates", "mentions_over_article_cap"),
 )
 
 
@@ -73,6 +69,7 @@ class BuildOptions:
 
     ner: str = "learned"  # or "rules", "spacy:NAME_OR_PATH"
     gazetteer: str | None = None  # a user gazetteer file extending the shipped one
+    rules: Rules = Rules()  # every stage's thresholds (`pipeline.stages.rules`)
 
 
 @dataclass
@@ -92,9 +89,9 @@ def merged_reports(groups: list[list[StageReport]]) -> list[StageReport]:
     return list(merged.values())
 
 
-def ingested(inputs: list[InputFile]) -> ShardResult:
+def ingested(inputs: list[InputFile], rules: IngestRules = IngestRules()) -> ShardResult:
     """Decoded documents and rejects of a shard of input files."""
-    docs, rejects = ingest.documents(inputs)
+    docs, rejects = ingest.documents(inputs, rules)
     report = StageReport("ingest", len(inputs), docs.height, Counter(rejects["reason"].to_list()))
     return ShardResult({"documents": docs, "rejects": rejects}, [report])
 
@@ -111,14 +108,14 @@ def template_keys(docs: pl.DataFrame) -> frozenset[str]:
 
 def _analysed(docs: pl.DataFrame, templates: frozenset[str], options: BuildOptions) -> tuple[dict[str, pl.DataFrame], Counter]:
     """The tables of `analysed`, and the rows dropped at the caps by (article_id, reason)."""
-    articles, boilerplate, rejects = clean.articles(docs, templates)
+    articles, boilerplate, rejects = clean.articles(docs, templates, options.rules.clean)
     tables = {"articles": articles, "boilerplate": boilerplate, "rejects": rejects}
     caps: Counter = Counter()
     tables.update(annotated(articles, options, by_article=caps))
     return tables, caps
 
 
-def _reports(n_docs: int, tables: dict[str, pl.DataFrame], caps: Counter) -> list[StageReport]:
+def _reports(n_docs: int, tables: dict[str, pl.DataFrame], caps: Counter, options: BuildOptions) -> list[StageReport]:
     """The stage reports of documents analysed into `tables` (`caps`: rows dropped by reason)."""
     removed = Counter(tables["boilerplate"]["reason"].to_list())
     removed.update(tables["rejects"]["reason"].to_list())
@@ -126,7 +123,7 @@ def _reports(n_docs: int, tables: dict[str, pl.DataFrame], caps: Counter) -> lis
     over = {stage: Counter({reason: caps[reason]} if caps[reason] else {}) for _, _, _, stage, reason in _ANNOTATION_CAPS}
     return [
         StageReport("clean", n_docs, n_articles, removed),
-        StageReport("sentences", n_articles, n_sentences, _capped(tables["sentences"])),
+        StageReport("sentences", n_articles, n_sentences, _capped(tables["sentences"], options.rules.sentences)),
         StageReport("mention_candidates", n_sentences, tables["candidates"].height, over["mention_candidates"]),
         StageReport("quantities", n_sentences, tables["quantities"].height, over["quantities"]),
         StageReport("dates", n_sentences, tables["dates"].height, over["dates"]),
@@ -139,7 +136,7 @@ def analysed(docs: pl.DataFrame, templates: frozenset[str], options: BuildOption
     by_reason: Counter = Counter()
     for (_, reason), n in caps.items():
         by_reason[reason] += n
-    return ShardResult(tables, _reports(docs.height, tables, by_reason))
+    return ShardResult(tables, _reports(docs.height, tables, by_reason, options))
 
 
 def analysed_each(docs: pl.DataFrame, templates: frozenset[str], options: BuildOptions = BuildOptions()) -> tuple[dict[str, pl.DataFrame], list[list[StageReport]]]:
@@ -160,7 +157,7 @@ def analysed_each(docs: pl.DataFrame, templates: frozenset[str], options: BuildO
         article_id = article_of.get(source_file)
         own = {name: found.get((article_id,), tables[name].clear()) for name, found in parts.items()}
         own["rejects"] = rejects.get((source_file,), tables["rejects"].clear())
-        reports.append(_reports(1, own, per_reason.get(article_id, Counter())))
+        reports.append(_reports(1, own, per_reason.get(article_id, Counter()), options))
     return tables, reports
 
 
@@ -179,29 +176,29 @@ def gazetteer(options: BuildOptions) -> entities.Gazetteer:
     return _gazetteer_of(options.gazetteer, stamp)
 
 
-def _capped(sents: pl.DataFrame) -> Counter:
+def _capped(sents: pl.DataFrame, rules: sentence_stage.SentenceRules) -> Counter:
     """Articles that reached the sentence cap (any sentences past it are not in the table)."""
-    n = sents.filter(pl.col("position") == sentence_stage.MAX_SENTENCES_PER_ARTICLE - 1).height
+    n = sents.filter(pl.col("position") == rules.max_sentences_per_article - 1).height
     return Counter({"articles_at_sentence_cap": n} if n else {})
 
 
 def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), caps: Counter | None = None, by_article: Counter | None = None) -> dict[str, pl.DataFrame]:
     """Per-article annotations of clean text: sentences, entity candidates, quantities, dates,
-    within the caps above (`caps`, when given, counts the rows dropped at each by reason;
-    `by_article` by (article_id, reason)).
+    within the caps of `options.rules` (`caps`, when given, counts the rows dropped at each by
+    reason; `by_article` by (article_id, reason)).
 
     Shared by the build and the annotate command, which feeds it text without boilerplate removal.
     """
-    sents = sentence_stage.sentences(articles)
+    sents = sentence_stage.sentences(articles, options.rules.sentences)
     detected = date_stage.detections(articles)  # one date detection per document, for both stages
     tables = {
         "sentences": sents,
-        "candidates": entities.mention_candidates(articles, sents, gazetteer(options), options.ner),
+        "candidates": entities.mention_candidates(articles, sents, gazetteer(options), options.ner, options.rules.entities),
         "quantities": quantity_stage.quantities(articles, sents, detected),
         "dates": date_stage.dates(articles, sents, detected),
     }
     for table, within, cap, _, reason in _ANNOTATION_CAPS:
-        tables[table], dropped = capped_rows(tables[table], within, cap)
+        tables[table], dropped = capped_rows(tables[table], within, cap(options.rules))
         if caps is not None and dropped.height:
             caps[reason] += dropped.height
         if by_article is not None:
@@ -214,30 +211,34 @@ def annotated(articles: pl.DataFrame, options: BuildOptions = BuildOptions(), ca
 ClaimExtractor = Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame], pl.DataFrame]
 # Story features of articles, from (articles, mentions).
 StoryFeaturer = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
-SIGNATURES = "sentence_signatures"  # a shard's optional table of its sentences' `dedup.sentence_signatures`
+SIGNATURES = "sentence_signatures"  # a shard's optional table of its sentences' `duplicates.sentence_signatures`
 
 
 def linked(articles: pl.DataFrame, sents: pl.DataFrame, candidates: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame, options: BuildOptions = BuildOptions(),
-           extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = dedup.story_features,
+           extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = stories.story_features,
            signatures: pl.DataFrame | None = None, caps: Counter | None = None) -> dict[str, pl.DataFrame]:
     """Cross-article results: entities resolved, claims extracted and grouped, stories, duplicates.
 
     Claims and story features are per article once entities are resolved, and sentence
     signatures per sentence: `extracted`, `featured` and `signatures` (the sentences'
-    `dedup.sentence_signatures`, computed when None) let incremental builds reuse those of
-    articles whose inputs did not change. Claims past MAX_CLAIMS_PER_SENTENCE are counted in `caps`.
+    `duplicates.sentence_signatures`, computed when None) let incremental builds reuse those of
+    articles whose inputs did not change. Claims past `CapRules.max_claims_per_sentence` are
+    counted in `caps`.
     """
-    mentions, ents = entities.resolved_entities(candidates, gazetteer(options))
+    rules = options.rules
+    mentions, ents = entities.resolved_entities(candidates, gazetteer(options), rules.entities)
     # Claims are extracted before story features are asked for: a cached extractor reads both at once.
-    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates), "sentence_id", MAX_CLAIMS_PER_SENTENCE)
+    found, dropped = capped(extracted(articles, sents, mentions, ents, quantities, dates), "sentence_id", rules.caps.max_claims_per_sentence)
     if caps is not None and dropped:
         caps["claims_over_sentence_cap"] += dropped
-    stories = dedup.story_ids_from(featured(articles, mentions))
-    claims = claim_stage.grouped_claims(found, stories)
-    duplicates = dedup.duplicate_sentences_from(dedup.sentence_signatures(sents) if signatures is None else signatures)
+    story_of = stories.story_ids_from(featured(articles, mentions), rules.stories)
+    claims = claim_stage.grouped_claims(found, story_of)
+    if signatures is None:
+        signatures = duplicates.sentence_signatures(sents, rules.duplicates)
+    duplicate_of = duplicates.duplicate_sentences_from(signatures, rules.duplicates)
     return {
-        "articles": articles.join(stories, on="article_id", how="left"),
-        "sentences": sents.join(duplicates, on="sentence_id", how="left"),
+        "articles": articles.join(story_of, on="article_id", how="left"),
+        "sentences": sents.join(duplicate_of, on="sentence_id", how="left"),
         "entities": ents,
         "mentions": mentions,
         "claims": claims,
@@ -250,7 +251,7 @@ def concatenated(results: list[ShardResult], name: str) -> pl.DataFrame:
 
 
 def dataset(shards: list[ShardResult], rejects: list[pl.DataFrame], options: BuildOptions = BuildOptions(),
-            extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = dedup.story_features) -> tuple[dict[str, pl.DataFrame], list[StageReport]]:
+            extracted: ClaimExtractor = claim_stage.claims, featured: StoryFeaturer = stories.story_features) -> tuple[dict[str, pl.DataFrame], list[StageReport]]:
     """The dataset's tables from all shards, after the steps that need every article at once.
 
     Row order is stable and does not depend on sharding. `extracted` and `featured` as in

@@ -116,7 +116,7 @@ def extracted(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def run(texts: dict[str, str], published: dict[str, dt.date] | None = None, one_story: bool = False) -> pl.DataFrame:
-    """Claims grouped; with `one_story`, all articles are one story (as `dedup.story_ids` finds for a news event)."""
+    """Claims grouped; with `one_story`, all articles are one story (as `stories.story_ids` finds for a news event)."""
     stories = pl.DataFrame({"article_id": list(texts), "story_id": ["s"] * len(texts)}) if one_story else None
     return grouped_claims(extracted(stage_frames(texts, published)), stories)
 

@@ -8,21 +8,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipeline.stages.dedup import (
-    candidate_pairs,
-    content_words,
-    duplicate_sentences,
-    duplicate_sentences_from,
-    estimated_jaccard,
-    jaccard,
-    pair_overlaps,
-    minhash_signatures,
-    sentence_signatures,
-    story_features,
-    story_ids,
-    story_ids_from,
-)
 from pipeline.core.ids import stable_id
+from pipeline.core.similarity import candidate_pairs, estimated_jaccard, jaccard, minhash_signatures, pair_overlaps
+from pipeline.core.words import content_words
+from pipeline.stages.duplicates import duplicate_sentences, duplicate_sentences_from, sentence_signatures
+from pipeline.stages.stories import story_features, story_ids, story_ids_from
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -59,7 +49,7 @@ def test_minhash_estimates_jaccard_and_lsh_finds_similar_sets():
     estimate = estimated_jaccard(signatures, np.array([[0, 1], [0, 2]]))
     assert abs(estimate[0] - jaccard(frozenset(base), frozenset(similar))) < 0.15
     assert estimate[1] < 0.1
-    pairs = {tuple(p) for p in candidate_pairs(signatures, bands=32, rows=4).tolist()}
+    pairs = {tuple(p) for p in candidate_pairs(signatures, bands=32, rows=4, window=32).tolist()}
     assert (0, 1) in pairs and (0, 4) in pairs
     assert not any(3 in p for p in pairs)  # empty sets are never candidates
 

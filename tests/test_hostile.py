@@ -151,7 +151,7 @@ def test_sentence_cap_holds_on_a_five_megabyte_line(built):
     line = tables["articles"].filter(pl.col("source_file") == "one line.txt")
     assert line["n_chars_raw"][0] >= 5 * MIB
     n = tables["sentences"].filter(pl.col("article_id") == line["article_id"][0]).height
-    assert n == sentences.MAX_SENTENCES_PER_ARTICLE
+    assert n == sentences.SentenceRules().max_sentences_per_article
 
 
 def test_an_oversized_file_is_rejected_without_being_read(corpus):

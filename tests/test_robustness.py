@@ -23,6 +23,7 @@ from pipeline.incremental import state as state_store
 from pipeline.cli import main
 from pipeline.stages.decode import decoded
 from pipeline.stages.ingest import InputFile, documents, looks_like_html
+from pipeline.stages.rules import CapRules
 from tests.conftest import ROOT
 from tests.hostile import article
 from tests.test_faults import _assert_whole, _env, _snapshot
@@ -336,10 +337,11 @@ def test_one_sentence_of_thousands_of_numbers_is_capped_and_counted():
     analysed = build.analysed(unique, build.template_keys(unique))
     tables, reports = build.dataset([analysed], [shard.tables["rejects"], dupes])
     stages = {r.stage: r for r in build.merged_reports([analysed.reports, reports])}
-    assert tables["quantities"].height == build.MAX_QUANTITIES_PER_SENTENCE
+    caps = CapRules()
+    assert tables["quantities"].height == caps.max_quantities_per_sentence
     assert stages["quantities"].removed["quantities_over_sentence_cap"] > 2000
     claims = tables["claims"]
-    assert 0 < claims.height <= build.MAX_CLAIMS_PER_SENTENCE
+    assert 0 < claims.height <= caps.max_claims_per_sentence
     from pipeline.stages.claims import MAX_CLAIM_CHARS
 
     assert claims["text"].str.len_chars().max() <= MAX_CLAIM_CHARS, "a quantity claim must not copy the whole clause"
@@ -354,7 +356,7 @@ def test_caps_are_named_in_the_manifest(prefect_harness, tmp_path):
     build_dataset(input=str(root), out=str(tmp_path / "out"))
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     removed = {s["stage"]: s["removed"] for s in manifest["stages"]}
-    assert removed["quantities"]["quantities_over_sentence_cap"] == 399 - build.MAX_QUANTITIES_PER_SENTENCE
+    assert removed["quantities"]["quantities_over_sentence_cap"] == 399 - CapRules().max_quantities_per_sentence
 
 
 # --- 8. smaller items ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.ids import stable_id
-from pipeline.stages.sentences import MAX_SENTENCES_PER_ARTICLE, sentence_spans, sentences
+from pipeline.stages.sentences import SentenceRules, sentence_spans, sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -441,14 +441,14 @@ def test_sentences_frame() -> None:
 
 def test_sentences_cap_keeps_the_first() -> None:
     articles = pl.DataFrame({"article_id": ["x"], "text": ["One. Two. Three. Four."]})
-    out = sentences(articles, max_sentences=2)
+    out = sentences(articles, SentenceRules(max_sentences_per_article=2))
     assert out["text"].to_list() == ["One.", "Two."]
-    assert MAX_SENTENCES_PER_ARTICLE == 20_000
+    assert SentenceRules().max_sentences_per_article == 20_000
 
 
 def test_sentences_cap_must_be_positive() -> None:
     with pytest.raises(ValueError):
-        sentences(pl.DataFrame({"article_id": ["x"], "text": ["One."]}), max_sentences=0)
+        SentenceRules(max_sentences_per_article=0)
 
 
 def test_sentences_of_no_articles() -> None:

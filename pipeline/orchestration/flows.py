@@ -34,11 +34,12 @@ import schemas
 from pipeline import __version__, build, incremental, io
 from pipeline.orchestration import progress
 from pipeline.stages import claims as claim_stage
-from pipeline.stages import dedup
+from pipeline.stages import duplicates, stories
 from pipeline.incremental import state as state_store
 from pipeline.build import BuildOptions, ShardResult
 from pipeline.incremental import Batch, cache_key, ingest_key
-from pipeline.stages.ingest import InputFile
+from pipeline.stages.ingest import InputFile, IngestRules
+from pipeline.stages.rules import rules_digest
 
 DEFAULT_SHARD_SIZE = 1000
 READ_RETRIES = 3
@@ -99,17 +100,17 @@ def _read_all(root: str, files: list[str]) -> list[InputFile]:
 
 
 @task(name="ingest-shard", cache_policy=NO_CACHE, retries=READ_RETRIES, retry_delay_seconds=READ_RETRY_DELAYS)
-def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str) -> IngestedShard:
+def ingest_shard(root: str, files: list[str], known: dict[str, str], code: str, rules: IngestRules) -> IngestedShard:
     """Read the files; decode each one whose bytes are not the `known` (already cached) ones."""
     fresh, unread, hashes = [], [], {}
     for item in _read_all(root, files):
         if item.data is None:
-            unread.append((cache_key("unread", item.source_file), build.ingested([item])))
+            unread.append((cache_key("unread", item.source_file), build.ingested([item], rules)))
             continue
         sha = hashlib.sha256(item.data).hexdigest()
         hashes[item.source_file] = sha
         if known.get(item.source_file) != sha:
-            result = build.ingested([item])
+            result = build.ingested([item], rules)
             result.tables["lines"] = incremental.document_lines(result.tables["documents"])
             fresh.append((ingest_key(item.source_file, sha, code), result))
     return IngestedShard(incremental.batch(fresh), incremental.batch(unread), hashes)
@@ -120,7 +121,7 @@ def analyse_shard(documents: pl.DataFrame, keys: list[str], templates: frozenset
     """Analyse a shard's documents as one batch, with their sentences' duplicate-detection
     signatures, split by document so that each one's rows and reports are cached on their own."""
     tables, reports = build.analysed_each(documents, templates, options)
-    tables[build.SIGNATURES] = dedup.sentence_signatures(tables["sentences"])
+    tables[build.SIGNATURES] = duplicates.sentence_signatures(tables["sentences"], options.rules.duplicates)
     return incremental.per_document(tables, reports, documents["source_file"].to_list(), keys)
 
 
@@ -129,7 +130,7 @@ def extract_claims(owners: dict[str, str], articles: pl.DataFrame, sents: pl.Dat
     """Claims and story features of a shard of articles, split by article (`owners`: article_id ->
     claims key) to be cached: both depend on the articles' analysis and resolved mentions only."""
     found = incremental.split(claim_stage.claims(articles, sents, mentions, ents, quantities, dates), "claims", owners)
-    features = incremental.split(dedup.story_features(articles, mentions), "story_features", owners)
+    features = incremental.split(stories.story_features(articles, mentions), "story_features", owners)
     return Batch(found.tables | features.tables, found.reports, found.keys)
 
 
@@ -142,7 +143,7 @@ class CachedClaims:
         self.store, self.analysis_of, self.code, self.shard_size = store, analysis_of, code, shard_size
         self.keys: list[str] = []
         self.article_ids: list[str] = []
-        self.features = dedup.story_features(pl.DataFrame(schema={"article_id": pl.Utf8, "text": pl.Utf8}))
+        self.features = stories.story_features(pl.DataFrame(schema={"article_id": pl.Utf8, "text": pl.Utf8}))
         self.extracted = 0
 
     def __call__(self, articles: pl.DataFrame, sents: pl.DataFrame, mentions: pl.DataFrame, ents: pl.DataFrame, quantities: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
@@ -173,7 +174,7 @@ class CachedClaims:
         return found["claims"].sort("article_id", "start", "end", "claim_id")
 
     def story_features(self, articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-        """`dedup.story_features` of the articles of the last call, read from the cache with their claims."""
+        """`stories.story_features` of the articles of the last call, read from the cache with their claims."""
         if articles["article_id"].to_list() != self.article_ids:
             raise ValueError("story features are cached for the articles of the last claims call only")
         return self.features
@@ -249,7 +250,7 @@ def _record(hashes: dict[str, str | None], fingerprints: dict[str, str | None]) 
     return {p: {"sha256": sha, "fingerprint": fingerprints.get(p)} for p, sha in hashes.items()}
 
 
-def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_store.ResultStore, code: str, shard_size: int, state: Path, index: dict) -> tuple[dict[str, str | None], list[Batch], int]:
+def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_store.ResultStore, code: str, rules: IngestRules, shard_size: int, state: Path, index: dict) -> tuple[dict[str, str | None], list[Batch], int]:
     """Read and decode the files the plan names, caching each shard as it finishes.
 
     After each shard the files' hashes are recorded (with no output, so the next run cannot
@@ -260,7 +261,7 @@ def _ingested(listing: io.InputListing, plan: incremental.Plan, store: state_sto
     if shards:
         progress.phase(f"reading and decoding {len(plan.to_read)} file(s) in {len(shards)} shard(s)")
     reader = ingest_shard.with_options(retry_delay_seconds=READ_RETRY_DELAYS)
-    submits = [partial(reader.submit, listing.root, s, {f: plan.known[f] for f in s if f in plan.known}, code) for s in shards]
+    submits = [partial(reader.submit, listing.root, s, {f: plan.known[f] for f in s if f in plan.known}, code, rules) for s in shards]
     hashes: dict[str, str | None] = dict(plan.unchanged) | plan.kept | {f: None for f in plan.to_read}
     unread, decoded = [], 0
     for shard in _completed(submits, "ingest"):
@@ -306,7 +307,9 @@ def _output_intact(out: str, logger) -> bool:
 def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: bool, full: bool, options: BuildOptions) -> dict:
     logger = get_run_logger()
     code = state_store.code_version()
-    setting = cache_key(options.ner, state_store.file_digest(options.gazetteer))
+    setting = cache_key(options.ner, state_store.file_digest(options.gazetteer), rules_digest(options.rules))
+    # Ingest results are cached by code version and file alone: the ingest rules join the version.
+    ingest_code = cache_key(code, rules_digest(options.rules.ingest))
     problem = state_store.index_problem(state)
     if problem:
         raise io.NotOurs(problem)
@@ -316,14 +319,14 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
     ingest_store, analysis_store, claims_store = (state_store.ResultStore(state / name, logger.warning) for name in state_store.STORES)
     progress.phase(f"listing the input files under {input}")
     listing = io.input_listing(input)
-    plan = incremental.plan(listing.files, listing.fingerprints, index["inputs"], ingest_store.keys(), code, keep_removed)
+    plan = incremental.plan(listing.files, listing.fingerprints, index["inputs"], ingest_store.keys(), ingest_code, keep_removed)
     logger.info(
         "%d input file(s) under %s: %d to read, %d unchanged, %d removed%s",
         len(listing.files), listing.root, len(plan.to_read), len(plan.unchanged), len(plan.removed),
         f" ({len(plan.kept)} kept)" if keep_removed else "",
     )
     before = {p: e.get("sha256") for p, e in index["inputs"].items()}
-    hashes, unread, decoded = _ingested(listing, plan, ingest_store, code, shard_size, state, index)
+    hashes, unread, decoded = _ingested(listing, plan, ingest_store, ingest_code, options.rules.ingest, shard_size, state, index)
     record = _record(hashes, listing.fingerprints)
     for p in plan.kept:
         record[p]["kept"] = True
@@ -332,7 +335,7 @@ def _build(input: str, out: str, state: Path, shard_size: int, keep_removed: boo
         state_store.save_index(state, index | {"inputs": record})
         return index["summary"] | {"nothing_to_do": True, "incremental": {"files_read": len(plan.to_read), "files_decoded": 0, "documents_analysed": 0, "claims_extracted": 0, "removed": len(plan.removed), "kept": len(plan.kept)}}
 
-    ordered = sorted([(p, ingest_key(p, sha, code)) for p, sha in hashes.items() if sha] + [(k, k) for b in unread for k in b.keys])
+    ordered = sorted([(p, ingest_key(p, sha, ingest_code)) for p, sha in hashes.items() if sha] + [(k, k) for b in unread for k in b.keys])
     ingest_items = incremental.concatenated([ingest_store.get(k for _, k in ordered), *unread])
     ingested, ingest_reports = incremental.results(ingest_items, [k for _, k in ordered])
     # No input, or none that decoded: the tables are empty, with their columns.

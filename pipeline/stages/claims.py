@@ -80,7 +80,7 @@ from typing import NamedTuple
 import polars as pl
 from lemminflect import getAllLemmas, getLemma
 
-from pipeline.stages.dedup import content_word, content_words, tokens
+from pipeline.core.words import content_word, content_words, tokens
 from pipeline.stages.entities import load_gazetteer
 from pipeline.core.ids import stable_id
 

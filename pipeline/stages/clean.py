@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from itertools import islice
 
 import polars as pl
@@ -34,9 +35,16 @@ BOILERPLATE_SCHEMA = {
 }
 
 
-# What boilerplate removal leaves of a page of menus and labels ("Home | World | Sport") is not an
-# article: one needs a sentence (a word then terminal punctuation) or this many words of running text.
-MIN_WORDS_WITHOUT_SENTENCE = 12
+@dataclass(frozen=True)
+class CleanRules:
+    """Tunables of turning a cleaned document into an article."""
+
+    min_words_without_sentence: int = 12
+    """What boilerplate removal leaves of a page of menus and labels ("Home | World | Sport") is not
+    an article: one needs a sentence (a word then terminal punctuation) or this many words of running
+    text (README, Limits)."""
+
+
 _SENTENCE_END = re.compile(r"\w[\"'”’»)\]]*[.!?…](?:\s|$)|[。！？؟۔।።]")
 _WORD = re.compile(r"\w+")
 
@@ -45,14 +53,15 @@ def article_id(raw_sha256: str) -> str:
     return raw_sha256[:16]
 
 
-def has_prose(text: str) -> bool:
+def has_prose(text: str, rules: CleanRules = CleanRules()) -> bool:
     """True when the text holds a sentence or enough words to be running text."""
     if _SENTENCE_END.search(text):
         return True
-    return len(list(islice(_WORD.finditer(text), MIN_WORDS_WITHOUT_SENTENCE))) == MIN_WORDS_WITHOUT_SENTENCE
+    need = rules.min_words_without_sentence
+    return len(list(islice(_WORD.finditer(text), need))) == need
 
 
-def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def articles(documents: pl.DataFrame, template_keys: frozenset[str], rules: CleanRules = CleanRules()) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(articles, boilerplate, rejects): rejects are documents with no prose left after cleaning."""
     kept, removed, rejects = [], [], []
     for doc in documents.iter_rows(named=True):
@@ -60,7 +69,7 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str]) -> tuple[pl
         from_html = doc["encoding"] == "html"
         result = cleaned(doc["raw_text"], template_keys, extracted=from_html)
         aid = article_id(doc["raw_sha256"])
-        if not has_prose(result.text):
+        if not has_prose(result.text, rules):
             reasons = Counter(r.reason for r in result.removals)
             counts = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "nothing removed"
             left = f"only {result.text.strip()[:80]!r} is left" if result.text.strip() else "nothing is left"

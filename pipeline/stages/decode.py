@@ -56,7 +56,24 @@ _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 _CESU_PAIR = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\xbf]")
 _CESU_LONE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_BINARY_SAMPLE = 8192
+
+
+@dataclass(frozen=True)
+class DecodeRules:
+    """Shares of NUL and control bytes that tell UTF-16 without a byte-order mark and binary data
+    from text, in the first `sample_bytes` of a file."""
+
+    sample_bytes: int = 8192
+    """How much of the start of a file the UTF-16 and binary checks read."""
+    utf16_nul_share: float = 0.4
+    """Latin-script UTF-16 has a NUL in the high byte of nearly every pair: more than this share of
+    the pairs have one on one side..."""
+    utf16_other_nul_share: float = 0.05
+    """...and fewer than this share on the other side (binary data has NULs on both sides)."""
+    binary_nul_share: float = 0.01
+    """More NUL bytes than this share of the sample: binary, not text."""
+    binary_control_share: float = 0.1
+    """More control bytes (but tab, line feed, form feed and carriage return) than this share: binary."""
 
 
 @dataclass(frozen=True)
@@ -82,28 +99,28 @@ def _cp1252_repair(err: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("newsclean_cp1252_repair", _cp1252_repair)
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    sample = data[:_BINARY_SAMPLE]
+def _utf16_without_bom(data: bytes, rules: DecodeRules) -> str | None:
+    sample = data[:rules.sample_bytes]
     pairs = len(sample) // 2
     if pairs < 2:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
-    # Latin-script UTF-16 has a NUL in the high byte of nearly every pair; binary data has NULs on both sides.
-    if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
+    many, few = rules.utf16_nul_share * pairs, rules.utf16_other_nul_share * pairs
+    if odd_nuls > many and even_nuls < few:
         return "utf-16-le"
-    if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:
+    if even_nuls > many and odd_nuls < few:
         return "utf-16-be"
     return None
 
 
-def _binary_kind(data: bytes) -> str | None:
+def _binary_kind(data: bytes, rules: DecodeRules) -> str | None:
     for magic, kind in _SIGNATURES:
         if data.startswith(magic) and (magic not in _WORDLIKE_SIGNATURES or _BINARY_BYTE.search(data, 0, 512)):
             return kind
-    sample = data[:_BINARY_SAMPLE]
+    sample = data[:rules.sample_bytes]
     controls = sum(sample.count(b) for b in range(32) if b not in (9, 10, 12, 13))
-    if sample.count(0) > 0.01 * len(sample) or controls > 0.1 * len(sample):
+    if sample.count(0) > rules.binary_nul_share * len(sample) or controls > rules.binary_control_share * len(sample):
         return f"binary data ({controls} control bytes in the first {len(sample)})"
     return None
 
@@ -168,16 +185,16 @@ def normalised(text: str) -> str:
     return text
 
 
-def decoded(data: bytes) -> Decoded:
+def decoded(data: bytes, rules: DecodeRules = DecodeRules()) -> Decoded:
     """Decode and normalise a file's bytes; raise NotText for binary content."""
     if data.startswith(codecs.BOM_UTF8):
         # The mark says UTF-8: bad bytes are repaired, never a reason to switch to cp1252.
         raw = _repaired_utf8(data[3:], "utf-8-sig")
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         raw = _utf16(data[2:], "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be")
-    elif encoding := _utf16_without_bom(data):
+    elif encoding := _utf16_without_bom(data, rules):
         raw = _utf16(data, encoding)
-    elif kind := _binary_kind(data):
+    elif kind := _binary_kind(data, rules):
         raise NotText(kind)
     else:
         raw = _repaired_utf8(data) or _mixed(data) or Decoded(data.decode("cp1252", errors="newsclean_cp1252_repair"), "cp1252")

@@ -76,12 +76,12 @@ from rapidfuzz import fuzz
 
 from pipeline import DATA
 from pipeline.core.ids import stable_id
-from pipeline.stages.names import acronym, initials, name_clusters, person_keys
+from pipeline.stages.names import NameRules, acronym, initials, name_clusters, person_keys
+from pipeline.stages.tagger import TaggerRules
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
 GAZETTEER_PATH = DATA / "gazetteer.csv"
 GIVEN_NAMES_PATH = DATA / "given_names.txt"
-ROLE_NAME_SIMILARITY = 65
 
 CANDIDATE_SCHEMA = {
     "article_id": pl.Utf8, "sentence_id": pl.Utf8, "start": pl.Int32, "end": pl.Int32, "text": pl.Utf8,
@@ -227,6 +227,25 @@ _PERSON_PARTICLES = frozenset("al el bin ibn bint abu abd ul".split())
 _CONNECTOR_WORDS = frozenset("al el bin ibn bint ben abu de da di du del della der den van von le la of the y dos das and &".split())
 _OPENERS = frozenset("“‘«\"(:")
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    """Tunables of entity mentions and their resolution (tests/test_entities.py;
+    benchmarks/entities_eval.py and benchmarks/ner_eval.py measure them)."""
+
+    role_lookback: int = 90
+    """A title before a name ("Iraqi Prime Minister") is looked for at most this many characters back."""
+    role_name_similarity: int = 65
+    """A titled name is the gazetteer's holder of the title when their person keys are at least
+    this alike (rapidfuzz ratio, 0-100)."""
+    max_mentions_per_article: int = 5_000
+    """Candidates of an article past this many (by position) are dropped and counted in the
+    manifest: a safety cap against a pathological text, far above real news."""
+    tagger: TaggerRules = TaggerRules()
+    """How the learned tagger reads sentences (`pipeline.stages.tagger`)."""
+    names: NameRules = NameRules()
+    """How names cluster into entities (`pipeline.stages.names`)."""
 
 
 @dataclass(frozen=True)
@@ -556,12 +575,12 @@ def _emit_run(words: list[str], i: int, j: int, emit, gazetteer: Gazetteer) -> N
     emit(a, j, _run_type(run, gazetteer), None)
 
 
-def _with_role(cand: _Candidate, text: str, gazetteer: Gazetteer) -> None:
-    before = text[max(cand.sentence_start, cand.start - 90):cand.start].rstrip(" ,\t\u00a0")
+def _with_role(cand: _Candidate, text: str, gazetteer: Gazetteer, lookback: int) -> None:
+    before = text[max(cand.sentence_start, cand.start - lookback):cand.start].rstrip(" ,\t\u00a0")
     # Most names have no title before them: check the last word before running the full pattern.
     if before.rpartition(" ")[2].rpartition("-")[2].casefold() not in _ROLE_LAST_WORDS:
         return
-    m = _ROLE.search(text, max(cand.sentence_start, cand.start - 90), cand.start)
+    m = _ROLE.search(text, max(cand.sentence_start, cand.start - lookback), cand.start)
     if m is None or m.end() != cand.start:
         return
     aff = m.group("aff")
@@ -574,7 +593,7 @@ def _with_role(cand: _Candidate, text: str, gazetteer: Gazetteer) -> None:
         cand.type = "PERSON"
 
 
-def _role_holder(cand: _Candidate, when: date | None, gazetteer: Gazetteer) -> str | None:
+def _role_holder(cand: _Candidate, when: date | None, gazetteer: Gazetteer, similarity: int) -> str | None:
     """The one gazetteer person holding the candidate's current role (on the article's date, when
     known) whose names are loosely alike the candidate's, or None."""
     if not cand.role_key or not cand.role_key[1] or cand.past:
@@ -583,13 +602,13 @@ def _role_holder(cand: _Candidate, when: date | None, gazetteer: Gazetteer) -> s
         name for name, r in gazetteer.roles.get(cand.role_key, ())
         if when is None or ((r.start is None or r.start <= when) and (r.end is None or when < r.end))
     }
-    alike = [name for name in sorted(holders) if _loosely_alike(cand.text, gazetteer.entries[name])]
+    alike = [name for name in sorted(holders) if _loosely_alike(cand.text, gazetteer.entries[name], similarity)]
     return alike[0] if len(alike) == 1 else None
 
 
-def _loosely_alike(name: str, entry: GazetteerEntry) -> bool:
+def _loosely_alike(name: str, entry: GazetteerEntry, similarity: int) -> bool:
     key = " ".join(person_keys(name))
-    return any(fuzz.ratio(key, " ".join(person_keys(alias))) >= ROLE_NAME_SIMILARITY for alias in (entry.name, *entry.aliases))
+    return any(fuzz.ratio(key, " ".join(person_keys(alias))) >= similarity for alias in (entry.name, *entry.aliases))
 
 
 def _article_candidates(text: str, sentences: list[tuple[str, int, int]], gazetteer: Gazetteer, spans) -> list[_Candidate]:
@@ -641,11 +660,11 @@ def _without_title(text: str, start: int, end: int, type_: str, gazetteer: Gazet
     return spans[a][0], type_
 
 
-def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Gazetteer) -> list[_Candidate]:
+def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Gazetteer, rules: EntityRules) -> list[_Candidate]:
     """Apply roles, drop unconfirmed sentence-initial and headline words, link short forms."""
     for c in cands:
         if c.gaz is None or gazetteer.entries[c.gaz].type == "PERSON":
-            _with_role(c, text, gazetteer)
+            _with_role(c, text, gazetteer, rules.role_lookback)
     # A run referred to later by its last word alone ("Okafor ... Okafor said") names a person.
     bare = {c.text for c in cands if c.gaz is None and " " not in c.text}
     for c in cands:
@@ -664,7 +683,7 @@ def _linked(cands: list[_Candidate], text: str, when: date | None, gazetteer: Ga
         kept.append(c)
     full = [c for c in kept if c.type == "PERSON" and len(person_keys(c.text)) > 1]
     for c in kept:
-        if c.gaz is None and c.type == "PERSON" and (holder := _role_holder(c, when, gazetteer)):
+        if c.gaz is None and c.type == "PERSON" and (holder := _role_holder(c, when, gazetteer, rules.role_name_similarity)):
             c.gaz = holder
     for c in kept:
         keys = person_keys(c.text)
@@ -773,7 +792,7 @@ def learned_tagger(gazetteer: Gazetteer):
     return hit[1]
 
 
-def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int, int]]], gazetteer: Gazetteer) -> list[list[tuple[int, int, str]]] | None:
+def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int, int]]], gazetteer: Gazetteer, rules: TaggerRules) -> list[list[tuple[int, int, str]]] | None:
     if ner == "rules":
         return None
     if ner == "learned":
@@ -781,7 +800,7 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
 
         model = learned_tagger(gazetteer)
         out = []
-        for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)])):
+        for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)], rules)):
             # Nationality words are not mentions (as with the rules): one-word MISC of their shape,
             # or LOC formed from a known place ("Paraguayan").
             spans = [(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found
@@ -803,7 +822,7 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
     return out
 
 
-def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer, ner: str = "learned") -> pl.DataFrame:
+def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer: Gazetteer, ner: str = "learned", rules: EntityRules = EntityRules()) -> pl.DataFrame:
     """Per shard: every entity mention found in the articles' sentences, before cross-article resolution.
 
     Columns: article_id, sentence_id, start, end, text (== articles.text[start:end]), type, name
@@ -817,11 +836,11 @@ def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazettee
     ids = articles["article_id"].to_list()
     texts = articles["text"].to_list()
     dates = articles["published_date"].to_list() if "published_date" in articles.columns else [None] * len(ids)
-    model = _model_spans(ner, texts, [by_article.get(aid, []) for aid in ids], gazetteer)
+    model = _model_spans(ner, texts, [by_article.get(aid, []) for aid in ids], gazetteer, rules.tagger)
     rows: dict[str, list] = {k: [] for k in CANDIDATE_SCHEMA}
     for n, (aid, text, when) in enumerate(zip(ids, texts, dates)):
         raw = _article_candidates(text, by_article.get(aid, []), gazetteer, None if model is None else model[n])
-        for c in _linked(raw, text, when, gazetteer):
+        for c in _linked(raw, text, when, gazetteer, rules):
             for key, value in (("article_id", aid), ("sentence_id", c.sentence), ("start", c.start), ("end", c.end), ("text", c.text),
                                ("type", c.type), ("name", c.name), ("gazetteer", c.gaz), ("role", c.role)):
                 rows[key].append(value)
@@ -833,7 +852,7 @@ def _family(type_: str) -> str:
     return type_ if type_ in ("PERSON", "ORG") else "PLACE" if type_ in ("GPE", "LOC") else "OTHER"
 
 
-def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:
+def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer, rules: EntityRules = EntityRules()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Global: link every candidate to an entity. Returns (mentions, entities), sorted by their keys."""
     free = (
         candidates.filter(pl.col("gazetteer").is_null())
@@ -855,7 +874,7 @@ def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer) -> tuple[p
         kinds.append(_family(type_))
         weights.append(count)
         groups.append(None)
-    cluster = name_clusters(names, kinds, weights, groups)
+    cluster = name_clusters(names, kinds, weights, groups, rules.names)
     gaz_of_cluster = {cluster[i]: groups[i] for i in range(n_fixed)}
     link = pl.DataFrame(
         {"type": free["type"], "name": free["name"], "_cluster": cluster[n_fixed:]},

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.stages.decode import NotText, decoded, normalised
+from pipeline.stages.decode import DecodeRules, NotText, decoded, normalised
 from pipeline.stages.htmlmeta import html_document
 
 # Larger files are not news articles; they are rejected before being read (see README, Limits).
+# A safety limit of `pipeline.io`, not one of the `IngestRules`: it bounds the read itself, before
+# any stage runs (so it is part of the code version, not of the rules hashed into cache keys).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -52,20 +54,29 @@ class InputFile:
     error_detail: str | None = None
 
 
-# A page of tags saved as .txt has this many known tags in its first 8 KiB, some of them closing
-# ones; prose that quotes tags ("a stray <script> tag and two <br> tags") rarely closes them.
-MIN_PAGE_TAGS = 8
-MIN_PAGE_CLOSING_TAGS = 4
+@dataclass(frozen=True)
+class IngestRules:
+    """Tunables of reading a file's bytes as a document."""
+
+    min_page_tags: int = 8
+    """A page of tags saved as .txt has at least this many known tags in its first 8 KiB..."""
+    min_page_closing_tags: int = 4
+    """...this many of them closing ones: prose that quotes tags ("a stray <script> tag and two
+    <br> tags") rarely closes them..."""
+    min_page_bracket_share: float = 0.01
+    """...and more "<" than this share of its characters."""
+    decode: DecodeRules = DecodeRules()
+    """How bytes are told to be UTF-16 or binary (`pipeline.stages.decode`)."""
 
 
-def looks_like_html(source_file: str, text: str) -> bool:
+def looks_like_html(source_file: str, text: str, rules: IngestRules = IngestRules()) -> bool:
     """HTML by name, by its first tag, or by a page of tags saved as .txt."""
     if source_file.lower().endswith(_HTML_SUFFIXES) or _HTML_START.match(text[:4096]):
         return True
     head = text[:8192]
     tags = _HTML_TAG.findall(head)
     closing = sum(t.startswith("</") for t in tags)
-    return len(tags) >= MIN_PAGE_TAGS and closing >= MIN_PAGE_CLOSING_TAGS and head.count("<") > 0.01 * len(head)
+    return len(tags) >= rules.min_page_tags and closing >= rules.min_page_closing_tags and head.count("<") > rules.min_page_bracket_share * len(head)
 
 
 def _html_document(html: str) -> tuple[str, str | None, str | None, str | None, str | None]:
@@ -84,7 +95,7 @@ def printable_path(source_file: str) -> str:
     return source_file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _document(item: InputFile) -> dict:
+def _document(item: InputFile, rules: IngestRules) -> dict:
     """A document row, or a reject row (with key "reason")."""
     base = {"source_file": printable_path(item.source_file), "n_bytes": item.n_bytes, "raw_sha256": None}
     if item.error_reason:
@@ -94,11 +105,11 @@ def _document(item: InputFile) -> dict:
     if not data.strip():
         return base | {"reason": "empty", "detail": "the file is empty or holds only white space"}
     try:
-        dec = decoded(data)
+        dec = decoded(data, rules.decode)
     except NotText as err:
         return base | {"reason": "binary", "detail": f"not a text file: {err}"}
     text, encoding, title, date, site, author = dec.text, dec.encoding, None, None, None, None
-    if looks_like_html(item.source_file, text):
+    if looks_like_html(item.source_file, text, rules):
         text, title, date, site, author = _html_document(text)
         text, encoding = normalised(text), "html"
         if not text.strip():
@@ -117,11 +128,11 @@ def _document(item: InputFile) -> dict:
     }
 
 
-def documents(inputs: list[InputFile]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def documents(inputs: list[InputFile], rules: IngestRules = IngestRules()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(documents, rejects) for a shard of inputs; one bad file never stops the others."""
     docs, rejects = [], []
     for item in inputs:
-        row = _document(item)
+        row = _document(item, rules)
         (rejects if "reason" in row else docs).append(row)
     doc_frame = pl.DataFrame(docs, schema={k: (pl.Utf8 if k == "html_date" else v) for k, v in DOCUMENT_SCHEMA.items()})
     doc_frame = doc_frame.with_columns(pl.col("html_date").str.to_date("%Y-%m-%d", strict=False))

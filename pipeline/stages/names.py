@@ -55,6 +55,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -319,6 +320,21 @@ def _org_string_match(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class NameRules:
+    """Tunables of name clustering (benchmarks/entities_eval.py measures them on the name-variant set)."""
+
+    common_token_names: int = 20
+    """A token is common (it identifies no one on its own: Muhammad, Abu, Bank) when more names
+    than this carry it..."""
+    common_token_per: int = 500
+    """...or more than one name in this many."""
+    merge_share: float = 0.5
+    """Two clusters are one entity when at least this share of their cross pairs of names match."""
+    merge_block_limit: int = 50
+    """The repair pass looks for partners only in blocks of at most this many clusters."""
+
+
 class _Cluster:
     __slots__ = ("anchors", "fixed", "members")
 
@@ -333,6 +349,7 @@ def name_clusters(
     kinds: Sequence[str],
     weights: Sequence[int] | None = None,
     groups: Sequence[str | None] | None = None,
+    rules: NameRules = NameRules(),
 ) -> list[int]:
     """Cluster number for each name (same number = same entity); numbering is deterministic.
 
@@ -350,7 +367,7 @@ def name_clusters(
         by_kind[kind if kind in ("PERSON", "ORG", "PLACE") else "OTHER"].append(i)
     next_id = 0
     for kind in sorted(by_kind):
-        clusters = _kind_clusters(kind, by_kind[kind], names, weights, groups)
+        clusters = _kind_clusters(kind, by_kind[kind], names, weights, groups, rules)
         for cluster in clusters:
             for i in cluster.members:
                 out[i] = next_id
@@ -378,11 +395,11 @@ def _keys_of(kind: str, name: str) -> tuple[str, ...]:
     return (exact_key(name),)
 
 
-def _kind_clusters(kind: str, idx: list[int], names: Sequence[str], weights: Sequence[int], groups: Sequence[str | None]) -> list[_Cluster]:
+def _kind_clusters(kind: str, idx: list[int], names: Sequence[str], weights: Sequence[int], groups: Sequence[str | None], rules: NameRules) -> list[_Cluster]:
     keys = {i: _keys_of(kind, names[i]) for i in idx}
     df = Counter(t for i in idx for t in set(keys[i]))
     # Tokens shared by many names (Muhammad, Abu, Bank) cannot identify anyone on their own.
-    cap = max(20, len(idx) // 500)
+    cap = max(rules.common_token_names, len(idx) // rules.common_token_per)
     common = frozenset(t for t, c in df.items() if c > cap)
     order = sorted(idx, key=lambda i: (groups[i] is None, groups[i] or "", -len(keys[i]), -weights[i], names[i]))
     clusters: list[_Cluster] = []
@@ -425,16 +442,11 @@ def _kind_clusters(kind: str, idx: list[int], names: Sequence[str], weights: Seq
             add_anchor(cluster, i)
         cluster.members.append(i)
     if kind in ("PERSON", "ORG"):
-        clusters = _merged(kind, clusters, common, block)
+        clusters = _merged(kind, clusters, common, block, rules)
     return clusters
 
 
-# Two clusters are one entity when at least this share of their cross pairs of names match.
-MERGE_SHARE = 0.5
-_MERGE_BLOCK_LIMIT = 50
-
-
-def _merged(kind: str, clusters: list[_Cluster], common: frozenset[str], block: dict[str, list[_Cluster]]) -> list[_Cluster]:
+def _merged(kind: str, clusters: list[_Cluster], common: frozenset[str], block: dict[str, list[_Cluster]], rules: NameRules) -> list[_Cluster]:
     """Average-linkage repair of the first pass: a spelling that opened its own cluster before its
     variants were seen (Inayat / Anayet) joins the cluster most of whose names match most of its
     own. Only mutual best partners merge, once, so no chain can form."""
@@ -450,7 +462,7 @@ def _merged(kind: str, clusters: list[_Cluster], common: frozenset[str], block: 
         if not mine:
             continue
         partners = {position[id(d)] for a in mine for t in set(a) if t not in common and len(t) > 1
-                    for d in (block.get(coarse_key(t), ()) if len(block.get(coarse_key(t), ())) <= _MERGE_BLOCK_LIMIT else ())}
+                    for d in (block.get(coarse_key(t), ()) if len(block.get(coarse_key(t), ())) <= rules.merge_block_limit else ())}
         scored = []
         for m in sorted(partners - {n}):
             d = clusters[m]
@@ -459,7 +471,7 @@ def _merged(kind: str, clusters: list[_Cluster], common: frozenset[str], block: 
                 continue
             hits = sum(match(a, b, common) is not None for a in mine for b in theirs)
             share = hits / (len(mine) * len(theirs))
-            if share >= MERGE_SHARE:
+            if share >= rules.merge_share:
                 scored.append((share, m))
         if scored:
             top = max(scored)[0]

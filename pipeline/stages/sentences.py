@@ -12,12 +12,38 @@ whole. Quotations are split like any other text: "A. B," he said. gives two sent
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import polars as pl
 
 from pipeline.core.ids import stable_id
 
-MAX_SENTENCES_PER_ARTICLE = 20_000
+
+@dataclass(frozen=True)
+class SentenceRules:
+    """Tunables of sentence splitting; the defaults are those the golden rules and the wire-copy
+    tests were written against (tests/test_sentences.py, benchmarks/sentences_eval.py)."""
+
+    max_sentences_per_article: int = 20_000
+    """An article keeps its first this many sentences: a safety cap (a megabyte of "a. b. c."),
+    far above real news text; the build reports articles that reach it."""
+    fronted_time_words: int = 3
+    """A time at most this many words into its sentence is a fronted adverbial ("At 5 a.m. Mr.
+    Smith went"), so a capitalised name after it does not start a new sentence."""
+    min_wrap: int = 40
+    """Prose is rarely hard-wrapped narrower than this, so short texts do not shrink the width estimate."""
+    wrap_slack: float = 1.15
+    """A line break counts as deliberate only when the line plus the next word stays this far inside
+    the width: wrapped first lines lost their indentation, wrappers differ by a few columns."""
+    list_line_max: int = 50
+    """Lines in a block with no punctuation at all, each shorter than this, are list items."""
+    word_lookback: int = 64
+    """Tokens are read at most this far back: longer ones are no abbreviation, and the bound keeps
+    every check constant-time."""
+
+    def __post_init__(self) -> None:
+        if self.max_sentences_per_article < 1:
+            raise ValueError(f"max_sentences_per_article must be at least 1, got {self.max_sentences_per_article}")
 
 _TERMINALS = ".!?…‽"
 _CLOSERS = ")]}\"'”’»“"  # “ closes German quotations („…“)
@@ -80,29 +106,17 @@ _STARTERS = frozenset(
 _TIME_ABBREVIATIONS = frozenset(("a.m", "p.m"))
 # Abbreviations a lower-case word follows inside a sentence ("approx. five", "no. of").
 _LOWER_CONTINUERS = frozenset("approx appt apt dept est fig figs incl min max misc no nos orig pt pts sq tbsp tsp vol yr yrs wk wks".split())
-# A time at most this many words into its sentence is a fronted adverbial ("At 5 a.m. Mr.
-# Smith went"), so a capitalised name after it does not start a new sentence.
-_FRONTED_TIME_WORDS = 3
-# Prose is rarely hard-wrapped narrower than this, so short texts do not shrink the estimate.
-_MIN_WRAP = 40
-# A break counts as deliberate only when the line plus the next word stays this far inside
-# the width: wrapped first lines lost their indentation, wrappers differ by a few columns.
-_WRAP_SLACK = 1.15
-# Lines in a block with no punctuation at all, each shorter than this, are list items.
-_LIST_LINE_MAX = 50
-# Tokens are read at most this far back: longer ones are no abbreviation, and the bound
-# keeps every check constant-time.
-_WORD_LOOKBACK = 64
 
 
 class _Splitter:
     """Scans one text once; `cuts` collects the positions where a sentence ends."""
 
-    __slots__ = ("text", "n", "cuts", "last_cut", "list_ctx", "line_start", "indent",
+    __slots__ = ("text", "rules", "n", "cuts", "last_cut", "list_ctx", "line_start", "indent",
                  "para_start", "para_lines", "longest", "soft_wrap", "pending")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, rules: SentenceRules) -> None:
         self.text = text
+        self.rules = rules
         self.n = len(text)
         self.cuts: list[int] = []
         self.last_cut = 0
@@ -262,13 +276,13 @@ class _Splitter:
     def fronted(self, w_start: int) -> bool:
         """Whether w_start is within the first few words of its sentence."""
         start = self.last_cut
-        if w_start - start > _WORD_LOOKBACK:
+        if w_start - start > self.rules.word_lookback:
             return False
-        return len(self.text[start:w_start].split()) <= _FRONTED_TIME_WORDS
+        return len(self.text[start:w_start].split()) <= self.rules.fronted_time_words
 
     def word_before(self, s: int) -> tuple[int, str]:
         """The token that ends at s, without opening quotes or bullets, and where it starts."""
-        w = self.text[max(0, s - _WORD_LOOKBACK):s].rsplit(None, 1)[-1]
+        w = self.text[max(0, s - self.rules.word_lookback):s].rsplit(None, 1)[-1]
         stripped = w.lstrip(_OPENERS + _BULLETS)
         return s - len(stripped), stripped or w
 
@@ -280,7 +294,7 @@ class _Splitter:
         before = text[s - 2:s]
         if not (before.isalpha() and before.islower()) and not text[s - 1:s].isdigit():
             return False
-        token = self.word_before(s)[1] + _TOKEN.match(text, e, e + _WORD_LOOKBACK).group()
+        token = self.word_before(s)[1] + _TOKEN.match(text, e, e + self.rules.word_lookback).group()
         return "@" not in token and "/" not in token and "www" not in token.lower()
 
     # -- lists ---------------------------------------------------------------------------
@@ -355,17 +369,17 @@ class _Splitter:
         fitted = length + 1 + _TOKEN.match(text, e).end() - e
         if not item:
             self.pending.append((s, fitted))
-        elif tail in ":;" or _ITEM.match(text, line_start + indent_a) or fitted * _WRAP_SLACK <= _MIN_WRAP:
+        elif tail in ":;" or _ITEM.match(text, line_start + indent_a) or fitted * self.rules.wrap_slack <= self.rules.min_wrap:
             self.cut(s)  # an item after an introduction, another item, or a short line
 
     def decide_pending(self) -> None:
         """Cut where the next word would have fitted on the line, with room to spare: a deliberate break."""
         if not self.pending:
             return
-        longest = max(self.longest, len(self.text[self.line_start:].rstrip()), _MIN_WRAP)
+        longest = max(self.longest, len(self.text[self.line_start:].rstrip()), self.rules.min_wrap)
         width = min(longest, self.soft_wrap)  # a long title or table row must not widen it
         for pos, fitted in self.pending:
-            if fitted * _WRAP_SLACK <= width:
+            if fitted * self.rules.wrap_slack <= width:
                 self.cut(pos)
 
     def end_paragraph(self, end: int) -> None:
@@ -373,7 +387,7 @@ class _Splitter:
         start = self.para_start
         if self.para_lines > 1 and not _PUNCTUATED_LINE.search(self.text, start, end):
             lines = self.text[start:end].split("\n")
-            if max(len(line.rstrip()) for line in lines) < _LIST_LINE_MAX:
+            if max(len(line.rstrip()) for line in lines) < self.rules.list_line_max:
                 pos = start
                 for line in lines[:-1]:
                     pos += len(line)
@@ -388,21 +402,21 @@ def _is_marker(w: str) -> bool:
     return (len(w) <= 2 and w.isdecimal()) or (len(w) == 1 and w.isalpha())
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, rules: SentenceRules = SentenceRules()) -> list[tuple[int, int]]:
     """(start, end) of each sentence, in order, non-overlapping, stripped of surrounding whitespace, non-empty."""
     if not text:
         return []
-    return _Splitter(text).run()
+    return _Splitter(text, rules).run()
 
 
-def sentences(articles: pl.DataFrame, max_sentences: int = MAX_SENTENCES_PER_ARTICLE) -> pl.DataFrame:
+def sentences(articles: pl.DataFrame, rules: SentenceRules = SentenceRules()) -> pl.DataFrame:
     """One row per sentence: sentence_id, article_id, position, text, start, end; ordered by article_id, position.
 
-    Each article keeps at most `max_sentences` sentences (the first ones); an article with
-    exactly that many rows may have been truncated, which the flow reports. Null texts give no rows.
+    Each article keeps at most `rules.max_sentences_per_article` sentences (the first ones); an
+    article with exactly that many rows may have been truncated, which the flow reports. Null
+    texts give no rows.
     """
-    if max_sentences < 1:
-        raise ValueError(f"max_sentences must be at least 1, got {max_sentences}")
+    cap = rules.max_sentences_per_article
     ids: list[str] = []
     article_ids: list[str] = []
     positions: list[int] = []
@@ -412,7 +426,7 @@ def sentences(articles: pl.DataFrame, max_sentences: int = MAX_SENTENCES_PER_ART
     for article_id, text in articles.select("article_id", "text").iter_rows():
         if text is None:
             continue
-        for position, (start, end) in enumerate(sentence_spans(text)[:max_sentences]):
+        for position, (start, end) in enumerate(sentence_spans(text, rules)[:cap]):
             ids.append(stable_id(article_id, start, end))
             article_ids.append(article_id)
             positions.append(position)

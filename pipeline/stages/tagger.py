@@ -50,12 +50,23 @@ _TOKEN = re.compile(
 )
 _OPENERS = frozenset("“‘«\"(:[-—–")
 _BOUNDARY = ("<s>", "</s>")
-# Longer sentences (a text without punctuation) are tagged in pieces of this many tokens, so
-# that memory stays bounded.
-MAX_TOKENS = 400
 # Offsets of neighbours whose words describe a token, and which of a neighbour's features count.
 _NEAR = ("l", "s", "t", "g", "x3", "lc")
 _FAR = ("l", "s")
+
+
+@dataclass(frozen=True)
+class TaggerRules:
+    """Tunables of tagging with a trained model."""
+
+    max_tokens: int = 400
+    """Longer sentences (a text without punctuation) are tagged in pieces of this many tokens, so
+    that memory stays bounded."""
+
+
+def _pieces(text: str, sentences: Iterable[tuple[int, int]], size: int) -> list[list[tuple[int, int]]]:
+    """Token spans of each sentence, cut into pieces of at most `size` tokens (an empty sentence: one empty piece)."""
+    return [t[k:k + size] for s, e in sentences for t in [tokens(text, s, e)] for k in range(0, max(len(t), 1), size)]
 
 
 @dataclass(frozen=True)
@@ -380,24 +391,23 @@ class Tagger:
                 out[i] = [TAGS[k] for k in best[r, :lengths[r]]]
         return out
 
-    def spans(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    def spans(self, text: str, sentences: Iterable[tuple[int, int]], rules: TaggerRules = TaggerRules()) -> list[tuple[int, int, str]]:
         """(start, end, PER/ORG/LOC/MISC) character spans of entities in the given sentences of text,
         tagged sentence by sentence (see `article_spans` for the whole-article additions)."""
-        toks = [t[k:k + MAX_TOKENS] for s, e in sentences for t in [tokens(text, s, e)] for k in range(0, max(len(t), 1), MAX_TOKENS)]
+        toks = _pieces(text, sentences, rules.max_tokens)
         tagged = self.tag([[text[a:b] for a, b in t] for t in toks])
         return [(t[i][0], t[j - 1][1], kind) for t, tags in zip(toks, tagged) for i, j, kind in spans_of(tags)]
 
-    def article_spans(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    def article_spans(self, text: str, sentences: Iterable[tuple[int, int]], rules: TaggerRules = TaggerRules()) -> list[tuple[int, int, str]]:
         """`spans`, plus what the article as a whole says about tokens the tagger left out: an
         untagged capitalised token sequence that the article tags elsewhere takes that tag
         (the most frequent one), a lone last word of a person's name is that person ("Saadoun
         spoke"), and a gazetteer alias is its entry's type. Sorted by start."""
-        return self.articles_spans([(text, sentences)])[0]
+        return self.articles_spans([(text, sentences)], rules)[0]
 
-    def articles_spans(self, articles: Sequence[tuple[str, Iterable[tuple[int, int]]]]) -> list[list[tuple[int, int, str]]]:
+    def articles_spans(self, articles: Sequence[tuple[str, Iterable[tuple[int, int]]]], rules: TaggerRules = TaggerRules()) -> list[list[tuple[int, int, str]]]:
         """`article_spans` of each (text, sentences), tagged in one batch (faster)."""
-        toks = [[t[k:k + MAX_TOKENS] for s, e in sents for t in [tokens(text, s, e)] for k in range(0, max(len(t), 1), MAX_TOKENS)]
-                for text, sents in articles]
+        toks = [_pieces(text, sents, rules.max_tokens) for text, sents in articles]
         words = [[[text[a:b] for a, b in t] for t in ts] for (text, _), ts in zip(articles, toks)]
         flat = [w for ws in words for w in ws]
         gazetteer = [gazetteer_matches(w, self.lex) for w in flat]
@@ -542,10 +552,6 @@ def _reach(aliases: Iterable[tuple[str, ...]]) -> dict[str, int]:
 
 # Training -----------------------------------------------------------------------------------------
 
-# Ratios of lower-case spellings are kept for words seen at least this often; below it, "-1".
-LOWER_MIN_COUNT = 3
-
-
 @dataclass(frozen=True)
 class TrainConfig:
     """Perceptron training settings. `min_count`: a feature must occur this often to get a weight;
@@ -557,9 +563,11 @@ class TrainConfig:
     min_count: int = 2
     prune: float = 0.01
     countries: bool = True  # pycountry's country and subdivision names as gazetteer features
+    lower_min_count: int = 3  # ratios of lower-case spellings are kept for words seen at least this often
+    place_min_count: int = 2  # one-word places must be seen this often in the training data to count as known places
 
 
-def lower_ratios(sentences: Iterable[Sequence[str]], min_count: int = LOWER_MIN_COUNT) -> dict[str, int]:
+def lower_ratios(sentences: Iterable[Sequence[str]], min_count: int = TrainConfig.lower_min_count) -> dict[str, int]:
     """Folded word -> 0..3, the share (in quarters, capped) of its non-initial uses written in lower case."""
     seen: dict[str, list[int]] = {}
     for words in sentences:
@@ -648,9 +656,9 @@ def read_jsonl(paths: Iterable[Path]) -> list[tuple[list[str], list[str]]]:
 
 def train_model(data: Sequence[tuple[Sequence[str], Sequence[str]]], gazetteer, config: TrainConfig = TrainConfig()) -> dict[str, np.ndarray]:
     """The arrays of a model trained on `data` with the features of `gazetteer`."""
-    ratios = lower_ratios(words for words, _ in data)
+    ratios = lower_ratios((words for words, _ in data), config.lower_min_count)
     known = lexicon(gazetteer, ratios, countries=config.countries).places
-    lex = lexicon(gazetteer, ratios, training_places(data, known), config.countries)
+    lex = lexicon(gazetteer, ratios, training_places(data, known, config.place_min_count), config.countries)
     features, weights, trans, first = fit(data, lex, config)
     return pack(features, weights, trans, first, lex)
 
@@ -663,11 +671,7 @@ def from_arrays(arrays: dict[str, np.ndarray], gazetteer) -> Tagger:
                   lexicon(gazetteer, ratio, frozenset(_strings(arrays["place_words"])), json.loads(_strings(arrays["meta"])[0])["countries"]))
 
 
-# One-word places must be seen this often in the training data to count as known places.
-PLACE_MIN_COUNT = 2
-
-
-def training_places(data: Iterable[tuple[Sequence[str], Sequence[str]]], known: frozenset[str] = frozenset()) -> frozenset[str]:
+def training_places(data: Iterable[tuple[Sequence[str], Sequence[str]]], known: frozenset[str] = frozenset(), min_count: int = TrainConfig.place_min_count) -> frozenset[str]:
     """Folded one-word LOC names of the training data, without the nationality words some sources
     tag LOC ("German" goes when "Germany" is there, or among the `known` places)."""
     counts: dict[str, int] = {}
@@ -675,7 +679,7 @@ def training_places(data: Iterable[tuple[Sequence[str], Sequence[str]]], known: 
         for a, b, kind in spans_of(tags):
             if kind == "LOC" and b - a == 1 and words[a][:1].isupper() and words[a].isalpha():
                 counts[words[a].casefold()] = counts.get(words[a].casefold(), 0) + 1
-    raw = {w for w, c in counts.items() if c >= PLACE_MIN_COUNT}
+    raw = {w for w, c in counts.items() if c >= min_count}
     return frozenset(w for w in raw if not demonym_of_known_place(w.capitalize(), (raw | known) - {w}))
 
 
