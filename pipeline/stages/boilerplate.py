@@ -14,7 +14,7 @@ import datetime
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, not_
@@ -503,16 +503,24 @@ class BoilerplateRules:
     """A block is laid out as teaser cards when this share of its prose lines sit under a headline."""
     menu_items: int = 3
     """This many one-to-four-word list items make the lines before the body a menu."""
-    penalties: tuple[tuple[str, float], ...] = (
-        ("comments", -40.0), ("footer", -25.0), ("related_link", -10.0), ("call_to_action", -6.0),
-        ("template", -6.0), ("navigation", -4.0), ("metadata", -3.0), ("caption", -2.0),
-        ("advertisement", -1.0), ("title", -1.0),
-        ("short", -3.0),  # an untagged line too short to be prose (chosen by 5-fold CV on the Zyte pages)
-        ("bullet", -4.0),  # an untagged list item
-        ("table", 1.0),  # an untagged row of a data table (standings, results): content, though short
-    )
-    """How strongly a line argues against being inside the article body, by its pattern reason
-    (an untagged prose line argues for it by its word count); the body is the best-scoring run."""
+    # How strongly a line argues against being inside the article body, by its pattern reason
+    # (an untagged prose line argues for it by its word count); the body is the best-scoring run.
+    penalty_comments: float = -40.0
+    penalty_footer: float = -25.0
+    penalty_related_link: float = -10.0
+    penalty_call_to_action: float = -6.0
+    penalty_template: float = -6.0
+    penalty_navigation: float = -4.0
+    penalty_metadata: float = -3.0
+    penalty_caption: float = -2.0
+    penalty_advertisement: float = -1.0
+    penalty_title: float = -1.0
+    penalty_short: float = -3.0
+    """An untagged line too short to be prose (chosen by 5-fold CV on the Zyte pages)."""
+    penalty_bullet: float = -4.0
+    """An untagged list item."""
+    penalty_table: float = 1.0
+    """An untagged row of a data table (standings, results): content, though short."""
 
     # --- the line classifier ---
     model_max_lines: int = 20_000
@@ -756,11 +764,17 @@ def _is_bullet(s: str) -> bool:
     return s[0] in "*+•·" and (len(s) == 1 or s[1] == " ")
 
 
+@lru_cache(maxsize=8)
+def _penalties(rules: BoilerplateRules) -> dict[str, float]:
+    """The `penalty_*` fields by reason (and "short", "bullet", "table")."""
+    return {f.name.removeprefix("penalty_"): getattr(rules, f.name) for f in fields(rules) if f.name.startswith("penalty_")}
+
+
 def _scores(lines: _Lines, wrapped_prose: bool = False) -> list[float]:
     """How much each line argues for being article body (prose) or against it; with
     `wrapped_prose`, untagged pieces of a hard-wrapped paragraph count as prose whatever their
     own ending (their word count)."""
-    penalty = dict(lines.rules.penalties)
+    penalty = _penalties(lines.rules)
     short, bullet, table = penalty["short"], penalty["bullet"], penalty["table"]
     prose_units = lines.rules.prose_units
     out = []

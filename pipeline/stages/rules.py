@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+from pipeline.stages.boilerplate import BoilerplateRules
 from pipeline.stages.clean import CleanRules
 from pipeline.stages.duplicates import DuplicateRules
 from pipeline.stages.entities import EntityRules
@@ -36,6 +37,7 @@ class Rules:
     """The rules of every stage: one field per stage, defaulting to that stage's defaults."""
 
     ingest: IngestRules = IngestRules()
+    boilerplate: BoilerplateRules = BoilerplateRules()
     clean: CleanRules = CleanRules()
     sentences: SentenceRules = SentenceRules()
     entities: EntityRules = EntityRules()
