@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import time
 from pathlib import Path
@@ -7,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.stages.boilerplate import (
+    BoilerplateRules,
     Removal,
     _Lines,
     _row_keys,
@@ -562,3 +564,23 @@ def test_title_is_no_navigation_line() -> None:
 def test_no_author_without_a_byline() -> None:
     assert cleaned(_article()).author is None
     assert cleaned(_article("By the end of the year, the council said, the first trams would run.")).author is None
+
+
+def test_title_scorer_overrules_a_first_line_guess() -> None:
+    # the rules take a first line set apart for the headline; the title scorer knows better
+    raw = "\n\n".join(["Toggle Side Panel", "Tram line to reach northern suburbs", "By Jane Doe", PARA_A, PARA_B, PARA_C])
+    c = cleaned(raw)
+    assert c.title == "Tram line to reach northern suburbs" and c.author == "Jane Doe"
+    assert c.text == "\n\n".join([PARA_A, PARA_B, PARA_C])
+    # the rules alone (no classifier on pages over `model_max_lines` lines) keep their guess
+    assert cleaned(raw, rules=dataclasses.replace(BoilerplateRules(), model_max_lines=0)).title == "Toggle Side Panel"
+
+
+def test_rules_are_the_thresholds_used() -> None:
+    nav = "\n".join(["Home", "* News", "* Sport", "* Weather", "Search"])
+    raw = "\n".join([nav, "Monday, 4 March 2024", "Tram line to reach northern suburbs", "By Jane Doe", PARA_A, PARA_B, PARA_C])
+    assert cleaned(raw, rules=dataclasses.replace(BoilerplateRules(), byline_reach=0)).author is None
+    menu = "\n".join(["* News", "+ World", "+ Business", "* Sport", "+ Football", "* Culture"])
+    lax = dataclasses.replace(BoilerplateRules(), menu_items=len(menu.split("\n")) + 1)
+    assert cleaned(menu + "\n" + _article(), learned=False, rules=lax).text.startswith(menu)
+    assert cleaned(menu + "\n" + _article(), learned=False).text.startswith(PARA_A)

@@ -14,7 +14,7 @@ import datetime
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, not_
@@ -453,14 +453,87 @@ _WIDE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _STOP = COMMON_WORDS | frozenset("get let like made make put see use way him now too very old one two".split())
 _STOP_STEMS = frozenset(w[:5] for w in _STOP)
 
-_PROSE_UNITS = 10
-_END_SHARE = 0.3  # a section header ends the body when the prose after it is under this share of the prose before
-_INJECTED_SHARED = 0.35  # an injected headline shares fewer of its words with the body than this
-_TOPIC_GAP = 3  # this many non-prose lines in a row separate two blocks of the body
-_TOPIC_SHARED = 0.25  # a block sharing fewer of its content words with the article is another story
-_TOPIC_MIN_WORDS = 8  # fewer content words are too few to judge a block's topic
-_CORE_SHARE = 0.5  # a plain block this good against a card-like best block is the article
-_CARD_SHARE = 0.5  # a block is laid out as teaser cards when this share of its prose lines sit under a headline
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    """The tuned thresholds of boilerplate removal, titles, dates and bylines. Defaults: the
+    body-finding rules were hand-tuned on Zyte's 95 development pages; the classifier margins
+    and the title score by grouped cross-validation on the Zyte and WCXB development pages
+    (benchmarks/boilerplate_eval.py --cv, README "Cleaning"). The shipped line classifier was
+    trained with the defaults: the rules' decisions are among its features."""
+
+    # --- the body (rules) ---
+    prose_units: int = 10
+    """A line of this many words ending a sentence is prose (twice as many without the ending)."""
+    end_share: float = 0.3
+    """A section header ("Related", "Comments") ends the body when the prose after it is under
+    this share of the prose before."""
+    injected_shared: float = 0.35
+    """A headline between paragraphs sharing fewer of its words with the body than this is
+    another story's (an injected headline)."""
+    topic_gap: int = 3
+    """This many non-prose lines in a row separate two blocks of the body."""
+    topic_shared: float = 0.25
+    """A block sharing fewer of its content words with the article is another story."""
+    topic_min_words: int = 8
+    """Fewer content words are too few to judge a block's topic."""
+    core_share: float = 0.5
+    """A plain block this good against a card-like best block is the article."""
+    card_share: float = 0.5
+    """A block is laid out as teaser cards when this share of its prose lines sit under a headline."""
+    menu_items: int = 3
+    """This many one-to-four-word list items make the lines before the body a menu."""
+    # How strongly a line argues against being inside the article body, by its pattern reason
+    # (an untagged prose line argues for it by its word count); the body is the best-scoring run.
+    penalty_comments: float = -40.0
+    penalty_footer: float = -25.0
+    penalty_related_link: float = -10.0
+    penalty_call_to_action: float = -6.0
+    penalty_template: float = -6.0
+    penalty_navigation: float = -4.0
+    penalty_metadata: float = -3.0
+    penalty_caption: float = -2.0
+    penalty_advertisement: float = -1.0
+    penalty_title: float = -1.0
+    penalty_short: float = -3.0
+    """An untagged line too short to be prose (chosen by 5-fold CV on the Zyte pages)."""
+    penalty_bullet: float = -4.0
+    """An untagged list item."""
+    penalty_table: float = 1.0
+    """An untagged row of a data table (standings, results): content, though short."""
+
+    # --- the line classifier ---
+    model_max_lines: int = 20_000
+    """Pages of more lines are no web pages (logs, lists, data dumps): the rules alone decide, in
+    linear time, where the classifier's per-line features would cost seconds."""
+    override_margin: float = 1.5
+    """Log-odds by which the classifier must disagree with the rules to overturn their decision
+    on a line (grouped cross-validation, README): the rules' tested behaviour stands where the
+    classifier is unsure."""
+    injected_headline_margin: float = 3.0
+    """The margin to keep a line the rules took as an injected headline: the seeds' news sites
+    inject them, few benchmark pages do, and there most short off-topic lines are list items of
+    the article, so the development pages teach too little about them."""
+    prose_words: int = 15
+    prose_removal_margin: float = 3.0
+    """A line the rules kept of `prose_words` or more words ending a sentence is article text on
+    nearly every page: removing one loses what the reader came for, keeping a line of
+    boilerplate costs little, so the classifier needs this margin to remove it (a short wire
+    story's lead paragraph otherwise goes, its first-line position reading like a title)."""
+
+    # --- title, date, author ---
+    title_min_score: float = -4.0
+    """Without a rules' headline among the header lines, the title scorer's best line is the
+    title from this score (chosen on the WCXB pages of three folds of sites in five, README)."""
+    date_line_units: int = 12
+    """A date line of the header is this short."""
+    date_line_reach: int = 3
+    """Lines from the title a date line may be."""
+    byline_reach: int = 4
+    """A "By NAME" line is this near the title, or the first lines of a page without one."""
+    author_words: int = 6
+    """An author's name has at most this many words."""
 
 
 def line_key(line: str) -> str:
@@ -544,9 +617,10 @@ def template_line_keys(raw_texts: Iterable[str], min_docs: int = 5, min_share: f
 class _Lines:
     """The non-blank lines of a raw text."""
 
-    __slots__ = ("raw", "row", "begin", "start", "end", "text", "units", "terminal", "wrapped", "reason")
+    __slots__ = ("raw", "rules", "row", "begin", "start", "end", "text", "units", "terminal", "wrapped", "reason")
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, raw: str, rules: BoilerplateRules = BoilerplateRules()) -> None:
+        self.rules = rules  # the thresholds every test on these lines reads
         pieces = raw.split("\n")
         stripped = list(map(str.strip, pieces))
         offsets = list(map(add, accumulate(map(len, pieces), initial=0), count()))
@@ -671,30 +745,19 @@ def _is_bullet(s: str) -> bool:
     return s[0] in "*+•·" and (len(s) == 1 or s[1] == " ")
 
 
-# How strongly a tagged line argues against being inside the article body.
-_PENALTY = {
-    "comments": -40.0,
-    "footer": -25.0,
-    "related_link": -10.0,
-    "call_to_action": -6.0,
-    "template": -6.0,
-    "navigation": -4.0,
-    "metadata": -3.0,
-    "caption": -2.0,
-    "advertisement": -1.0,
-    "title": -1.0,
-    "short": -3.0,  # untagged line too short to be prose (chosen by 5-fold CV on the dev set)
-    "bullet": -4.0,  # untagged list item
-    "table": 1.0,  # untagged row of a data table (standings, results): content, though short
-}
+@lru_cache(maxsize=8)
+def _penalties(rules: BoilerplateRules) -> dict[str, float]:
+    """The `penalty_*` fields by reason (and "short", "bullet", "table")."""
+    return {f.name.removeprefix("penalty_"): getattr(rules, f.name) for f in fields(rules) if f.name.startswith("penalty_")}
 
 
 def _scores(lines: _Lines, wrapped_prose: bool = False) -> list[float]:
     """How much each line argues for being article body (prose) or against it; with
     `wrapped_prose`, untagged pieces of a hard-wrapped paragraph count as prose whatever their
     own ending (their word count)."""
-    penalty = _PENALTY
+    penalty = _penalties(lines.rules)
     short, bullet, table = penalty["short"], penalty["bullet"], penalty["table"]
+    prose_units = lines.rules.prose_units
     out = []
     in_paragraph = False
     for r, u, t, s, w in zip(lines.reason, lines.units, lines.terminal, lines.text, lines.wrapped):
@@ -702,9 +765,9 @@ def _scores(lines: _Lines, wrapped_prose: bool = False) -> list[float]:
             out.append(penalty[r])
         elif wrapped_prose and (in_paragraph or w):
             out.append(u)
-        elif u >= _PROSE_UNITS and t:
+        elif u >= prose_units and t:
             out.append(float(u))
-        elif u >= 2 * _PROSE_UNITS:
+        elif u >= 2 * prose_units:
             out.append(u / 2)
         elif t and u >= 5:
             out.append(0.5)
@@ -744,16 +807,16 @@ def _body_range(gains: list[float]) -> tuple[int, int]:
     return best_a, best_b
 
 
-def _blocks(gains: list[float], a: int, b: int) -> list[tuple[int, int, float]]:
-    """(start, end, prose gain) of the runs of lines in [a, b) that _TOPIC_GAP non-prose lines
-    in a row separate."""
+def _blocks(gains: list[float], a: int, b: int, gap: int) -> list[tuple[int, int, float]]:
+    """(start, end, prose gain) of the runs of lines in [a, b) that more than `gap` non-prose
+    lines in a row separate."""
     out = []
     start = last = -1
     total = 0.0
     for i in range(a, b):
         if gains[i] <= 0:
             continue
-        if start < 0 or i - last > _TOPIC_GAP:
+        if start < 0 or i - last > gap:
             if start >= 0:
                 out.append((start, last + 1, total))
             start, total = i, 0.0
@@ -771,7 +834,8 @@ def _topical_range(lines: _Lines, gains: list[float], a: int, b: int, title: str
     (its content words mostly missing from the title and the core)."""
     if True in lines.wrapped:
         return a, b  # hard-wrapped wire copy: no web page, and its tables split it into blocks
-    blocks = _blocks(gains, a, b)
+    rules = lines.rules
+    blocks = _blocks(gains, a, b, rules.topic_gap)
     if len(blocks) < 2:
         return a, b
     text, terminal = lines.text, lines.terminal
@@ -785,13 +849,13 @@ def _topical_range(lines: _Lines, gains: list[float], a: int, b: int, title: str
 
     def card_like(ks: range) -> bool:
         prose = sum(stats[k][0] for k in ks)
-        return prose >= 2 and sum(stats[k][1] for k in ks) >= _CARD_SHARE * prose
+        return prose >= 2 and sum(stats[k][1] for k in ks) >= rules.card_share * prose
 
     # the core is the best block, or a plain one nearly as good when the best is laid out as cards
     core = max(range(len(blocks)), key=lambda k: blocks[k][2])
     plain = max((k for k in range(len(blocks)) if not card_like(range(k, k + 1))),
                 key=lambda k: blocks[k][2], default=core)
-    if blocks[plain][2] >= _CORE_SHARE * blocks[core][2]:
+    if blocks[plain][2] >= rules.core_share * blocks[core][2]:
         core = plain
     topic = set(_stems(title or "")) | set(stats[core][2])
     # by occurrences, not distinct words: a block about the article's story repeats its key
@@ -800,7 +864,7 @@ def _topical_range(lines: _Lines, gains: list[float], a: int, b: int, title: str
 
     def other_stories(ks: range) -> bool:
         n_words = sum(shared[k][0] for k in ks)
-        return (n_words >= _TOPIC_MIN_WORDS and sum(shared[k][1] for k in ks) < _TOPIC_SHARED * n_words
+        return (n_words >= rules.topic_min_words and sum(shared[k][1] for k in ks) < rules.topic_shared * n_words
                 and card_like(ks))
 
     for k in range(core + 1, len(blocks)):
@@ -828,7 +892,7 @@ def _body_end(lines: _Lines, a: int, b: int) -> int:
     total = sum(gains)
     before = 0.0
     for i, g in zip(range(a, b), gains):
-        if i in markers and before > 0 and total - before < _END_SHARE * before:
+        if i in markers and before > 0 and total - before < lines.rules.end_share * before:
             return i
         before += g
     return b
@@ -885,7 +949,7 @@ def _tag_injected(lines: _Lines, a: int, b: int) -> None:
         if len(own) < 3:
             continue
         shared = sum(1 for st, c in own.items() if totals[st] > c)
-        if shared < _INJECTED_SHARED * len(own):
+        if shared < lines.rules.injected_shared * len(own):
             reason[i] = "related_link" if _is_bullet(text[i]) else "injected_headline"
 
 
@@ -897,11 +961,12 @@ def _headline_shaped(lines: _Lines, i: int) -> bool:
 def _tag_related_runs(lines: _Lines, a: int, b: int) -> None:
     """A related-links header takes the short lines listed under it."""
     reason, terminal, units = lines.reason, lines.terminal, lines.units
+    prose_units = lines.rules.prose_units
     i = a
     while i < b:
         if reason[i] == "related_link":
             j = i + 1
-            while j < b and reason[j] in (None, "related_link") and not (terminal[j] and units[j] >= _PROSE_UNITS):
+            while j < b and reason[j] in (None, "related_link") and not (terminal[j] and units[j] >= prose_units):
                 reason[j] = "related_link"
                 j += 1
             i = j
@@ -936,7 +1001,7 @@ def _looks_like_title(lines: _Lines, i: int) -> bool:
     if lines.reason[i] is not None or not 2 <= units[i] <= 25 or _is_bullet(text[i]) or i + 1 >= len(text):
         return False
     gap = lines.gap(i)
-    if gap < 2 and not (terminal[i + 1] and units[i + 1] >= _PROSE_UNITS):
+    if gap < 2 and not (terminal[i + 1] and units[i + 1] >= lines.rules.prose_units):
         return False
     if not terminal[i] or text[i].rstrip(_CLOSERS)[-1] in "?!":
         return True
@@ -1021,25 +1086,6 @@ def _split_removed(raw: str, x: int, y: int, begin: list[int], labels: list[str]
 EXTRACTED_REMOVALS = frozenset(("advertisement", "call_to_action", "comments", "footer", "related_link"))
 
 
-# Pages of more lines are no web pages (logs, lists, data dumps): the rules alone decide, in linear
-# time, where the classifier's per-line features would cost seconds. Plain pages too (`_plain`).
-MODEL_MAX_LINES = 20_000
-# Log-odds by which the classifier must disagree with the rules to overturn their decision on a
-# line (chosen by grouped cross-validation, see README): the rules' tested behaviour stands where
-# the classifier is unsure.
-OVERRIDE_MARGIN = 1.5
-# Rule decisions the development pages teach too little about, overturned only on strong evidence:
-# headlines of other stories injected between paragraphs (the seeds' news sites do it, few
-# benchmark pages do, and there most short off-topic lines are list items of the article).
-OVERRIDE_MARGINS = {"injected_headline": 3.0}
-# A line the rules kept that is a long, punctuated sentence is article text on nearly every page:
-# removing one loses what the reader came for, keeping a line of boilerplate costs little, so
-# the classifier needs this much stronger evidence to remove it (a short wire story's lead
-# paragraph otherwise goes, its first-line position reading like a title or navigation).
-PROSE_WORDS = 15
-PROSE_REMOVAL_MARGIN = 3.0
-
-
 def _plain(lines: _Lines, pattern: list[str | None]) -> bool:
     """The rules find no boilerplate on the page but its headline and date lines: plain article
     text (wire copy, clean corpora), left to the rules (the classifier costs ~1 ms a page)."""
@@ -1051,12 +1097,15 @@ def reason_index(reasons: list[str | None], reason: str) -> int | None:
 
 
 def cleaned(raw: str, template_keys: frozenset[str] = frozenset(), learned: bool = True,
-            model: LineModel | None = None, extracted: bool = False) -> Cleaned:
+            model: LineModel | None = None, extracted: bool = False, *,
+            rules: BoilerplateRules = BoilerplateRules()) -> Cleaned:
     """The article body of `raw` with every removed span and the reason for it. With `learned`,
     the line classifier (`model`, by default the one under pipeline/data/ when trained) has the
     last word on every line, the rules' decisions being among its features. With `extracted`,
-    `raw` is an HTML extractor's article text: only EXTRACTED_REMOVALS patterns are removed."""
-    lines = _Lines(raw)
+    `raw` is an HTML extractor's article text: only EXTRACTED_REMOVALS patterns are removed.
+    The classifier is not used on pages of over `rules.model_max_lines` lines, nor on plain ones
+    (`_plain`)."""
+    lines = _Lines(raw, rules)
     if not lines.text:
         removals = (Removal(0, len(raw), "whitespace", raw),) if raw else ()
         return Cleaned("", None, None, None, removals)
@@ -1068,7 +1117,7 @@ def cleaned(raw: str, template_keys: frozenset[str] = frozenset(), learned: bool
     pattern, gains, title, published = _rule_tags(lines, template_keys)
     title_at = reason_index(lines.reason, "title")
     model = (model or shipped_model()) if learned else None
-    if model is not None and len(lines.text) <= MODEL_MAX_LINES and not _plain(lines, pattern):
+    if model is not None and len(lines.text) <= rules.model_max_lines and not _plain(lines, pattern):
         view, logit = _apply_model(lines, model, pattern, gains)
         if model.title is not None:
             title_at, published = _learned_title_and_date(lines, model, view, logit, published)
@@ -1086,20 +1135,19 @@ def cleaned(raw: str, template_keys: frozenset[str] = frozenset(), learned: bool
 
 _BYLINE_RE = re.compile(r"(?:written |posted |words |story |reporting )?by:?\s*(?P<name>[A-Z][^\n|•·,;]{1,60}?)"
                         r"\s*(?:$|\||•|·|,|;|\s[-–—]\s|\bon\b|\bupdated\b|\bpublished\b|\d)", re.IGNORECASE)
-_BYLINE_REACH = 4  # a byline is this near the title, or the first lines of a page without one
-_AUTHOR_WORDS = 6
 
 
 def _byline_author(lines: _Lines, title_at: int | None) -> str | None:
     """The name in a short "By NAME" line near the title."""
+    reach = lines.rules.byline_reach
     if title_at is not None:
         start = title_at + 1
     else:  # the lines just before the body
-        start = max(0, next((i for i, r in enumerate(lines.reason) if r is None), 0) - _BYLINE_REACH)
-    for i in range(max(0, start - 2), min(len(lines.text), start + _BYLINE_REACH)):
+        start = max(0, next((i for i, r in enumerate(lines.reason) if r is None), 0) - reach)
+    for i in range(max(0, start - 2), min(len(lines.text), start + reach)):
         if lines.units[i] <= 12 and (m := _BYLINE_RE.match(lines.text[i])):
             name = m["name"].strip(" .:")
-            if 1 <= len(name.split()) <= _AUTHOR_WORDS and name[0].isupper() and not _DATE_RE.search(name):
+            if 1 <= len(name.split()) <= lines.rules.author_words and name[0].isupper() and not _DATE_RE.search(name):
                 return name
     return None
 
@@ -1157,9 +1205,10 @@ def line_view(lines: _Lines, pattern: Sequence[str | None], gains: Sequence[floa
                     _topic_shares(lines))
 
 
-def line_table(raw: str, template_keys: frozenset[str] = frozenset()) -> tuple[list[str], np.ndarray]:
+def line_table(raw: str, template_keys: frozenset[str] = frozenset(), *,
+               rules: BoilerplateRules = BoilerplateRules()) -> tuple[list[str], np.ndarray]:
     """(non-blank lines, their classifier features) of a raw text, as the trainer sees them."""
-    lines = _Lines(raw)
+    lines = _Lines(raw, rules)
     if not lines.text:
         return [], features(line_view(lines, [], []))
     pattern, gains, _, _ = _rule_tags(lines, template_keys)
@@ -1173,13 +1222,13 @@ def _apply_model(lines: _Lines, model: LineModel, pattern: list[str | None], gai
     """The classifier decides every line holding a word; a line it removes that the rules kept
     is labelled by the feature family that argues most against it. Returns the view the
     features were read from and each line's log-odds of being article text."""
-    reason = lines.reason
+    reason, rules = lines.reason, lines.rules
     view = line_view(lines, pattern, gains)
     logit, x2 = model.scores(features(view))
     rule_kept = np.asarray([r is None for r in reason])
-    margin = np.asarray([OVERRIDE_MARGINS.get(r, OVERRIDE_MARGIN) for r in reason])
-    prose = np.asarray([u >= PROSE_WORDS and t for u, t in zip(lines.units, lines.terminal)], dtype=bool)
-    keep = logit >= model.threshold + np.where(rule_kept, np.where(prose, -PROSE_REMOVAL_MARGIN, -OVERRIDE_MARGIN), margin)
+    margin = np.asarray([rules.injected_headline_margin if r == "injected_headline" else rules.override_margin for r in reason])
+    prose = np.asarray([u >= rules.prose_words and t for u, t in zip(lines.units, lines.terminal)], dtype=bool)
+    keep = logit >= model.threshold + np.where(rule_kept, np.where(prose, -rules.prose_removal_margin, -rules.override_margin), margin)
     for i in np.flatnonzero(keep != rule_kept):
         if not _WORD_CHAR_RE.search(lines.text[i]):
             continue
@@ -1214,23 +1263,16 @@ def _learned_title_and_date(lines: _Lines, model: LineModel, view: LineView, log
     title's line index."""
     reason = lines.reason
     cand, x = _title_rows(lines, view, logit)
-    # the rules' headline (a first line set apart) stands unless the scorer finds it no headline
-    # and prefers another line by far; without one, the scorer's best line if it likes it
+    # the rules' headline (a first line set apart) is one of the candidates, its pattern one of
+    # the scorer's features: the scorer's best line wins over it, and without it stands when
+    # the scorer likes it at all (a page's headline is nearly always one of its header lines);
+    # a date line the rules read as metadata is never the headline
     title_at = reason_index(reason, "title")
-    if len(cand):
-        scores = model.title.logit(x)
+    if len(cand) and not all(reason[i] == "metadata" for i in cand):
+        scores = np.where([reason[i] == "metadata" for i in cand], -np.inf, model.title.logit(x))
         best = int(np.argmax(scores))
-        if title_at is None:
-            at = int(cand[best])
-            # a headline-shaped line (short, no final period) needs less
-            shaped = (not lines.terminal[at] and lines.units[at] <= _HEADLINE_UNITS and reason[at] != "metadata"
-                      and _date(lines.text[at]) is None)
-            if scores[best] >= model.title_threshold - (TITLE_SHAPED_BONUS if shaped else 0.0):
-                title_at = at
-        elif title_at in cand and cand[best] != title_at:
-            rules_score = scores[int(np.flatnonzero(cand == title_at)[0])]
-            if rules_score <= TITLE_REJECT and scores[best] - rules_score >= TITLE_SWITCH:
-                title_at = int(cand[best])
+        if title_at in cand or scores[best] >= lines.rules.title_min_score:
+            title_at = int(cand[best])
     for i, r in enumerate(reason):
         if r == "title" and i != title_at:
             reason[i] = "navigation"  # the rules' first-line guess, not the headline
@@ -1244,27 +1286,22 @@ def _learned_title_and_date(lines: _Lines, model: LineModel, view: LineView, log
     return title_at, _date(lines.text[date_at])
 
 
-TITLE_SHAPED_BONUS = 3.0  # lower bar for the scorer's best line when it is shaped like a headline
-_HEADLINE_UNITS = 20
-TITLE_REJECT = -6.0  # the scorer's score of a line that is surely no headline (a menu, a byline)
-TITLE_SWITCH = 4.0  # how much better another line must score to replace the rules' headline
-_DATE_LINE_UNITS = 12  # a date line of the header is short
-_DATE_LINE_REACH = 3  # lines from the title a date line may be
 
 
 def _header_date(lines: _Lines, title_at: int) -> int | None:
     """The nearest short line holding a date within reach of the title, before or after it."""
-    text, units = lines.text, lines.units
-    for d in range(1, _DATE_LINE_REACH + 1):
+    text, units, rules = lines.text, lines.units, lines.rules
+    for d in range(1, rules.date_line_reach + 1):
         for i in (title_at + d, title_at - d):
-            if 0 <= i < len(text) and units[i] <= _DATE_LINE_UNITS and _date(text[i]) is not None:
+            if 0 <= i < len(text) and units[i] <= rules.date_line_units and _date(text[i]) is not None:
                 return i
     return None
 
 
-def title_table(raw: str, template_keys: frozenset[str], model: LineModel) -> tuple[list[str], np.ndarray]:
+def title_table(raw: str, template_keys: frozenset[str], model: LineModel, *,
+                rules: BoilerplateRules = BoilerplateRules()) -> tuple[list[str], np.ndarray]:
     """(candidate title lines, their title features) of a raw text under a line model, as the trainer sees them."""
-    lines = _Lines(raw)
+    lines = _Lines(raw, rules)
     if not lines.text:
         return [], np.zeros((0, len(TITLE_NAMES)))
     pattern, gains, _, _ = _rule_tags(lines, template_keys)
@@ -1305,13 +1342,10 @@ def _tag_body(lines: _Lines, first: int, title: str | None) -> int:
     return a
 
 
-_MENU_ITEMS = 3  # this many one-to-four-word list items make a run of lines a menu
-
-
 def _menu(lines: _Lines, a: int, b: int) -> bool:
     """Lines a..b hold a navigation menu: several short list items."""
     text, units = lines.text, lines.units
-    return sum(1 for i in range(a, b) if units[i] <= 4 and _is_bullet(text[i])) >= _MENU_ITEMS
+    return sum(1 for i in range(a, b) if units[i] <= 4 and _is_bullet(text[i])) >= lines.rules.menu_items
 
 
 def rebuilt_clean(raw: str, removals: Sequence[Removal]) -> str:

@@ -7,7 +7,7 @@ from itertools import islice
 
 import polars as pl
 
-from pipeline.stages.boilerplate import cleaned
+from pipeline.stages.boilerplate import BoilerplateRules, cleaned
 from pipeline.core.ids import stable_id
 from pipeline.stages.ingest import REJECT_SCHEMA
 from schemas import polars_schema
@@ -27,6 +27,8 @@ class CleanRules:
     """What boilerplate removal leaves of a page of menus and labels ("Home | World | Sport") is not
     an article: one needs a sentence (a word then terminal punctuation) or this many words of running
     text (README, Limits)."""
+    boilerplate: BoilerplateRules = BoilerplateRules()
+    """How boilerplate is found and removed (`pipeline.stages.boilerplate`)."""
 
 
 _SENTENCE_END = re.compile(r"\w[\"'”’»)\]]*[.!?…](?:\s|$)|[。！？؟۔।።]")
@@ -51,7 +53,7 @@ def articles(documents: pl.DataFrame, template_keys: frozenset[str], rules: Clea
     for doc in documents.iter_rows(named=True):
         # HTML went through trafilatura, whose choice of text stands but for clear boilerplate lines
         from_html = doc["encoding"] == "html"
-        result = cleaned(doc["raw_text"], template_keys, extracted=from_html)
+        result = cleaned(doc["raw_text"], template_keys, extracted=from_html, rules=rules.boilerplate)
         aid = article_id(doc["raw_sha256"])
         if not has_prose(result.text, rules):
             reasons = Counter(r.reason for r in result.removals)

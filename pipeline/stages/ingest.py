@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.stages.decode import DecodeRules, NotText, decoded, normalised
-from pipeline.stages.htmlmeta import html_document
+from pipeline.stages.htmlmeta import HtmlMetaRules, html_document
 from schemas import polars_schema
 from schemas.rejects import Rejects
 
@@ -63,6 +63,8 @@ class IngestRules:
     """...and more "<" than this share of its characters."""
     decode: DecodeRules = DecodeRules()
     """How bytes are told to be UTF-16 or binary (`pipeline.stages.decode`)."""
+    html: HtmlMetaRules = HtmlMetaRules()
+    """How an HTML page's title and site name are chosen (`pipeline.stages.htmlmeta`)."""
 
 
 def looks_like_html(source_file: str, text: str, rules: IngestRules = IngestRules()) -> bool:
@@ -75,8 +77,8 @@ def looks_like_html(source_file: str, text: str, rules: IngestRules = IngestRule
     return len(tags) >= rules.min_page_tags and closing >= rules.min_page_closing_tags and head.count("<") > rules.min_page_bracket_share * len(head)
 
 
-def _html_document(html: str) -> tuple[str, str | None, str | None, str | None, str | None]:
-    doc = html_document(html)
+def _html_document(html: str, rules: HtmlMetaRules) -> tuple[str, str | None, str | None, str | None, str | None]:
+    doc = html_document(html, rules=rules)
     return doc.text, doc.title, doc.date.isoformat() if doc.date else None, doc.site, doc.author
 
 
@@ -106,7 +108,7 @@ def _document(item: InputFile, rules: IngestRules) -> dict:
         return base | {"reason": "binary", "detail": f"not a text file: {err}"}
     text, encoding, title, date, site, author = dec.text, dec.encoding, None, None, None, None
     if looks_like_html(item.source_file, text, rules):
-        text, title, date, site, author = _html_document(text)
+        text, title, date, site, author = _html_document(text, rules.html)
         text, encoding = normalised(text), "html"
         if not text.strip():
             return base | {"reason": "no_content", "detail": "HTML page with no extractable article text"}

@@ -46,8 +46,9 @@ _FIRST = itemgetter(0)
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _SEPARATORS_RE = re.compile(r" [|»›>/•·] | [-–—] ")
 _BULLET_START = "*+•·-–—>»"
-# The best header line is the title when its score is at least this (0: when it beats "no title").
-TITLE_THRESHOLD = 0.0
+# The numbers below define the features the shipped weights were trained on: changing one
+# changes what a weight means, so they are part of the model (retrain after changing them), not
+# thresholds to tune at run time (those are `pipeline.stages.boilerplate.BoilerplateRules`).
 # Word-level features (call words, capitals, digits, separators) are read on lines of at most this
 # many words: longer lines are prose whatever their words, and reading them is most of the cost.
 _SHORT_LINE = 40
@@ -292,7 +293,6 @@ class LineModel:
     second: Logistic
     threshold: float  # a line is kept when its log-odds reach this
     title: Logistic | None = None  # scores the header's lines as the headline (see fit_choice)
-    title_threshold: float = TITLE_THRESHOLD
 
     def scores(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(log-odds of keeping, the second pass's input) of each line."""
@@ -310,15 +310,14 @@ class LineModel:
     def to_json(self) -> dict:
         return {"features": FEATURE_NAMES, "pass2_features": PASS2_NAMES, "threshold": self.threshold,
                 "first": self.first.to_json(), "second": self.second.to_json(), "title_features": TITLE_NAMES,
-                "title": self.title.to_json() if self.title else None, "title_threshold": self.title_threshold}
+                "title": self.title.to_json() if self.title else None}
 
     @classmethod
     def from_json(cls, d: dict) -> "LineModel":
         if d["features"] != FEATURE_NAMES or d["pass2_features"] != PASS2_NAMES or d["title_features"] != TITLE_NAMES:
             raise ValueError("boilerplate model was trained on other features: run `python -m pipeline train boilerplate`")
         title = Logistic.from_json(d["title"]) if d["title"] else None
-        return cls(Logistic.from_json(d["first"]), Logistic.from_json(d["second"]), float(d["threshold"]), title,
-                   float(d["title_threshold"]))
+        return cls(Logistic.from_json(d["first"]), Logistic.from_json(d["second"]), float(d["threshold"]), title)
 
 
 def fit(pages: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], threshold: float = 0.0, l2: float = 1.0) -> LineModel:
