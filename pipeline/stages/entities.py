@@ -7,8 +7,11 @@ as River or Mount), and EVENT or OTHER (EVENT by a head word such as War or Summ
 words (gazetteer demonyms, MISC words of their shape, LOC words formed from a known place such
 as "Paraguayan") are not mentions; a leading "the" and titles ("Senator Kamala Harris") leave the
 span and type it PERSON; one-word spans the rules would drop (function words, months,
-interjections, contractions) are dropped. The gazetteer still links and types what it knows, and
-the roles and in-article linking below apply as for the rules.
+interjections, contractions) are dropped, except a one-word assembly the model types ORG inside
+a sentence ("the Senate", "Congress"); an "X of/for Y" organisation the model stops at "and"
+goes on through the capitalised words after it that no span covers ("Centers for Disease
+Control and Prevention"). The gazetteer still links and types what it knows, and the roles and
+in-article linking below apply as for the rules.
 `ner="rules"` is the hand-written extractor:
 - Candidate spans are runs of capitalised words, initials (W., U.S.) and acronyms joined by
   spaces and connectors (al-, bin, ibn, de, van, von, of, of the, and), found sentence by sentence.
