@@ -495,3 +495,30 @@ def test_an_organisation_of_or_for_something_goes_on_after_and():
     assert joined("Acme Steel and Brandt said so.", [("Acme Steel", "ORG")]) == ["Acme Steel"]
     assert joined("The Gulf of Aden and Somalia.", [("Gulf of Aden", "LOC")]) == ["Gulf of Aden"]
     assert joined("The Ministry of Health and officials said so.", [("Ministry of Health", "ORG")]) == ["Ministry of Health"]
+
+
+def test_a_name_keeps_the_type_the_article_gives_it_most_often():
+    from pipeline.stages.tagger import Tagger, TaggerRules
+
+    sentences = [
+        (["Varnel", "Dynamics", "hired", "staff", "."], ["B-ORG", "I-ORG", "O", "O", "O"]),
+        (["Shares", "of", "Varnel", "Dynamics", "fell", "."], ["O", "O", "B-ORG", "I-ORG", "O", "O"]),
+        (["Varnel", "Dynamics", "said", "no", "."], ["B-PER", "I-PER", "O", "O", "O"]),
+        (["Odra", "met", "Tesk", "."], ["B-LOC", "O", "B-PER", "O"]),
+        (["Odra", "and", "Tesk", "."], ["B-PER", "O", "B-ORG", "O"]),
+    ]
+
+    def types(on: bool) -> list[tuple[str, str]]:
+        words = [w for w, _ in sentences]
+        toks, offset = [], 0
+        for w in words:
+            toks.append([(offset + i, offset + i + 1) for i in range(len(w))])
+            offset += len(w)
+        flat = [x for w in words for x in w]
+        found = Tagger.completed(toks, words, [t for _, t in sentences], [[] for _ in words], TaggerRules(article_types=on))
+        return [(" ".join(flat[a:b]), kind) for a, b, kind in found]
+
+    assert types(True) == [("Varnel Dynamics", "ORG"), ("Varnel Dynamics", "ORG"), ("Varnel Dynamics", "ORG"),
+                           ("Odra", "LOC"), ("Tesk", "PER"), ("Odra", "PER"), ("Tesk", "ORG")]
+    # Off, each span keeps its tag; a tie (Odra, Tesk: once each) keeps them either way.
+    assert types(False)[2] == ("Varnel Dynamics", "PER")
