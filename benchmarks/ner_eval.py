@@ -3,7 +3,9 @@
     nice -n 10 .venv/bin/python benchmarks/ner_eval.py [--parts cross,wikinews,wnut,speed] [--speed-mb 2]
 
 - cross: train on two of wikigold / BTC / Re-DocRED, test on the third, each way (with the same
-  nationality retagging as training, see `pipeline.stages.tagger.training_sentences`).
+  nationality retagging as training, see `pipeline.stages.tagger.training_sentences`), sentence by
+  sentence; a source with documents (Re-DocRED) also by document, with the article-level rules of
+  `Tagger.article_spans`, without and with `TaggerRules.article_types`.
 - wikinews: the shipped model on tests/gold/wikinews_ner.jsonl (never trained on), by the tagger alone
   and through the pipeline's mention extraction (rules and learned), whose types are mapped back
   (PERSON->PER, ORG->ORG, GPE/LOC->LOC, others->MISC; demonyms are not mentions there).
@@ -75,6 +77,36 @@ def token_sets(data, model: tagger.Tagger) -> tuple[list, list]:
     return [set(tagger.spans_of(tags)) for _, tags in data], [set(tagger.spans_of(tags)) for tags in predicted]
 
 
+def documents(path: Path) -> list[str]:
+    """The document of each sentence of a training file, in `read_jsonl` order: Re-DocRED's ids
+    are "<document>-<sentence>"; the other sources' sentences (tweets, wikigold's unsplit
+    articles) stand alone."""
+    ids = [json.loads(x)["id"] for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [i.rsplit("-", 1)[0] if i.startswith("redocred-") else i for i in ids]
+
+
+def document_sets(data, docs: list[str], model: tagger.Tagger, rules: tagger.TaggerRules) -> tuple[list, list]:
+    """Gold and found token spans per document, tagged with the article-level rules of
+    `Tagger.article_spans` (tokens stand for characters: offsets are token positions)."""
+    gold, found = [], []
+    k = 0
+    while k < len(data):
+        end = k
+        while end < len(data) and docs[end] == docs[k]:
+            end += 1
+        words = [w for w, _ in data[k:end]]
+        offsets, toks = 0, []
+        for w in words:
+            toks.append([(offsets + i, offsets + i + 1) for i in range(len(w))])
+            offsets += len(w)
+        matches = [tagger.gazetteer_matches(w, model.lex) for w in words]
+        tagged = model.tag(words, matches=matches)
+        found.append(set(model.completed(toks, words, tagged, matches, rules)))
+        gold.append({(t[i][0], t[j - 1][1], kind) for t, (_, tags) in zip(toks, data[k:end]) for i, j, kind in tagger.spans_of(tags)})
+        k = end
+    return gold, found
+
+
 def cross_source(gazetteer, config: tagger.TrainConfig) -> None:
     if not all((NER / f).is_file() for f in CROSS):
         print("cross-source: training files absent, skipped")
@@ -87,6 +119,11 @@ def cross_source(gazetteer, config: tagger.TrainConfig) -> None:
         model = tagger.from_arrays(tagger.train_model(train, gazetteer, config), gazetteer)
         seconds = time.process_time() - start
         print(line(f"test {held.removesuffix('.jsonl')} ({seconds:.0f} s CPU)", scores(*token_sets(test, model))))
+        docs = documents(NER / held)
+        if len(set(docs)) < len(docs):
+            for on in (False, True):
+                label = f"  by document, article_types={on}"
+                print(line(label, scores(*document_sets(test, docs, model, tagger.TaggerRules(article_types=on)))))
 
 
 def gold_records() -> list[dict]:

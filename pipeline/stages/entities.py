@@ -7,8 +7,11 @@ as River or Mount), and EVENT or OTHER (EVENT by a head word such as War or Summ
 words (gazetteer demonyms, MISC words of their shape, LOC words formed from a known place such
 as "Paraguayan") are not mentions; a leading "the" and titles ("Senator Kamala Harris") leave the
 span and type it PERSON; one-word spans the rules would drop (function words, months,
-interjections, contractions) are dropped. The gazetteer still links and types what it knows, and
-the roles and in-article linking below apply as for the rules.
+interjections, contractions) are dropped, except a one-word assembly the model types ORG inside
+a sentence ("the Senate", "Congress"); an "X of/for Y" organisation the model stops at "and"
+goes on through the capitalised words after it that no span covers ("Centers for Disease
+Control and Prevention"). The gazetteer still links and types what it knows, and the roles and
+in-article linking below apply as for the rules.
 `ner="rules"` is the hand-written extractor:
 - Candidate spans are runs of capitalised words, initials (W., U.S.) and acronyms joined by
   spaces and connectors (al-, bin, ibn, de, van, von, of, of the, and), found sentence by sentence.
@@ -224,6 +227,10 @@ _CONTRACTION = re.compile(r"(?i)^\w+['’](?:m|re|ve|ll|d|t)$")
 # ...but "O'Neill" or "D'Souza" are names.
 _CONTRACTION_NAME = re.compile(r"^[A-Z][a-z]*['’][A-Z]")
 _HYPHEN_PREFIXES = frozenset("pro anti non ex post pre then former neo mid self co multi inter trans sub super semi pan".split())
+# Assemblies named by one common word: capitalised inside a sentence and tagged ORG by the model,
+# "the Senate", "the House" and "Congress" are organisations, unlike "Senate leaders said" at a
+# sentence start, where the capital says nothing.
+_ASSEMBLIES = frozenset("senate house congress parliament assembly".split())
 _PERSON_PARTICLES = frozenset("al el bin ibn bint abu abd ul".split())
 _CONNECTOR_WORDS = frozenset("al el bin ibn bint ben abu de da di du del della der den van von le la of the y dos das and &".split())
 _OPENERS = frozenset("“‘«\"(:")
@@ -631,7 +638,8 @@ def _article_candidates(text: str, sentences: list[tuple[str, int, int]], gazett
             continue
         surface = text[start:end]
         gaz = gazetteer.entry_for(tuple(_strip_the(surface).split()))
-        if gaz is None and " " not in surface and not _kept_word(surface, gazetteer):
+        if (gaz is None and " " not in surface and not _kept_word(surface, gazetteer)
+                and not (type_ == "ORG" and surface.casefold() in _ASSEMBLIES and not _is_initial(text, sentences[k][1], start, True))):
             continue
         out.append(_Candidate(start, end, surface, gazetteer.entries[gaz].type if gaz else type_, gaz, False, False, sentences[k][:2]))
     return out
@@ -761,6 +769,25 @@ _PREFIX_NAME = re.compile(r"(?<![\w.-])([A-Z][\w.]*?)-(?=[a-z])")
 _PARTICLE_NAME = re.compile(rf"(?<![\w-])(?:al|el|ad|ash|as|az)-{_UP}{_L}+(?![\w-])")
 
 
+# "Centers for Disease Control and Prevention": an organisation name built with of/for goes on
+# after "and" through capitalised words the model left untagged (it stops at the "and").
+_JOINED_ORG = re.compile(r"[ \t\u00a0]+and[ \t\u00a0]+((?:[A-Z][\w'’-]*[ \t\u00a0]+){0,2}[A-Z][\w'’-]*)(?![\w'’-]|[ \t\u00a0]+[A-Z])")
+
+
+def _joined_orgs(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Model spans with an "X of/for Y" organisation carried on over "and Z" (see `_JOINED_ORG`)
+    when no other span starts within Z."""
+    starts = sorted(a for a, _, _ in found)
+    out = []
+    for a, b, kind in found:
+        if kind == "ORG" and (" of " in text[a:b] or " for " in text[a:b]) and (m := _JOINED_ORG.match(text, b)):
+            k = bisect_right(starts, b)
+            if k == len(starts) or starts[k] >= m.end():
+                b = m.end()
+        out.append((a, b, kind))
+    return out
+
+
 def _word_parts(text: str, spans: list[tuple[int, int, str]], gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Mentions inside tokens that no span covers: a gazetteer name before a lower-case suffix
     (its entry's type), a particle name (PERSON, as the rules type a run with a name particle)."""
@@ -797,7 +824,7 @@ def _model_spans(ner: str, texts: list[str], sentences: list[list[tuple[str, int
         for text, found in zip(texts, model.articles_spans([(text, [(s, e) for _, s, e in sents]) for text, sents in zip(texts, sentences)], rules)):
             # Nationality words are not mentions (as with the rules): one-word MISC of their shape,
             # or LOC formed from a known place ("Paraguayan").
-            spans = [(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in found
+            spans = [(a, b, _learned_type(text[a:b].split(), kind)) for a, b, kind in _joined_orgs(text, found)
                      if not (kind == "MISC" and _DEMONYM_LIKE.match(text[a:b])) and not (kind == "LOC" and is_demonym(text[a:b], model.lex))]
             out.append(sorted(spans + _word_parts(text, spans, gazetteer)))
         return out
