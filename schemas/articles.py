@@ -17,7 +17,7 @@ class Articles(pa.DataFrameModel):
     n_chars_clean: pl.Int64 = pa.Field(ge=1, description="Characters in `text`.")
     encoding: str = pa.Field(isin=["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "cp1252", "html"], description="How the file was decoded ('html' when it went through the HTML extractor).")
     warnings: pl.List(pl.Utf8) = pa.Field(description="Repairs made while reading (e.g. invalid bytes replaced).")
-    story_id: str = pa.Field(nullable=False, str_length=16, description="Story (articles about the same event, see pipeline.dedup.story_ids): derived from the id of the story's earliest article.")
+    story_id: str = pa.Field(nullable=False, str_length=16, description="Story (articles about the same event, see pipeline.stages.stories.story_ids): derived from the id of the story's earliest article.")
 
     @pa.dataframe_check
     def clean_length_matches_text(cls, data: pa.PolarsData) -> pl.LazyFrame:

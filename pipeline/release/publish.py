@@ -434,12 +434,13 @@ def dataset_card(models: Mapping[str, type[pa.DataFrameModel]], manifest: dict, 
     lines += ["", "## How it was made", ""]
     lines.append(
         f"Built from {len(manifest['inputs'])} input file(s) (paths and sha256 in `manifest.json` under `inputs`). "
-        "Each stage reports rows in, rows out and rows removed by reason:"
+        "Each stage reports rows in, rows out and rows removed by reason, in its unit, and what else it counted:"
     )
-    lines += ["", "| stage | rows in | rows out | removed by reason |", "|---|---:|---:|---|"]
+    lines += ["", "| stage | unit | rows in | rows out | removed by reason | also counted |", "|---|---|---:|---:|---|---|"]
     for stage in manifest["stages"]:
         removed = ", ".join(f"{k} {v}" for k, v in stage["removed"].items()) or "none"
-        lines.append(f"| {stage['stage']} | {stage['rows_in']} | {stage['rows_out']} | {md_cell(removed)} |")
+        counted = ", ".join(f"{k} {v}" for k, v in stage.get("counted", {}).items()) or "none"
+        lines.append(f"| {stage['stage']} | {stage.get('unit', '')} | {stage['rows_in']} | {stage['rows_out']} | {md_cell(removed)} | {md_cell(counted)} |")
     lines += [
         "",
         "Decoding handles byte-order marks, UTF-16, stray invalid bytes and cp1252; text is normalised to NFC. "

@@ -1,0 +1,1 @@
+NC.data("search/terms/63-61",{"called":[31,137,140,276],"came":[225,273,278],"campaign":[273,278],"can":[177,278],"capable":[91,219,278],"capital":[214,252],"captured":[114,138,280],"carried":[214],"carries":[246,280],"carry":[155,170,268,278]});

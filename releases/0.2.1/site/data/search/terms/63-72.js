@@ -1,0 +1,1 @@
+NC.data("search/terms/63-72",{"critical":[280]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/63-79",{"cyberattacks":[142]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/64-75",{"during":[131,203]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/65-73",{"escalated":[74,163]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/67-72",{"growing":[74,105]});

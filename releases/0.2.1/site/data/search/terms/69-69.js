@@ -1,0 +1,1 @@
+NC.data("search/terms/69-69",{"ii":[25,69,276]});

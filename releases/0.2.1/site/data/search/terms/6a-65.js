@@ -1,0 +1,1 @@
+NC.data("search/terms/6a-65",{"jen":[27]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/6f-77",{"own":[249]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/70-61",{"page":[280],"paid":[76,206,269],"parliamentary":[226,279],"part":[188,278],"participation":[247,256,277],"parties":[137,276],"partnership":[132,276],"parts":[62,114,210,239,276,280],"party":[20,40,130,277]});

@@ -1,0 +1,1 @@
+NC.data("search/terms/70-73",{"psaki":[27]});

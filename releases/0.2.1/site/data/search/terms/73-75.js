@@ -1,0 +1,1 @@
+NC.data("search/terms/73-75",{"subsequent":[78,184],"suburb":[35,53,57,280],"succeeded":[42],"successor":[42],"suggested":[75,277],"suicide":[79,214],"sunni":[110,276],"support":[63,64,93,278],"supporters":[195,279],"supports":[93,218]});

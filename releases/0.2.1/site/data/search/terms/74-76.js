@@ -1,0 +1,1 @@
+NC.data("search/terms/74-76",{"tv":[276]});
