@@ -179,3 +179,28 @@ def test_quantity_and_date_rules_reach_their_stages_through_annotated():
     tuned, _ = build.annotated(articles, _options(quantities=QuantityRules(vague_factor=3), dates=DateRules(weekday_year_span=1)))
     assert tuned["quantities"]["value"].to_list() == [300.0]
     assert tuned["dates"]["value"].cast(pl.Utf8).to_list() == ["2019-07-18"]
+
+
+def test_boilerplate_and_html_rules_reach_cleaning_and_ingest_through_the_build():
+    """The boilerplate rules ride in `Rules.clean` (the clean stage runs them) and the HTML title
+    rules in `Rules.ingest` (HTML is read at ingest): a changed field changes what the build makes."""
+    from pipeline.stages.boilerplate import BoilerplateRules
+    from pipeline.stages.htmlmeta import HtmlMetaRules
+
+    paragraph = "The council approved the harbour bridge budget on Monday after a long debate. " * 3
+    page = "\n\n".join(["Tram line to reach northern suburbs", "By Jane Doe", paragraph, paragraph.replace("council", "board")])
+    html = ("<html><head><title>Tram line to reach suburbs | Daily</title></head><body>"
+            f"<article><p>{paragraph}</p><p>{paragraph.replace('council', 'board')}</p></article></body></html>").encode()
+    inputs = [InputFile("page.txt", page.encode(), len(page.encode())), InputFile("doc.html", html, len(html))]
+
+    def built(options: build.BuildOptions) -> pl.DataFrame:
+        tables, _ = build.run(build.order.INGEST + build.order.DOCUMENTS + build.order.SHARD[:1], {"inputs": inputs}, options)
+        return tables["articles"].sort("source_file")
+
+    default = built(build.BuildOptions())
+    assert default["author"].to_list() == [None, "Jane Doe"]
+    assert default["title"].to_list()[0] == "Tram line to reach suburbs"
+    no_byline = dataclasses.replace(BoilerplateRules(), byline_reach=0)
+    short_titles = dataclasses.replace(HtmlMetaRules(), max_title_chars=10)
+    tuned = built(_options(clean=clean.CleanRules(boilerplate=no_byline), ingest=IngestRules(html=short_titles)))
+    assert tuned["author"].to_list() == [None, None] and tuned["title"].to_list()[0] != "Tram line to reach suburbs"
