@@ -195,6 +195,16 @@ def test_no_import_cycle_among_the_cli_orchestration_and_release():
     assert cycles_through(graph, edge) == []
 
 
+def test_no_import_cycle_among_the_stages():
+    """A stage package's modules import its shared word lists (`lexicon`), never each other in a
+    circle nor the package's front door: the entities tagger once imported the extractor's private
+    word lists while the extractor imported the tagger."""
+    graph = import_graph()
+    stages = {m for m in graph if m.startswith("pipeline.stages")}
+    assert {"pipeline.stages.entities.tagger", "pipeline.stages.entities.lexicon"} <= stages
+    assert cycles_through(graph, stages) == []
+
+
 def test_the_cli_knows_its_expected_errors_without_prefect():
     """`OutputBusy` lives with the lock in pipeline.io: the command line's error list (read for
     every command) must not import the flows, and with them Prefect."""

@@ -62,7 +62,6 @@ from functools import lru_cache
 import polars as pl
 from rapidfuzz import fuzz
 
-from pipeline.stages.entities import tagger
 from pipeline.stages.entities.gazetteer import Gazetteer, GazetteerEntry, _role_parts, _strip_the
 from pipeline.stages.entities.lexicon import (
     _ADJECTIVES, _ASSEMBLIES, _CALENDAR, _CHUNK, _COMMON, _CONNECTOR_WORDS, _CONTRACTION, _CONTRACTION_NAME, _HEAD_TYPES,
@@ -71,7 +70,8 @@ from pipeline.stages.entities.lexicon import (
 )
 from pipeline.stages.entities.names import acronym, initials, person_keys
 from pipeline.stages.entities.rules import EntityRules
-from pipeline.stages.entities.tagger import TaggerRules, country_names, is_demonym
+from pipeline.stages.entities.tagger import MODEL_PATH, TaggerRules, country_names, is_demonym
+from pipeline.stages.entities.tagger import load as load_tagger
 
 CANDIDATE_SCHEMA = {
     "article_id": pl.Utf8, "sentence_id": pl.Utf8, "start": pl.Int32, "end": pl.Int32, "text": pl.Utf8,
@@ -509,7 +509,7 @@ def learned_tagger(gazetteer: Gazetteer):
     """The shipped tagger with this gazetteer's features, built once per gazetteer and process."""
     hit = _TAGGERS.get(id(gazetteer))
     if hit is None or hit[0] is not gazetteer:
-        hit = _TAGGERS[id(gazetteer)] = (gazetteer, tagger.load(tagger.MODEL_PATH, gazetteer))
+        hit = _TAGGERS[id(gazetteer)] = (gazetteer, load_tagger(MODEL_PATH, gazetteer))
     return hit[1]
 
 
