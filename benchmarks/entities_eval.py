@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.stages.entities import load_gazetteer, mention_candidates, resolved_entities  # noqa: E402
 from pipeline.core.ids import stable_id  # noqa: E402
-from pipeline.stages.names import name_clusters  # noqa: E402
+from pipeline.stages.entities.names import name_clusters  # noqa: E402
 from pipeline.stages.sentences import sentences  # noqa: E402
 
 SEEDS = ROOT / "seeds"

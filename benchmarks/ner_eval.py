@@ -3,7 +3,7 @@
     nice -n 10 .venv/bin/python benchmarks/ner_eval.py [--parts cross,wikinews,wnut,speed] [--speed-mb 2]
 
 - cross: train on two of wikigold / BTC / Re-DocRED, test on the third, each way (with the same
-  nationality retagging as training, see `pipeline.stages.tagger.training_sentences`), sentence by
+  nationality retagging as training, see `pipeline.stages.entities.tagger.training_sentences`), sentence by
   sentence; a source with documents (Re-DocRED) also by document, with the article-level rules of
   `Tagger.article_spans`, without and with `TaggerRules.article_types`.
 - wikinews: the shipped model on tests/gold/wikinews_ner.jsonl (never trained on), by the tagger alone
@@ -28,7 +28,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.stages import tagger  # noqa: E402
+from pipeline.stages.entities import tagger  # noqa: E402
 from pipeline.stages.entities import load_gazetteer, mention_candidates  # noqa: E402
 from pipeline.stages.sentences import sentences  # noqa: E402
 from pipeline.train import NER_FILES  # noqa: E402

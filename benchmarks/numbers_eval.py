@@ -44,7 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.stages.dates import Scan, date_spans, detect_all  # noqa: E402
+from pipeline.stages.dates import date_spans, detect_all  # noqa: E402
+from pipeline.stages.dates.scan import Scan  # noqa: E402
 from pipeline.stages.quantities import CURRENCY_UNITS, MEASUREMENT_UNITS, QUANTITY_TRIGGERS, quantity_spans  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -148,8 +148,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _expected_errors() -> tuple[type[Exception], ...]:
     """Errors with a message a user can act on: shown as one line, not a traceback."""
-    from pipeline.orchestration.flows import OutputBusy
-    from pipeline.io import OutputError
+    from pipeline.io import OutputBusy, OutputError
     from schemas.validate import DatasetInvalid
 
     return (OutputError, OutputBusy, DatasetInvalid, FileNotFoundError)

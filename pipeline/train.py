@@ -160,7 +160,7 @@ def boilerplate(shared: Path, out: Path) -> None:
 
 def train_ner(shared: Path, out: Path) -> None:
     """The entity tagger (pipeline/data/ner_tagger.npz) from training/ner, with its NOTICE."""
-    from pipeline.stages import tagger
+    from pipeline.stages.entities import tagger
     from pipeline.stages.entities import load_gazetteer
 
     folder = Path(shared) / "training" / "ner"

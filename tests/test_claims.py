@@ -744,7 +744,7 @@ def test_in_one_story_only_another_country_splits_one_action():
 
 
 def test_a_person_named_in_full_or_by_surname_is_one_actor():
-    from pipeline.stages.claims import _surnames
+    from pipeline.stages.claims.extract import _surnames
 
     entities = pl.DataFrame({"entity_id": ["x", "y", "z"], "name": ["Vincent Jackson", "Jackson", "Chile"],
                              "type": ["PERSON", "PERSON", "GPE"]})

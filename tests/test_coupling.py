@@ -195,6 +195,26 @@ def test_no_import_cycle_among_the_cli_orchestration_and_release():
     assert cycles_through(graph, edge) == []
 
 
+def test_no_import_cycle_among_the_stages():
+    """A stage package's modules import its shared word lists (`lexicon`), never each other in a
+    circle nor the package's front door: the entities tagger once imported the extractor's private
+    word lists while the extractor imported the tagger."""
+    graph = import_graph()
+    stages = {m for m in graph if m.startswith("pipeline.stages")}
+    assert {"pipeline.stages.entities.tagger", "pipeline.stages.entities.lexicon"} <= stages
+    assert cycles_through(graph, stages) == []
+
+
+def test_the_cli_knows_its_expected_errors_without_prefect():
+    """`OutputBusy` lives with the lock in pipeline.io: the command line's error list (read for
+    every command) must not import the flows, and with them Prefect."""
+    import subprocess
+
+    code = "import sys, pipeline.cli as c; c._expected_errors(); print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect' or m.startswith('pipeline.orchestration.flows')))"
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
 def test_a_scheduled_run_that_changed_the_dataset_publishes_it(prefect_harness, tmp_path, capsys):
     """The flow releases through pipeline.release (no command line in between), once per change."""
     from pipeline.orchestration import flows

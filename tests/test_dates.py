@@ -370,7 +370,8 @@ def test_rules_reach_the_grammar():
 
 
 def test_a_scan_of_a_batch_finds_the_hits_of_each_text_alone():
-    from pipeline.stages.dates import DATE_TRIGGERS, Scan, hits_of
+    from pipeline.stages.dates.detect import DATE_TRIGGERS
+    from pipeline.stages.dates.scan import Scan, hits_of
     from pipeline.stages.quantities import QUANTITY_TRIGGERS
 
     texts = ["March 3, 2020 at 10:30 GMT", "", "mid-1990s, in the middle of May", "İstanbul, 3 May: 5 dollars",

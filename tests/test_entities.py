@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from pipeline.stages.entities import load_gazetteer, mention_candidates, mention_records, resolved_entities
-from pipeline.stages.names import name_clusters, person_keys
+from pipeline.stages.entities.names import name_clusters, person_keys
 from pipeline.stages.sentences import sentences
 from schemas.entities import Entities
 from schemas.mentions import Mentions
@@ -404,7 +404,7 @@ def _synthetic_training(folder: Path) -> None:
 
 
 def test_train_ner_end_to_end_is_reproducible_plain_data(tmp_path, gazetteer):
-    from pipeline.stages import tagger
+    from pipeline.stages.entities import tagger
     from pipeline.cli import main
 
     ner = tmp_path / "shared" / "training" / "ner"
@@ -423,7 +423,7 @@ def test_train_ner_end_to_end_is_reproducible_plain_data(tmp_path, gazetteer):
 
 
 def test_shipped_model_is_small_plain_data(gazetteer):
-    from pipeline.stages import tagger
+    from pipeline.stages.entities import tagger
 
     assert tagger.MODEL_PATH.stat().st_size < 25_000_000
     with np.load(tagger.MODEL_PATH, allow_pickle=False) as z:
@@ -432,7 +432,7 @@ def test_shipped_model_is_small_plain_data(gazetteer):
 
 
 def test_tokens_and_bio_spans():
-    from pipeline.stages.tagger import spans_of, tokens
+    from pipeline.stages.entities.tagger import spans_of, tokens
 
     text = "U.S. envoy O'Neill's visit to Pech-de-l'Azé, Jan. 5."
     assert [text[a:b] for a, b in tokens(text)] == ["U.S.", "envoy", "O'Neill", "'s", "visit", "to", "Pech-de-l'Azé", ",", "Jan", ".", "5", "."]
@@ -444,7 +444,7 @@ def test_the_tagger_scores_the_same_when_threads_share_it():
     cache must give every thread the scores a tagger of its own gives (it once raced and crashed)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from pipeline.stages import tagger
+    from pipeline.stages.entities import tagger
 
     rnd = random.Random(7)
     words = [f"Word{i}" for i in range(3000)] + ["the", "said", "Paris", "Obama", "."]
@@ -459,7 +459,7 @@ def test_the_tagger_scores_the_same_when_threads_share_it():
 
 def _model_mentions(text: str, spans: list[tuple[str, str]], gazetteer) -> list[tuple[str, str]]:
     """Mentions the learned path keeps from the given (surface, type) model spans of one sentence."""
-    from pipeline.stages.entities import _article_candidates
+    from pipeline.stages.entities.candidates import _article_candidates
 
     found, pos = [], 0
     for surface, type_ in spans:
@@ -479,7 +479,7 @@ def test_one_word_assemblies_are_organisations_inside_a_sentence(gazetteer):
 
 
 def test_an_organisation_of_or_for_something_goes_on_after_and():
-    from pipeline.stages.entities import _joined_orgs
+    from pipeline.stages.entities.candidates import _joined_orgs
 
     def joined(text, spans):
         found = [(text.index(s), text.index(s) + len(s), k) for s, k in spans]
@@ -498,7 +498,7 @@ def test_an_organisation_of_or_for_something_goes_on_after_and():
 
 
 def test_a_name_keeps_the_type_the_article_gives_it_most_often():
-    from pipeline.stages.tagger import Tagger, TaggerRules
+    from pipeline.stages.entities.tagger import Tagger, TaggerRules
 
     sentences = [
         (["Varnel", "Dynamics", "hired", "staff", "."], ["B-ORG", "I-ORG", "O", "O", "O"]),

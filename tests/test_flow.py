@@ -9,7 +9,7 @@ import pytest
 
 import schemas
 from pipeline import io
-from pipeline.orchestration.flows import OutputBusy, build_dataset
+from pipeline.orchestration.flows import build_dataset
 from tests.conftest import ROOT, SEEDS
 
 
@@ -91,5 +91,5 @@ def test_bad_files_are_rejects_and_the_run_goes_on(prefect_harness, tmp_path):
 
 def test_busy_output_is_refused_when_not_waiting(prefect_harness, tmp_path):
     with io.dataset_lock(tmp_path / "data"):
-        with pytest.raises(OutputBusy):
+        with pytest.raises(io.OutputBusy):
             build_dataset(input=str(SEEDS), out=str(tmp_path / "data"), wait=False)

@@ -545,6 +545,10 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fh.fileno())
 
 
+class OutputBusy(RuntimeError):
+    """Another build holds the output's lock (`dataset_lock`)."""
+
+
 @contextlib.contextmanager
 def dataset_lock(out: Path, wait: bool = True) -> Iterator[bool]:
     """Hold an exclusive lock on `out`; yields False (without the lock) when busy and not waiting."""

@@ -79,10 +79,6 @@ def _temporary_server_dies_with_us() -> None:
         prefect_server.subprocess = types.SimpleNamespace(**{**vars(subprocess), "Popen": _popen_dying_with_us})
 
 
-class OutputBusy(RuntimeError):
-    """Another build holds the output's lock."""
-
-
 @dataclass
 class IngestedShard:
     """What a shard's files gave: decoded results to cache, unreadable ones, and every file's hash."""
@@ -384,7 +380,7 @@ def build_dataset(
 
     `state` is the cache folder (default `.<out>.state` beside `out`); `keep_removed` keeps the
     articles of input files that disappeared; `full` discards the cache first. When the output
-    is busy: wait, or with `wait=False` raise `OutputBusy`, or with `skip_if_busy` log and return.
+    is busy: wait, or with `wait=False` raise `io.OutputBusy`, or with `skip_if_busy` log and return.
     """
     started = time.perf_counter()
     state_dir = state_store.state_dir(out, state)
@@ -397,7 +393,7 @@ def build_dataset(
             if skip_if_busy:
                 get_run_logger().warning("skipped: another build is still writing %s", out)
                 return {"skipped": True, "out": str(out), "seconds": round(time.perf_counter() - started, 2)}
-            raise OutputBusy(f"another build is writing {out}; not starting a second one")
+            raise io.OutputBusy(f"another build is writing {out}; not starting a second one")
         summary = _build(input, out, state_dir, shard_size, keep_removed, full, BuildOptions(ner, gazetteer))
     return summary | {"seconds": round(time.perf_counter() - started, 2)}
 

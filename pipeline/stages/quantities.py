@@ -55,7 +55,8 @@ import polars as pl
 
 from collections.abc import Callable
 
-from pipeline.stages.dates import Detection, Intervals, Scan, Trigger, Vocabulary, detect_all, detect, sentence_index, spans_in_sentences, windowed
+from pipeline.stages.dates import Detection, detect, detect_all, sentence_index, spans_in_sentences
+from pipeline.stages.dates.scan import Intervals, Scan, Trigger, Vocabulary, windowed
 from pipeline.core.ids import stable_id
 from pipeline.core.lexicons import STOP_WORDS
 from pipeline.core.numwords import FRACTIONS, NUMBER_WORDS, SCALE_ABBREVIATIONS, SCALES, TEENS, TENS, UNITS, digits_value, small_number, words_value

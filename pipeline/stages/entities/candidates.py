@@ -1,7 +1,5 @@
-"""Entities: people, organisations and places in the clean text, resolved across articles.
-
-Extraction (per shard, `mention_candidates`), without downloaded models. The default,
-`ner="learned"`, is the project's tagger (`pipeline.stages.tagger`, trained by `python -m pipeline train
+"""Mention candidates (per shard, `mention_candidates`), without downloaded models. The default,
+`ner="learned"`, is the project's tagger (`pipeline.stages.entities.tagger`, trained by `python -m pipeline train
 ner`): its PER/ORG/LOC/MISC spans become PERSON, ORG, GPE or LOC (LOC by a head or first word such
 as River or Mount), and EVENT or OTHER (EVENT by a head word such as War or Summit); nationality
 words (gazetteer demonyms, MISC words of their shape, LOC words formed from a known place such
@@ -51,334 +49,34 @@ exists: a garbled "Jane Sackie" after "White House spokeswoman" in 2021 is Jen P
 "Andrea Bates" with the same title, or "Jane Sackie" in 2023, is not.
 Alternatively `ner="spacy:NAME_OR_PATH"` takes spans and labels from an installed spaCy pipeline;
 the gazetteer, roles and in-article linking then apply in the same way.
-
-Resolution (global, `resolved_entities`): gazetteer links are kept; every other name is clustered
-with `pipeline.stages.names.name_clusters` (transliteration keys, representatives, no chaining; see there),
-with each gazetteer entry's names as a fixed cluster, so variants join the entry they match.
-Names cluster only within a family (PERSON, ORG, places GPE/LOC, the rest): a place never joins
-a person.
-Canonical name: the gazetteer's name when the entity is in the gazetteer; otherwise the most
-complete form (most name tokens), then the most frequent, then the alphabetically first.
-Type: the gazetteer's, else the most frequent mention type (ties: PERSON, ORG, GPE, LOC, EVENT,
-OTHER). `entity_id` = stable_id(type, canonical name).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 from rapidfuzz import fuzz
 
-from pipeline import DATA
-from pipeline.core.ids import stable_id
-from pipeline.core.lexicons import MONTH_NUMBERS, WEEKDAYS
-from pipeline.stages import tagger
-from pipeline.stages.names import NameRules, acronym, initials, name_clusters, person_keys
-from pipeline.stages.tagger import TaggerRules, country_names, is_demonym
-from schemas import polars_schema
-from schemas.entities import Entities
-
-TYPES = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER")
-GAZETTEER_PATH = DATA / "gazetteer.csv"
-GIVEN_NAMES_PATH = DATA / "given_names.txt"
+from pipeline.stages.entities.gazetteer import Gazetteer, GazetteerEntry, _role_parts, _strip_the
+from pipeline.stages.entities.lexicon import (
+    _ADJECTIVES, _ASSEMBLIES, _CALENDAR, _CHUNK, _COMMON, _CONNECTOR_WORDS, _CONTRACTION, _CONTRACTION_NAME, _HEAD_TYPES,
+    _HYPHEN_PREFIXES, _INITIAL, _INTERJECTIONS, _L, _LETTER, _LOWER_WORD, _OPENERS, _PERSON_PARTICLES, _PREFIX_TYPES, _ROLE,
+    _ROLE_LAST_WORDS, _TITLE_FORMS, _TITLE_HEAD_FORMS, _UP, _WORDS,
+)
+from pipeline.stages.entities.names import acronym, initials, person_keys
+from pipeline.stages.entities.rules import EntityRules
+from pipeline.stages.entities.tagger import MODEL_PATH, TaggerRules, country_names, is_demonym
+from pipeline.stages.entities.tagger import load as load_tagger
 
 CANDIDATE_SCHEMA = {
     "article_id": pl.Utf8, "sentence_id": pl.Utf8, "start": pl.Int32, "end": pl.Int32, "text": pl.Utf8,
     "type": pl.Utf8, "name": pl.Utf8, "gazetteer": pl.Utf8, "role": pl.Utf8,
 }
-
-_UPPER = "".join(re.escape(chr(c)) for c in range(0x2000) if chr(c).isupper())
-_L = r"[^\W\d_]"
-_UP = f"[{_UPPER}]"
-_WORD = rf"(?:(?:al|el|ad|ar|as|ash|at|az|an|ul|bin|ibn|abu|abd)[-’']?)?{_UP}(?:{_L}|\d)*(?:['’](?!s\b){_L}+)*(?:-(?:{_UP}|\d)(?:{_L}|\d)*)*"
-_INIT = rf"{_UP}\.(?:{_UP}\.)*"
-_TOK = rf"(?:{_INIT}|{_WORD})"
-_CONNECTOR = r"(?:al|el|bin|ibn|bint|ben|abu|de|da|di|du|del|della|der|den|van|von|le|la|of|of the|y|dos|das|and|and the|&)"
-_CHUNK = re.compile(
-    rf"(?<![\w'’.-])(?:(?:al|el|bin|ibn|de|van|von)[ \t\u00a0]+(?={_UP}))?{_TOK}(?:[ \t\u00a0]+(?:{_CONNECTOR}[ \t\u00a0]+)*{_TOK})*"
-)
-_LETTER = re.compile(_L)
-_INITIAL = re.compile(rf"{_UP}\.")
-# A lower-case word other than the short function words Title Case leaves in lower case.
-_LOWER_WORD = re.compile(r"\b(?!(?:a|an|and|as|at|by|for|from|in|of|on|or|the|to|vs|with)\b)[a-z][a-z]+\b")
-_WORDS = re.compile(r"\S+")
-
-_ROLE_HEADS = r"""prime minister|deputy prime minister|foreign minister|defen[cs]e minister|interior minister|
-finance minister|oil minister|minister|vice[- ]president|president|premier|secretary of state|
-secretary of defen[cs]e|defen[cs]e secretary|secretary[- ]general|press secretary|secretary|
-spokes(?:wo)?man|spokesperson|national security adviser|adviser|advisor|chancellor|crown prince|king|queen|
-prince|emir|supreme leader|leader|grand ayatollah|ayatollah|cleric|commander|chief|chairman|chairwoman|
-director|ambassador|envoy|lt\. gen\.|maj\. gen\.|general|gen\.|colonel|col\.|lt\.|major|maj\.|captain|capt\.|
-sgt\.|admiral|adm\.|senator|sen\.|rep\.|congressman|congresswoman|governor|gov\.|mayor|judge|pope|
-cardinal|bishop|imam|sheikh|mullah|mr\.|mrs\.|ms\.|dr\.|prof\.|professor|sir|counterpart|predecessor|
-successor|official|officer"""
-_SP = r"[ \t\u00a0]+"
-# Words that open a multi-word title ("Prime Minister") are never part of the affiliation before it.
-_AFF_WORD = rf"(?!(?i:prime|deputy|foreign|defen[cs]e|interior|finance|oil|vice|secretary|press|national|crown|supreme|grand|lt\.|maj\.)\b){_UP}[\w.'’-]*"
-_AFFILIATION = rf"{_AFF_WORD}(?:{_SP}(?:of{_SP}(?:the{_SP})?)?{_AFF_WORD}){{0,3}}"
-_ROLE = re.compile(
-    rf"(?P<past>(?i:former|then|ex|late|outgoing)(?:{_SP}|-))?(?:(?i:the){_SP})?(?:(?P<aff>{_AFFILIATION})(?:['’]s)?{_SP})?"
-    rf"(?P<past2>(?i:former|then|ex|outgoing)(?:{_SP}|-))?(?P<head>(?i:{_ROLE_HEADS.replace(chr(10), '')}))"
-    rf"(?:{_SP}of{_SP}(?:the{_SP})?(?P<aff2>{_AFFILIATION}))?[ \t\u00a0]*,?[ \t\u00a0]*$"
-)
-# Last words of the role heads above: a cheap test before the full role pattern runs.
-_ROLE_LAST_WORDS = frozenset(
-    """minister president vice-president premier state defense defence secretary secretary-general spokesman
-    spokeswoman spokesperson adviser advisor chancellor prince king queen emir leader ayatollah cleric commander
-    chief chairman chairwoman director ambassador envoy gen. general colonel col. lt. major maj. captain capt.
-    sgt. admiral adm. senator sen. rep. congressman congresswoman governor gov. mayor judge pope cardinal bishop
-    imam sheikh mullah mr. mrs. ms. dr. prof. professor sir counterpart predecessor successor official officer""".split()
-)
-_HEAD_SYNONYMS = {
-    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "gen.": "general", "defence minister": "defense minister",
-    "secretary of defence": "secretary of defense", "defence secretary": "defense secretary", "secretary general": "secretary-general",
-    "vice president": "vice-president", "premier": "prime minister", "advisor": "adviser",
-}
-# Words of a title run before a name ("Secretary of State", "Lt. Gen."); a run is stripped only
-# when it holds one of the role heads.
-_TITLE_WORDS = frozenset(
-    """prime minister foreign defense defence interior finance oil president vice premier secretary general gen.
-    press spokesman spokeswoman spokesperson national security adviser advisor chancellor crown king queen prince
-    emir supreme leader grand ayatollah commander chief chairman chairwoman director ambassador envoy colonel col.
-    lt. maj. major capt. captain sgt. admiral adm. senator sen. rep. congressman congresswoman governor gov. mayor
-    judge pope cardinal bishop imam sheikh mullah mr. mrs. ms. dr. prof. professor sir former then acting deputy
-    state defense treasury staff joint chiefs justice affairs of the mr mrs ms dr gen lt col sgt capt""".split()
-)
-_TITLE_HEADS = frozenset(
-    """minister president premier secretary general gen. spokesman spokeswoman spokesperson adviser advisor
-    chancellor king queen prince emir leader ayatollah commander chief chairman chairwoman director ambassador
-    envoy colonel col. lt. maj. capt. captain sgt. admiral adm. senator sen. rep. congressman congresswoman
-    governor gov. mayor judge pope cardinal bishop imam sheikh mullah mr. mrs. ms. dr. prof. professor sir mr mrs
-    ms dr gen lt col sgt capt commissioner attorney""".split()
-)
-# Titles in the plural ("Presidents George W. Bush and Barack Obama") are titles too.
-_TITLE_FORMS = frozenset({*_TITLE_WORDS, *(w + "s" for w in _TITLE_WORDS if w.isalpha()), *(w + "es" for w in _TITLE_WORDS if w.endswith("s"))})
-_TITLE_HEAD_FORMS = frozenset({*_TITLE_HEADS, *(w + "s" for w in _TITLE_HEADS if w.isalpha())})
-_HEAD_TYPES = {
-    **dict.fromkeys(
-        """party army ministry council corporation corp inc ltd company bank university agency service services
-        organization organisation group committee front forces force administration court association institute
-        foundation union league movement brigade brigades authority commission parliament assembly congress senate
-        department office police navy guard guards times post news network club airlines airways holdings fund trust
-        exchange press media television tv radio church academy college school corps militia coalition alliance
-        federation directorate bureau board cabinet government industries enterprises society centre center
-        institution consortium team channel partners investments securities capital economics holdings insurance
-        systems technologies communications resources pharmaceuticals motors electric energy airline mills works
-        steel co llc plc gmbh limited incorporated corporation brigade battalion regiment division fleet
-        ministries institutes""".split(), "ORG"),
-    **dict.fromkeys(
-        """river sea ocean gulf bay mountains mountain lake valley desert island islands peninsula strait canal
-        coast plain plains basin square street bridge airport base palace zone park dam port""".split(), "LOC"),
-    **dict.fromkeys("city province county governorate district republic kingdom emirate prefecture municipality".split(), "GPE"),
-    **dict.fromkeys(
-        "war election elections summit olympics games cup championship revolution crisis conference festival uprising massacre offensive pandemic lecture awards prize".split(),
-        "EVENT"),
-}
-# A first word that types the run it opens ("Mount Sinjar", "Lake Tharthar", "Bank Melli").
-_PREFIX_TYPES = {
-    **dict.fromkeys("mount mt lake cape isle fort gulf wadi jabal jebel".split(), "LOC"),
-    **dict.fromkeys("bank university".split(), "ORG"),
-}
-_COMMON = frozenset(
-    """a an the this that these those there here it its he she they we you i me him her his hers them their our
-    your my mine who whom whose what which when where why how if as at by for from in into on of off out over to
-    with without after before during since until while although though because but and or nor so not no yes
-    all any both each every few many more most much some such other another same own only just also even still
-    yet then now today yesterday tomorrow tonight last next first second third final new old earlier later
-    however meanwhile moreover furthermore therefore thus hence indeed instead otherwise overall previously
-    currently recently initially eventually finally additionally besides despite among amid against between
-    under above below around about across along beyond within through throughout toward towards upon via per
-    except unlike like near outside inside once again already perhaps maybe nevertheless nonetheless regardless
-    according following ahead prior speaking asked told said says say do does did done be is are was were been
-    being have has had will would shall should can could may might must let please thank thanks dear mr mrs
-    ms read watch click see also note update updated photo video source sources report reports state states
-    government army president minister official officials police forces force troops soldiers people country
-    countries nation city capital region province party group committee council court ministry department
-    agency office administration house senate parliament congress war attack attacks operation mission deal
-    agreement election elections summit talks crisis news press time times day week month year years morning
-    afternoon evening night north south east west northern southern eastern western central middle world
-    international national global local public private general chief deputy senior top former acting
-    breaking exclusive live more read comment comments share follow subscribe advertisement related tags
-    islamic democratic republican liberal conservative royal federal united great grand holy saint st
-    mission combat troop withdrawal announces end""".split()
-)
-_CALENDAR = frozenset((*MONTH_NUMBERS, *WEEKDAYS))
-_ADJECTIVES = frozenset(
-    """shiite shiites shia shi'ite sunni sunnis muslim muslims christian christians jewish jew jews islamic
-    islamist islamists jihadist jihadists arab arabs arabic western eastern persian catholic catholics protestant
-    orthodox hindu hindus buddhist democrat democrats democratic republican republicans conservative
-    conservatives liberal liberals english latin kurdish""".split()
-)
-# Words of speech, not names, whatever their case: interjections and fillers ("Well", "Yeah", "Um").
-_INTERJECTIONS = frozenset(
-    """well yeah yep yes no nope oh ooh ah aha uh um umm hmm huh hey hi hello ok okay wow alas oops gosh sure right
-    good great fine thanks sorry please anyway anyways actually basically honestly really so now look listen""".split()
-)
-# "I'm", "We've", "Don't": contractions are never names.
-_CONTRACTION = re.compile(r"(?i)^\w+['’](?:m|re|ve|ll|d|t)$")
-# ...but "O'Neill" or "D'Souza" are names.
-_CONTRACTION_NAME = re.compile(r"^[A-Z][a-z]*['’][A-Z]")
-_HYPHEN_PREFIXES = frozenset("pro anti non ex post pre then former neo mid self co multi inter trans sub super semi pan".split())
-# Assemblies named by one common word: capitalised inside a sentence and tagged ORG by the model,
-# "the Senate", "the House" and "Congress" are organisations, unlike "Senate leaders said" at a
-# sentence start, where the capital says nothing.
-_ASSEMBLIES = frozenset("senate house congress parliament assembly".split())
-_PERSON_PARTICLES = frozenset("al el bin ibn bint abu abd ul".split())
-_CONNECTOR_WORDS = frozenset("al el bin ibn bint ben abu de da di du del della der den van von le la of the y dos das and &".split())
-_OPENERS = frozenset("“‘«\"(:")
-_TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
-
-
-@dataclass(frozen=True)
-class EntityRules:
-    """Tunables of entity mentions and their resolution."""
-
-    role_lookback: int = 90
-    """A title before a name ("Iraqi Prime Minister") is looked for at most this many characters back."""
-    role_name_similarity: int = 65
-    """A titled name is the gazetteer's holder of the title when their person keys are at least
-    this alike (rapidfuzz ratio, 0-100)."""
-    max_mentions_per_article: int = 5_000
-    """Candidates of an article past this many (by position) are dropped by `pipeline.build` and
-    counted in the manifest: a safety cap against a pathological text, far above real news."""
-    tagger: TaggerRules = TaggerRules()
-    """How the learned tagger reads sentences (`pipeline.stages.tagger`)."""
-    names: NameRules = NameRules()
-    """How names cluster into entities (`pipeline.stages.names`)."""
-
-
-@dataclass(frozen=True)
-class Role:
-    """A role a gazetteer person held: title, affiliation (a gazetteer name or text) and dates."""
-
-    head: str
-    affiliation: str
-    start: date | None
-    end: date | None
-
-
-@dataclass
-class GazetteerEntry:
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    demonyms: tuple[str, ...]
-    roles: tuple[Role, ...]
-    wikidata_id: str | None
-
-
-@dataclass
-class Gazetteer:
-    """Reference entities with lookup indexes; build it with `load_gazetteer`."""
-
-    entries: dict[str, GazetteerEntry]
-    exact: dict[tuple[str, ...], str] = field(default_factory=dict)
-    folded: dict[tuple[str, ...], str] = field(default_factory=dict)
-    demonyms: dict[str, str] = field(default_factory=dict)
-    roles: dict[tuple[str, str], list[tuple[str, Role]]] = field(default_factory=lambda: defaultdict(list))
-    longest: int = 1
-    given_names: frozenset[str] = frozenset()
-
-    def entry_for(self, words: tuple[str, ...], folded: tuple[str, ...] | None = None) -> str | None:
-        """Gazetteer name for a word sequence as written (and its case-folded form, if at hand), or None."""
-        hit = self.exact.get(words)
-        if hit is None:
-            hit = self.folded.get(folded if folded is not None else tuple(w.casefold() for w in words))
-        return hit
-
-    def affiliation(self, text: str) -> str:
-        """Gazetteer name for an affiliation written as a name or demonym, else the folded text."""
-        words = tuple(_strip_the(text).split())
-        return self.entry_for(words) or self.demonyms.get(" ".join(words).casefold()) or " ".join(words).casefold()
-
-
-def _strip_the(text: str) -> str:
-    return text[4:] if text[:4].casefold() == "the " else text
-
-
-def _split(field_value: str | None) -> tuple[str, ...]:
-    return tuple(p.strip() for p in (field_value or "").split("|") if p.strip())
-
-
-def _date(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _parsed_role(spec: str, gazetteer: Gazetteer) -> Role:
-    phrase, _, span = spec.partition("@")
-    m = _ROLE.search(phrase.strip() + " ")
-    if m is None or m.start() != 0:
-        raise ValueError(f"gazetteer role not understood: {spec!r}")
-    head, affiliation = _role_parts(m, gazetteer)
-    start, _, end = span.partition("/")
-    return Role(head, affiliation, _date(start.strip()), _date(end.strip()))
-
-
-def _role_parts(m: re.Match, gazetteer: Gazetteer) -> tuple[str, str]:
-    head = " ".join(m.group("head").casefold().split())
-    head = _HEAD_SYNONYMS.get(head, head)
-    aff = m.group("aff2") or m.group("aff") or ""
-    return head, gazetteer.affiliation(aff) if aff else ""
-
-
-@lru_cache(maxsize=1)
-def given_names(path: Path = GIVEN_NAMES_PATH) -> frozenset[str]:
-    """Common given names (lower case) from the shipped list: evidence that a run names a person."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
-
-
-def load_gazetteer(extra: str | Path | None = None) -> Gazetteer:
-    """The shipped gazetteer plus an optional user CSV with the same columns; user rows win.
-
-    Columns: name, type, aliases (|-separated), demonyms, roles ("Title@YYYY-MM-DD/YYYY-MM-DD",
-    either date optional), wikidata_id. A user row with a shipped row's name replaces it, and a
-    user alias takes precedence over a shipped one.
-    """
-    rows: dict[str, dict] = {}
-    sources = [GAZETTEER_PATH] + ([Path(extra)] if extra else [])
-    for rank, path in enumerate(sources):
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"name", "type"} - set(reader.fieldnames or ())
-            if missing:
-                raise ValueError(f"{path}: gazetteer needs columns {sorted(missing)}")
-            for row in reader:
-                if row["type"] not in TYPES:
-                    raise ValueError(f"{path}: unknown type {row['type']!r} for {row['name']!r}")
-                rows[row["name"]] = {**row, "_rank": rank}
-    gazetteer = Gazetteer(entries={}, given_names=given_names())
-    # Shipped rows index first so that user rows, indexed later, win alias conflicts.
-    ordered = sorted(rows.values(), key=lambda r: (r["_rank"], r["name"]))
-    for row in ordered:
-        entry = GazetteerEntry(
-            name=row["name"], type=row["type"], aliases=_split(row.get("aliases")), demonyms=_split(row.get("demonyms")),
-            roles=(), wikidata_id=(row.get("wikidata_id") or None),
-        )
-        gazetteer.entries[entry.name] = entry
-        for alias in (entry.name, *entry.aliases):
-            words = tuple(_strip_the(alias).split())
-            if acronym(alias):
-                gazetteer.exact[words] = entry.name
-            else:
-                gazetteer.folded[tuple(w.casefold() for w in words)] = entry.name
-            gazetteer.longest = max(gazetteer.longest, len(words))
-        for demonym in entry.demonyms:
-            gazetteer.demonyms[demonym.casefold()] = entry.name
-    for row in ordered:
-        entry = gazetteer.entries[row["name"]]
-        entry.roles = tuple(_parsed_role(spec, gazetteer) for spec in _split(row.get("roles")))
-        for role in entry.roles:
-            gazetteer.roles[(role.head, role.affiliation)].append((entry.name, role))
-    return gazetteer
 
 
 class _Candidate:
@@ -811,7 +509,7 @@ def learned_tagger(gazetteer: Gazetteer):
     """The shipped tagger with this gazetteer's features, built once per gazetteer and process."""
     hit = _TAGGERS.get(id(gazetteer))
     if hit is None or hit[0] is not gazetteer:
-        hit = _TAGGERS[id(gazetteer)] = (gazetteer, tagger.load(tagger.MODEL_PATH, gazetteer))
+        hit = _TAGGERS[id(gazetteer)] = (gazetteer, load_tagger(MODEL_PATH, gazetteer))
     return hit[1]
 
 
@@ -866,113 +564,3 @@ def mention_candidates(articles: pl.DataFrame, sentences: pl.DataFrame, gazettee
                                ("type", c.type), ("name", c.name), ("gazetteer", c.gaz), ("role", c.role)):
                 rows[key].append(value)
     return pl.DataFrame(rows, schema=CANDIDATE_SCHEMA).sort("article_id", "start", "end")
-
-
-def _family(type_: str) -> str:
-    """Names of one family may be one entity: a place never joins a person, an organisation or an event."""
-    return type_ if type_ in ("PERSON", "ORG") else "PLACE" if type_ in ("GPE", "LOC") else "OTHER"
-
-
-def resolved_entities(candidates: pl.DataFrame, gazetteer: Gazetteer, rules: EntityRules = EntityRules()) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Global: link every candidate to an entity. Returns (mentions, entities), sorted by their keys."""
-    free = (
-        candidates.filter(pl.col("gazetteer").is_null())
-        .group_by("type", "name").agg(pl.len().alias("n")).sort("type", "name")
-    )
-    names: list[str] = []
-    kinds: list[str] = []
-    weights: list[int] = []
-    groups: list[str | None] = []
-    for entry in sorted(gazetteer.entries.values(), key=lambda e: e.name):
-        for alias in dict.fromkeys((entry.name, *entry.aliases)):
-            names.append(alias)
-            kinds.append(_family(entry.type))
-            weights.append(0)
-            groups.append(entry.name)
-    n_fixed = len(names)
-    for type_, name, count in free.iter_rows():
-        names.append(name)
-        kinds.append(_family(type_))
-        weights.append(count)
-        groups.append(None)
-    cluster = name_clusters(names, kinds, weights, groups, rules.names)
-    gaz_of_cluster = {cluster[i]: groups[i] for i in range(n_fixed)}
-    link = pl.DataFrame(
-        {"type": free["type"], "name": free["name"], "_cluster": cluster[n_fixed:]},
-        schema={"type": pl.Utf8, "name": pl.Utf8, "_cluster": pl.Int64},
-    )
-    linked = candidates.join(link, on=["type", "name"], how="left", nulls_equal=True)
-    linked = linked.with_columns(
-        pl.coalesce(
-            pl.col("gazetteer"),
-            pl.col("_cluster").replace_strict(gaz_of_cluster, default=None, return_dtype=pl.Utf8),
-        ).alias("gazetteer")
-    )
-    linked = linked.with_columns(
-        pl.when(pl.col("gazetteer").is_not_null()).then(pl.lit("g:") + pl.col("gazetteer"))
-        .otherwise(pl.lit("c:") + pl.col("_cluster").cast(pl.Utf8)).alias("_entity")
-    )
-    entities, entity_of = _entity_rows(linked, gazetteer)
-    # The id is attached before the join: a join may reorder rows, a positional Series would not follow.
-    mention_ids = pl.Series("mention_id", [stable_id(a, s, e) for a, s, e in linked.select("article_id", "start", "end").iter_rows()], dtype=pl.Utf8)
-    mentions = (
-        linked.with_columns(mention_ids, pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))
-        .join(entities.select("entity_id", pl.col("type").alias("_etype")), on="entity_id")
-        .select(
-            "mention_id",
-            "entity_id", "article_id", "sentence_id", "text", "start", "end", pl.col("_etype").alias("type"), "role",
-        )
-        .sort("article_id", "start", "end")
-    )
-    return mentions, entities
-
-
-def _canonical(forms: Counter) -> str:
-    return min(forms, key=lambda f: (-len(person_keys(f)), -forms[f], f))
-
-
-# What resolution decides per entity; the counts are aggregated from the mentions.
-_DESCRIBED_SCHEMA = polars_schema(Entities, ("entity_id", "name", "type", "wikidata_id"))
-
-
-def _entity_rows(linked: pl.DataFrame, gazetteer: Gazetteer) -> tuple[pl.DataFrame, dict[str, str]]:
-    """The entities table, and the entity id of each internal cluster key."""
-    described: dict[str, tuple[str, str, str | None]] = {}
-    grouped = linked.group_by("_entity").agg("name", "type", pl.col("gazetteer").first()).sort("_entity")
-    for key, names, types, gaz in grouped.iter_rows():
-        if gaz is not None:
-            entry = gazetteer.entries[gaz]
-            described[key] = (entry.name, entry.type, entry.wikidata_id)
-        else:
-            counts = Counter(types)
-            described[key] = (_canonical(Counter(names)), min(counts, key=lambda t: (-counts[t], _TYPE_ORDER[t])), None)
-    entity_of = {key: stable_id(type_, name) for key, (name, type_, _) in described.items()}
-    info = pl.DataFrame(
-        {
-            "entity_id": list(entity_of.values()),
-            "name": [d[0] for d in described.values()],
-            "type": [d[1] for d in described.values()],
-            "wikidata_id": [d[2] for d in described.values()],
-        },
-        schema=_DESCRIBED_SCHEMA,
-    ).unique("entity_id", keep="first")
-    stats = (
-        linked.with_columns(pl.col("_entity").replace_strict(entity_of, return_dtype=pl.Utf8).alias("entity_id"))
-        .group_by("entity_id")
-        .agg(
-            pl.col("text").unique().sort().alias("aliases"),
-            pl.len().cast(pl.Int64).alias("n_mentions"),
-            pl.col("article_id").n_unique().cast(pl.Int64).alias("n_articles"),
-        )
-    )
-    entities = info.join(stats, on="entity_id").select("entity_id", "name", "type", "aliases", "n_mentions", "n_articles", "wikidata_id")
-    return entities.sort("entity_id"), entity_of
-
-
-def mention_records(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, list[dict]]:
-    """Per article id, its mentions as {"start", "end", "text", "type", "entity"} dicts in text order."""
-    joined = mentions.join(entities.select("entity_id", pl.col("name").alias("entity")), on="entity_id").sort("article_id", "start", "end")
-    out: dict[str, list[dict]] = defaultdict(list)
-    for aid, start, end, text, type_, entity in joined.select("article_id", "start", "end", "text", "type", "entity").iter_rows():
-        out[aid].append({"start": start, "end": end, "text": text, "type": type_, "entity": entity})
-    return dict(out)

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import DATA
+from pipeline.stages.entities.lexicon import _CALENDAR, _COMMON, _HEAD_TYPES, _PREFIX_TYPES
 
 TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -539,8 +540,6 @@ def lexicon(gazetteer, lower_ratio: dict[str, int], trained_places: frozenset[st
     """The lookups of the features from a pipeline gazetteer, a trained lower-case table and places,
     and (when `countries`) pycountry's names of countries and subdivisions, minus words that the
     training text mostly writes in lower case or the rules' function words."""
-    from pipeline.stages.entities import _CALENDAR, _COMMON, _HEAD_TYPES, _PREFIX_TYPES
-
     folded: dict[tuple[str, ...], str] = {}
     if countries:
         folded.update((k, v) for k, v in country_names().items() if not (len(k) == 1 and (lower_ratio.get(k[0], 0) >= 2 or k[0] in _COMMON)))

@@ -29,7 +29,7 @@ Stichting, not frequent tokens) are one set of spellings (the longer may add onl
 International one). Two one-word ORG names match only when equal (NASA is not Noosa, IFRC not
 ICRC). An all-capitals name (3+ letters) matches a fixed group (a gazetteer entry) whose
 initials spell it, never another free name: an acronym's expansion must come from the gazetteer
-or from the same article (see pipeline.stages.entities). PLACE names match on equal place keys (vowels
+or from the same article (see pipeline.stages.entities.candidates). PLACE names match on equal place keys (vowels
 after the first letter alike in words of 5+ letters: Darna/Derna, Misrata/Misurata, but not
 Iraq/Iran, Oman/Amman, Mali/Male, Austria/Australia). Every other kind (events, other) matches
 only on an equal key.
@@ -505,7 +505,7 @@ def _placed(kind, name, k, common, exact, block, by_initials, surname) -> _Clust
         letters = acronym(name)
         if letters and len(letters) >= 3:
             # An acronym expands only to a fixed group's name with its letters (a gazetteer entry);
-            # an expansion in the same article is linked before clustering (pipeline.stages.entities).
+            # an expansion in the same article is linked before clustering (pipeline.stages.entities.candidates).
             return _unique([c for c in by_initials.get(letters, []) if c.fixed])
     if kind in ("OTHER", "PLACE"):
         return None
