@@ -77,9 +77,9 @@ def temporary_server() -> Iterator[Callable[[], None]]:
     lives no longer than the run (the sync flow call waits up to 1 s on the heartbeat thread)."""
     import prefect
     from prefect.logging import get_logger
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_SERVER_EPHEMERAL_ENABLED, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings, temporary_settings
 
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():  # a server of the user's, or none allowed (Prefect says so)
         yield lambda: None
         return
     progress.phase("starting Prefect's temporary server… (set PREFECT_API_URL to use a running one)")
