@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -33,3 +35,19 @@ def test_two_dask_workers_build_the_same_dataset_as_one_process(prefect_harness,
 def test_unknown_executor_is_refused():
     with pytest.raises(ValueError, match="unknown executor"):
         flows.task_runner("ray")
+
+
+@pytest.mark.slow
+def test_a_dask_build_without_an_api_starts_one_temporary_server(tmp_path):
+    """The driver's temporary server serves the workers too: before, each worker started its own."""
+    pytest.importorskip("prefect_dask")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+        "PYTHONPATH": str(ROOT), "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+    }
+    cmd = [sys.executable, "-m", "pipeline", "build", "--input", str(SEEDS), "--out", str(tmp_path / "data"), "--executor", "dask", "--workers", "2"]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    # Prefect's client and this pipeline both log this line (at INFO) as they start a temporary server.
+    assert done.stderr.count("Starting temporary server on") == 1, done.stderr[-3000:]
+    assert _hashes(tmp_path / "data") == _hashes(ROOT / "data")

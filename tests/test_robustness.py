@@ -393,7 +393,7 @@ def _port_open(port: int) -> bool:
 def test_kill_9_of_a_build_takes_the_temporary_prefect_server_with_it(inputs, tmp_path):
     hook = "import time, pipeline.build\npipeline.build.ingested = lambda *a, **k: time.sleep(600)\n"
     code = hook + "from pipeline.cli import main\nsys.exit(main(['build', *sys.argv[1:]]))\n"
-    # Prefect's own INFO lines name the temporary server's port (the CLI shows warnings only by default).
+    # The INFO line naming the temporary server's port (pipeline.orchestration.server; the CLI shows warnings only by default).
     env = {k: v for k, v in _env(tmp_path / "ph", None).items() if k != "PREFECT_API_URL"} | {"PREFECT_LOGGING_LEVEL": "INFO"}
     proc = subprocess.Popen([sys.executable, "-c", "import sys\n" + code, "--input", str(inputs), "--out", str(tmp_path / "o")],
                             cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -8,18 +8,12 @@ sentences from per-article features cached with the claims and analyses). Each f
 crashed run resumes without redoing it.
 """
 
-import contextlib
-import ctypes
 import hashlib
 import itertools
 import os
 import queue
-import signal
-import subprocess
-import threading
 import time
-import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,7 +26,7 @@ from prefect.futures import PrefectFuture
 
 import schemas
 from pipeline import __version__, build, incremental, io
-from pipeline.orchestration import progress
+from pipeline.orchestration import progress, server
 from pipeline.core import stage
 from pipeline.incremental import state as state_store
 from pipeline.stages import order
@@ -49,34 +43,6 @@ READ_RETRY_DELAYS = [1, 4, 16]  # seconds before each retry of a shard whose rea
 SHARDS_IN_FLIGHT = max(2, len(os.sched_getaffinity(0)))
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int) -> None:
-    """In the forked child, before exec: ask the kernel for SIGTERM when the parent dies."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
-def _popen_dying_with_us(*args, **kwargs) -> subprocess.Popen:
-    # The death signal follows the thread that forked: only the main thread lives as long as the process.
-    if threading.current_thread() is threading.main_thread() and "preexec_fn" not in kwargs:
-        parent = os.getpid()
-        kwargs["preexec_fn"] = lambda: _die_with(parent)
-    return subprocess.Popen(*args, **kwargs)
-
-
-def _temporary_server_dies_with_us() -> None:
-    """Prefect's temporary API server is a plain child process: a build killed with SIGKILL left it
-    running. Its module alone is given a `subprocess` whose Popen has the child die with the build.
-    Only when Prefect will start one (no PREFECT_API_URL): the module costs ~1 s and 80 MB to import."""
-    from prefect.settings import PREFECT_API_URL
-
-    if not PREFECT_API_URL.value():
-        from prefect.server.api import server as prefect_server
-
-        prefect_server.subprocess = types.SimpleNamespace(**{**vars(subprocess), "Popen": _popen_dying_with_us})
 
 
 @dataclass
@@ -419,49 +385,13 @@ def task_runner(executor: str = "local", address: str | None = None, workers: in
     return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster)
 
 
-def _announce_server() -> None:
-    """Say so when the flow call is about to start Prefect's temporary server (seconds of silence otherwise)."""
-    from prefect.settings import get_current_settings
-
-    if not get_current_settings().api.url:
-        progress.phase("starting Prefect's temporary server… (set PREFECT_API_URL to use a running one)")
-
-
-@contextlib.contextmanager
-def _one_temporary_server() -> Iterator[None]:
-    """Without PREFECT_API_URL, start Prefect's temporary server here and point this process and
-    the processes it starts at it: each worker of a local Dask cluster otherwise starts a server
-    of its own (three servers for two workers, seconds each, issue 17)."""
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        yield
-        return
-    server = SubprocessASGIServer()  # the instance Prefect's own clients would start: one server, stopped at exit
-    server.start()
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the Dask worker processes
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        if before is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = before
-
-
 def run_build(executor: str = "local", address: str | None = None, workers: int | None = None, **params) -> dict:
-    """`build_dataset(**params)` on the executor's task runner."""
+    """`build_dataset(**params)` on the executor's task runner, with one temporary server when no API is set."""
     state = state_store.state_dir(params.get("out", "data"), params.get("state"))
-    runner = task_runner(executor, address, workers, state / "dask")
-    _announce_server()
-    _temporary_server_dies_with_us()
-    if runner is None:
-        return build_dataset(**params)
-    with _one_temporary_server() if address is None else contextlib.nullcontext():
-        return build_dataset.with_options(task_runner=runner)(**params)
+    with server.temporary_server() as ready:
+        runner = task_runner(executor, address, workers, state / "dask")
+        ready()
+        return (build_dataset if runner is None else build_dataset.with_options(task_runner=runner))(**params)
 
 
 @flow(name="scheduled-build")

@@ -10,44 +10,19 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.incremental.state import state_dir
 from pipeline.orchestration import progress
+from pipeline.orchestration.server import free_port, healthy, stop
 
 SERVER_START_SECONDS = 120
 DEPLOYMENT = "newsclean"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(api: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api}/health", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
-def _stop(proc: subprocess.Popen, grace: float = 20.0) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextlib.contextmanager
@@ -73,7 +48,7 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
     try:
         proc = subprocess.Popen(cmd, env=env, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _healthy(api):
+        while not healthy(api):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the local Prefect server did not start (exit code {proc.poll()}); see {home / 'server.log'}")
             time.sleep(0.5)
@@ -93,7 +68,7 @@ def local_server(home: Path, port: int | None = None) -> Iterator[str]:
         # Also when interrupted while it starts: the server is in its own session and would outlive us.
         if proc is not None:
             progress.phase("stopping the local Prefect server")
-            _stop(proc)
+            stop(proc)
             progress.phase("local Prefect server stopped")
         logfile.close()
 
