@@ -129,13 +129,13 @@ def _cesu_char(match: re.Match) -> bytes:
     return match[0].decode("utf-8", "surrogatepass").encode("utf-16-le", "surrogatepass").decode("utf-16-le").encode("utf-8")
 
 
-def _without_surrogates(data: bytes) -> tuple[bytes, int]:
-    """UTF-8 bytes with encoded surrogates made valid, and how many there were."""
+def _without_surrogates(data: bytes) -> tuple[bytes, int, int]:
+    """UTF-8 bytes with encoded surrogates made valid, and how many pairs and lone ones there were."""
     if b"\xed" not in data:
-        return data, 0
+        return data, 0, 0
     data, n_pairs = _CESU_PAIR.subn(_cesu_char, data)
     data, n_lone = _CESU_LONE.subn("\ufffd".encode(), data)
-    return data, n_pairs + n_lone
+    return data, n_pairs, n_lone
 
 
 def _repaired_utf8(data: bytes, encoding: str = "utf-8") -> Decoded | None:
@@ -144,13 +144,15 @@ def _repaired_utf8(data: bytes, encoding: str = "utf-8") -> Decoded | None:
         return Decoded(data.decode("utf-8"), encoding)
     except UnicodeDecodeError:
         pass
-    data, n_surrogates = _without_surrogates(data)
+    data, n_pairs, n_lone = _without_surrogates(data)
     replaced = data.decode("utf-8", errors="replace")
     n_bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
-    if encoding == "utf-8" and _NON_ASCII.subn("", replaced)[1] < n_bad:
+    # A lone encoded surrogate means nothing in UTF-8: like a bad byte, it is evidence of cp1252
+    # ("í" then no-break spaces is ED A0 A0), unless real UTF-8 text outweighs it.
+    if encoding == "utf-8" and _NON_ASCII.subn("", replaced)[1] < n_bad + n_lone:
         return None
     text = data.decode("utf-8", errors="newsclean_cp1252_repair")
-    return Decoded(text, encoding, (f"{n_bad + n_surrogates} invalid UTF-8 byte sequence(s) repaired or replaced",))
+    return Decoded(text, encoding, (f"{n_bad + n_pairs + n_lone} invalid UTF-8 byte sequence(s) repaired or replaced",))
 
 
 def _mixed(data: bytes) -> Decoded | None:
