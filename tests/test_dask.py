@@ -51,3 +51,33 @@ def test_a_dask_build_without_an_api_starts_one_temporary_server(tmp_path):
     # Prefect's client and this pipeline both log this line (at INFO) as they start a temporary server.
     assert done.stderr.count("Starting temporary server on") == 1, done.stderr[-3000:]
     assert _hashes(tmp_path / "data") == _hashes(ROOT / "data")
+
+
+@pytest.mark.slow
+def test_a_temporary_server_whose_port_was_taken_starts_again_and_the_build_follows_it(tmp_path):
+    """uvicorn exits with status 3 when another process took the port between our check and its
+    bind: the server starts again on another port, and this process and its children are pointed
+    at the new one (a stale URL would send the flow to nobody)."""
+    script = """
+import os, socket
+from pipeline.orchestration import server
+from prefect.settings import PREFECT_API_URL
+
+taken = socket.socket(); taken.bind(("127.0.0.1", 0)); taken.listen()
+ports = iter([taken.getsockname()[1]])
+real = server.free_port
+server.free_port = lambda: next(ports, None) or real()
+with server.temporary_server() as ready:
+    ready()
+    api = os.environ["PREFECT_API_URL"]
+    assert PREFECT_API_URL.value() == api and str(taken.getsockname()[1]) not in api, api
+    assert server.healthy(api), api
+print("followed", api)
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+        "PYTHONPATH": str(ROOT), "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+    }
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "followed http://127.0.0.1:" in done.stdout, done.stderr[-3000:]
+    assert "address already in use" in done.stderr  # the first server did meet the taken port

@@ -93,21 +93,27 @@ def temporary_server() -> Iterator[Callable[[], None]]:
         return _popen_dying_with_us(command, env=env, stdin=subprocess.DEVNULL), f"http://127.0.0.1:{port}/api"
 
     server, api = launch()
+    before = os.environ.get("PREFECT_API_URL")
+    settings = contextlib.ExitStack()
+
+    def point_at(url: str) -> None:
+        os.environ["PREFECT_API_URL"] = url  # inherited by the Dask worker processes, started in the flow call
+        settings.enter_context(temporary_settings(updates={PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
 
     def ready() -> None:
         nonlocal server, api
         deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
         while not healthy(api, timeout=1):
-            if server.poll() == _PORT_TAKEN:  # another process took the free port first: another one
+            if server.poll() == _PORT_TAKEN:  # another process took the free port first: another one, and its URL
                 server, api = launch()
+                point_at(api)
             elif server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Prefect's temporary server did not start (exit code {server.poll()}); set PREFECT_API_URL to use a running one")
             time.sleep(0.05)
 
-    before = os.environ.get("PREFECT_API_URL")
     try:
-        os.environ["PREFECT_API_URL"] = api  # inherited by the Dask worker processes
-        with temporary_settings(updates={PREFECT_API_URL: api, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        with settings:
+            point_at(api)
             yield ready
     finally:
         stop(server, grace=5)
