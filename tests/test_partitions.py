@@ -129,3 +129,23 @@ def test_a_release_of_parts_copies_them_and_describes_them_for_every_tool(releas
         for name in ("claims", "entities"):
             loaded = datasets.load_dataset(str(root), name, split="train", cache_dir=str(root.parent / "hf-cache"))
             assert loaded.num_rows == tables[name].height
+
+
+def test_a_file_named_like_a_part_that_the_manifest_does_not_list_is_never_replaced(seeds, parted, tmp_path):
+    """Only the parts a manifest lists are the tool's: a user's file that merely looks like one
+    (or a symlink to one of theirs) stops the rewrite, and everything stays as it was."""
+    import shutil
+
+    tables, manifest = seeds
+    keep = {k: v for k, v in manifest.items() if k not in ("dataset", "files")}
+    out = tmp_path / "data"
+    shutil.copytree(parted, out)
+    theirs = tmp_path / "theirs.parquet"
+    theirs.write_bytes(b"a user's own file")
+    (out / "claims-00099-of-00100.parquet").write_bytes(b"looks like a part")
+    (out / "sentences-00099-of-00100.parquet").symlink_to(theirs)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(io.NotOurs, match="did not write"):
+        io.write_dataset(tables, out, keep)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert theirs.read_bytes() == b"a user's own file"
